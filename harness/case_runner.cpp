@@ -1,0 +1,71 @@
+// One case from inputs to verdict; see case_runner.h.
+#include "harness/case_runner.h"
+
+#include <cstring>
+#include <exception>
+
+#include "harness/workload_dispatch.h"
+#include "workloads/seeded_inputs.h"
+
+namespace aicert {
+
+std::string case_id(const CaseRequest& r) {
+  std::string shape = workload_shape(r.spec.spec);
+  std::string layout;
+  if (const auto space = shape.find(' '); space != std::string::npos) {
+    layout = "/" + shape.substr(space + 1);
+    shape.resize(space);
+  }
+  return std::string(workload_name(r.spec.spec)) + "/" + r.backend + std::to_string(r.device) +
+         "/" + r.impl + "/" + std::string(dtype_name(workload_dtype(r.spec.spec))) + layout +
+         "/" + shape;
+}
+
+CaseResult run_case(Backend& backend, const CaseRequest& request,
+                    const MeasurementPolicy& policy) {
+  CaseResult result;
+  result.id = case_id(request);
+  result.spec = request.spec;
+  result.backend = request.backend;
+  result.device = request.device;
+  result.device_name = request.device_name;
+  result.impl = request.impl;
+  try {
+    const HostTensors inputs = make_case_tensors(request.spec);
+    result.inputs_sha256 = inputs_sha256(inputs);
+
+    std::string why_not;
+    std::unique_ptr<Kernel> kernel =
+        backend.make(request.spec, request.device, request.impl, &why_not);
+    if (!kernel) {
+      result.verdict = Verdict::not_supported;
+      result.reason = why_not.empty() ? "the implementation gave no reason" : why_not;
+      return result;
+    }
+
+    // One launch on fresh inputs is what gets checked: later launches update C in place.
+    kernel->upload(inputs);
+    kernel->run();
+    kernel->elapsed_ms_since_last_sync();
+    HostTensors outputs = inputs;
+    for (auto& t : outputs.tensors) {
+      // Poison outputs so a download that copies nothing cannot pass as correct.
+      if (t.is_output) std::memset(t.data(), 0xFF, t.buffer.payload_bytes());
+    }
+    kernel->download(outputs);
+    result.check = check_case(request.spec, inputs, outputs);
+
+    result.timing = measure(*kernel, policy);
+    if (result.timing->median_ms > 0) {
+      result.gflops = workload_flops(request.spec.spec) / (result.timing->median_ms * 1e6);
+    }
+    result.verdict = result.check->passed ? Verdict::pass : Verdict::fail;
+    result.reason = result.check->reason;
+  } catch (const std::exception& e) {
+    result.verdict = Verdict::error;
+    result.reason = e.what();
+  }
+  return result;
+}
+
+}  // namespace aicert

@@ -1,0 +1,26 @@
+// Runs one case on one device with one implementation: seeded inputs, upload, one checked
+// launch, then the measurement protocol. Every failure becomes a verdict with a reason.
+#pragma once
+
+#include <string>
+
+#include "harness/measurement.h"
+#include "kernels/backend_api.h"
+#include "reports/case_result.h"
+
+namespace aicert {
+
+struct CaseRequest {
+  std::string backend;
+  int device = 0;
+  std::string device_name;
+  std::string impl;
+  CaseSpec spec;
+};
+
+// The stable key of a case, e.g. "gemm/cpu0/cpu:blocked/fp32/NN/64x64x64".
+std::string case_id(const CaseRequest& request);
+
+CaseResult run_case(Backend& backend, const CaseRequest& request, const MeasurementPolicy& policy);
+
+}  // namespace aicert

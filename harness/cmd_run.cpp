@@ -1,0 +1,97 @@
+// `aicert run`: run, check and time a set of cases and write a report.
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "harness/commands.h"
+#include "harness/console.h"
+#include "harness/exit_codes.h"
+#include "harness/machine_inventory.h"
+#include "harness/output_path.h"
+#include "harness/report_identity.h"
+#include "harness/run_plan.h"
+#include "reports/report_xml.h"
+
+namespace aicert {
+
+namespace {
+struct RunCommandOptions {
+  RunOptions run;
+  MeasurementPolicy policy;
+  std::string out = "aicert-report.xml";
+};
+
+int run_run(const RunCommandOptions& o, const std::string& command_line) {
+  if (const std::string why = validate_policy(o.policy); !why.empty()) throw UsageError{why};
+  check_output_path(o.out);
+  const PluginRegistry registry = PluginRegistry::load_all();
+  const std::vector<CaseRequest> plan = plan_run(o.run, registry, host_memory_budget());
+
+  Report report = new_report(command_line);
+  report.inventory = build_inventory(registry);
+  std::cout << "aicert run: " << plan.size() << " cases\n" << std::flush;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const CaseRequest& request = plan[i];
+    Backend& backend = *registry.find(request.backend)->backend;
+    report.cases.push_back(run_case(backend, request, o.policy));
+    std::cout << format_case_line(report.cases.back(), i + 1, plan.size()) << "\n" << std::flush;
+  }
+  report.summary = summarize(report.cases);
+  write_report_xml(report, o.out);
+  std::cout << format_summary(report.summary) << "\n"
+            << "report: " << std::filesystem::absolute(o.out).lexically_normal().string()
+            << "\n";
+  return report.summary.verdict == "PASS" ? kExitOk : kExitFailed;
+}
+}  // namespace
+
+void add_run_command(CLI::App& app, CommandAction& action, const std::string& command_line) {
+  auto o = std::make_shared<RunCommandOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "run",
+      "Run, check and time cases of one workload. Every option left out expands to its "
+      "default: all available backends, all their devices and implementations, a small set of "
+      "shapes and every dtype. Prints one line per case and writes the report XML.");
+  cmd->add_option("--workload,-w", o->run.workload, "Workload to run (gemm)")
+      ->capture_default_str();
+  cmd->add_option("--backend,-b", o->run.backends,
+                  "Backend(s) to run on: cpu, opencl, cuda, hip, level_zero (default: every "
+                  "available one)")
+      ->delimiter(',');
+  cmd->add_option("--device", o->run.device, "Device index within the backend (default: all)");
+  cmd->add_option("--impl", o->run.impls,
+                  "Implementation(s), e.g. cpu:blocked, cpu:cblas (default: all)")
+      ->delimiter(',');
+  cmd->add_option("--shape,-s", o->run.shapes,
+                  "GEMM shape(s) MxNxK, e.g. 1024x1024x1024 (default: 512x512x512 NN, "
+                  "257x129x300 NT, 128x384x96 TN)")
+      ->delimiter(',');
+  cmd->add_option("--dtype,-t", o->run.dtypes, "Element type(s): fp32, fp16, bf16 (default: all)")
+      ->delimiter(',');
+  cmd->add_option("--layout", o->run.layout,
+                  "GEMM layout: NN, NT (B stored transposed) or TN (A stored transposed); "
+                  "default NN for --shape");
+  cmd->add_option("--alpha", o->run.alpha, "GEMM alpha")->capture_default_str();
+  cmd->add_option("--beta", o->run.beta, "GEMM beta (0: C is not read)")->capture_default_str();
+  cmd->add_option("--seed", o->run.seed, "Seed of the inputs (same seed, same bytes everywhere)")
+      ->capture_default_str();
+  cmd->add_option("--warmups", o->policy.warmups, "Untimed launches before timing")
+      ->capture_default_str();
+  cmd->add_option("--min-reps", o->policy.min_repetitions, "Minimum timed repetitions")
+      ->capture_default_str();
+  cmd->add_option("--min-time-ms", o->policy.min_time_ms, "Minimum total timed time (ms)")
+      ->capture_default_str();
+  cmd->add_option("--max-reps", o->policy.max_repetitions, "Maximum timed repetitions")
+      ->capture_default_str();
+  cmd->add_option("--max-time-ms", o->policy.max_time_ms, "Maximum total timed time (ms)")
+      ->capture_default_str();
+  cmd->add_option("--max-cv", o->policy.max_cv,
+                  "Coefficient of variation above which a timing is flagged noisy")
+      ->capture_default_str();
+  cmd->add_option("--out,-o", o->out, "Report XML to write")->capture_default_str();
+  cmd->callback([&action, o, command_line] {
+    action = [o, command_line] { return run_run(*o, command_line); };
+  });
+}
+
+}  // namespace aicert

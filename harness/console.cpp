@@ -1,0 +1,33 @@
+// Formatting of per-case progress lines and the summary.
+#include "harness/console.h"
+
+#include <cstdio>
+
+namespace aicert {
+
+std::string format_case_line(const CaseResult& r, std::size_t index, std::size_t total) {
+  char head[64];
+  const int width = static_cast<int>(std::to_string(total).size());
+  std::snprintf(head, sizeof head, "[%*zu/%zu] %-13s ", width, index, total,
+                std::string(verdict_name(r.verdict)).c_str());
+  std::string line = head + r.id;
+  if (r.timing) {
+    char perf[96];
+    std::snprintf(perf, sizeof perf, "  %9.2f GFLOP/s  cv %5.1f%%%s", r.gflops,
+                  100.0 * r.timing->cv, r.timing->noisy ? " (noisy)" : "");
+    line += perf;
+  }
+  if (r.verdict != Verdict::pass && !r.reason.empty()) line += "  -- " + r.reason;
+  return line;
+}
+
+std::string format_summary(const ReportSummary& s) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf,
+                "%s: %d cases, %d passed, %d failed, %d errors, %d not supported, %d skipped",
+                s.verdict.c_str(), s.total, s.passed, s.failed, s.errors, s.not_supported,
+                s.skipped);
+  return buf;
+}
+
+}  // namespace aicert

@@ -1,0 +1,168 @@
+// Case planning for `aicert run`; see run_plan.h.
+#include "harness/run_plan.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "harness/exit_codes.h"
+
+namespace aicert {
+
+namespace {
+struct DefaultGemmShape {
+  const char* shape;
+  GemmLayout layout;
+};
+// Small enough for a quick run on two cores, awkward enough to exercise edges and layouts.
+constexpr DefaultGemmShape kDefaultGemmShapes[] = {
+    {"512x512x512", GemmLayout::NN},
+    {"257x129x300", GemmLayout::NT},
+    {"128x384x96", GemmLayout::TN},
+};
+constexpr DType kAllDtypes[] = {DType::fp32, DType::fp16, DType::bf16};
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+std::vector<GemmSpec> gemm_specs(const RunOptions& o, double max_bytes) {
+  std::vector<DType> dtypes;
+  for (const auto& name : o.dtypes) {
+    const auto t = parse_dtype(name);
+    if (!t) throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16)"};
+    dtypes.push_back(*t);
+  }
+  if (dtypes.empty()) dtypes.assign(std::begin(kAllDtypes), std::end(kAllDtypes));
+
+  std::optional<GemmLayout> layout;
+  if (o.layout) {
+    layout = parse_layout(*o.layout);
+    if (!layout) throw UsageError{"unknown layout '" + *o.layout + "' (known: NN, NT, TN)"};
+  }
+
+  std::vector<GemmSpec> shapes;
+  auto add_shape = [&](const std::string& text, GemmLayout default_layout) {
+    std::string error;
+    auto spec = parse_gemm_shape(text, &error);
+    if (!spec) throw UsageError{error};
+    spec->layout = layout.value_or(default_layout);
+    spec->alpha = o.alpha;
+    spec->beta = o.beta;
+    shapes.push_back(*spec);
+  };
+  if (o.shapes.empty()) {
+    for (const auto& d : kDefaultGemmShapes) add_shape(d.shape, d.layout);
+  } else {
+    for (const auto& s : o.shapes) add_shape(s, GemmLayout::NN);
+  }
+
+  std::vector<GemmSpec> specs;
+  for (const auto& shape : shapes) {
+    for (DType t : dtypes) {
+      GemmSpec s = shape;
+      s.dtype = t;
+      if (const std::string why = validate_gemm_spec(s, max_bytes); !why.empty()) {
+        throw UsageError{why};
+      }
+      specs.push_back(s);
+    }
+  }
+  return specs;
+}
+}  // namespace
+
+const std::vector<std::pair<std::string, std::string>>& known_workloads() {
+  static const std::vector<std::pair<std::string, std::string>> w{
+      {"gemm", "C = alpha*op(A)*op(B) + beta*C, row-major; layouts NN NT TN; fp32 fp16 bf16 "
+               "inputs with fp32 accumulation"},
+  };
+  return w;
+}
+
+double host_memory_budget() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  double kib = 0;
+  while (meminfo >> key >> kib) {
+    if (key == "MemAvailable:") return kib * 1024.0;
+    meminfo.ignore(1 << 10, '\n');
+  }
+  return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+
+std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& registry,
+                                  double max_bytes) {
+  const auto& workloads = known_workloads();
+  if (std::none_of(workloads.begin(), workloads.end(),
+                   [&](const auto& w) { return w.first == o.workload; })) {
+    throw UsageError{"unknown workload '" + o.workload + "' (known: gemm)"};
+  }
+  if (!std::isfinite(o.alpha) || !std::isfinite(o.beta)) {
+    throw UsageError{"alpha and beta must be finite numbers"};
+  }
+
+  std::vector<const LoadedBackend*> backends;
+  for (const auto& name : o.backends) {
+    const LoadedBackend* b = registry.find(name);
+    if (b == nullptr) {
+      throw UsageError{"unknown backend '" + name + "' (known: " +
+                       joined(PluginRegistry::known_backends()) + ")"};
+    }
+    if (!b->available) throw UsageError{"backend " + name + " is unavailable: " + b->reason};
+    backends.push_back(b);
+  }
+  if (o.backends.empty()) {
+    for (const auto& b : registry.backends()) {
+      if (b.available) backends.push_back(&b);
+    }
+  }
+
+  const std::vector<GemmSpec> specs = gemm_specs(o, max_bytes);
+
+  std::vector<CaseRequest> plan;
+  std::vector<std::string> all_offered;
+  for (const LoadedBackend* b : backends) {
+    const std::vector<DeviceInfo> devices = b->backend->devices();
+    if (o.device && (*o.device < 0 || *o.device >= static_cast<int>(devices.size()))) {
+      throw UsageError{"backend " + b->name + " has no device " + std::to_string(*o.device) +
+                       " (it has " + std::to_string(devices.size()) + ")"};
+    }
+    const std::vector<std::string> offered = b->backend->implementations(o.workload);
+    all_offered.insert(all_offered.end(), offered.begin(), offered.end());
+    for (const auto& dev : devices) {
+      if (o.device && dev.index != *o.device) continue;
+      for (const auto& impl : offered) {
+        if (!o.impls.empty() && std::find(o.impls.begin(), o.impls.end(), impl) == o.impls.end()) {
+          continue;
+        }
+        for (const auto& spec : specs) {
+          CaseRequest r;
+          r.backend = b->name;
+          r.device = dev.index;
+          r.device_name = dev.name;
+          r.impl = impl;
+          r.spec.spec = spec;
+          r.spec.seed = o.seed;
+          plan.push_back(r);
+        }
+      }
+    }
+  }
+  for (const auto& impl : o.impls) {
+    if (std::find(all_offered.begin(), all_offered.end(), impl) == all_offered.end()) {
+      throw UsageError{"no selected backend has an implementation '" + impl + "' of " +
+                       o.workload + " (offered: " + joined(all_offered) + ")"};
+    }
+  }
+  if (plan.empty()) throw UsageError{"nothing to run: no available backend offers " + o.workload +
+                                     " with the options given"};
+  return plan;
+}
+
+}  // namespace aicert

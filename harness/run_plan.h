@@ -1,0 +1,39 @@
+// Expands the options of `aicert run` into the list of cases to run. Every dimension the user
+// leaves out expands to its default: all available backends, their devices and
+// implementations, the default shapes and every dtype. Bad input throws UsageError before
+// anything is allocated.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/case_runner.h"
+#include "harness/plugin_registry.h"
+
+namespace aicert {
+
+struct RunOptions {
+  std::string workload = "gemm";
+  std::vector<std::string> backends;   // empty: every available backend
+  std::optional<int> device;           // empty: every device
+  std::vector<std::string> impls;      // empty: every implementation
+  std::vector<std::string> shapes;     // empty: the default shapes
+  std::vector<std::string> dtypes;     // empty: every dtype
+  std::optional<std::string> layout;   // empty: NN for given shapes, the defaults' own otherwise
+  double alpha = 1.0;
+  double beta = 0.0;
+  std::uint64_t seed = 42;
+};
+
+// The workloads `aicert run` knows, with a one-line description.
+const std::vector<std::pair<std::string, std::string>>& known_workloads();
+
+// Host memory a single case may use (bytes): what the kernel reports as available now.
+double host_memory_budget();
+
+std::vector<CaseRequest> plan_run(const RunOptions& options, const PluginRegistry& registry,
+                                  double max_bytes);
+
+}  // namespace aicert

@@ -1,0 +1,45 @@
+// The result of one case in the report model: what ran, whether it was right, how fast.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "workloads/case_spec.h"
+#include "workloads/check_result.h"
+
+namespace aicert {
+
+enum class Verdict { pass, fail, skip, not_supported, error, crash, timeout, waived };
+
+std::string_view verdict_name(Verdict v);
+std::optional<Verdict> parse_verdict(std::string_view name);
+
+struct TimingStats {
+  std::vector<double> samples_ms;  // one per timed repetition, in order
+  int warmups = 0;
+  double median_ms = 0, min_ms = 0, max_ms = 0, mean_ms = 0;
+  double cv = 0;                   // stddev / mean
+  double max_cv = 0;               // the limit it was judged against
+  bool noisy = false;              // cv > max_cv
+  std::string timer;               // "steady_clock", "cl_event", "cudaEvent"
+};
+
+struct CaseResult {
+  std::string id;                  // unique within a report, e.g. "gemm/cpu0/cpu:cblas/fp32/NN/64x64x64"
+  CaseSpec spec;
+  std::string backend;
+  int device = 0;
+  std::string device_name;
+  std::string impl;
+  std::string inputs_sha256;       // over every input tensor's payload, in order
+  Verdict verdict = Verdict::skip;
+  std::string reason;              // why this verdict (empty for a plain pass)
+  std::optional<CheckResult> check;
+  std::optional<TimingStats> timing;
+  double gflops = 0;               // from the median time; 0 when not timed
+};
+
+}  // namespace aicert

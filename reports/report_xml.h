@@ -1,0 +1,28 @@
+// Reading and writing the report XML (the record of truth) with pugixml.
+// The schema is reports/schema/aicert-report-1.xsd; every written file validates against it.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "reports/report.h"
+
+namespace aicert {
+
+// A report or inventory file that cannot be read: what() is "file:line: what is wrong".
+class ReportParseError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Writes the whole report atomically (temporary file in the same folder, then rename), so an
+// existing file at `path` is never left half-written. Throws std::runtime_error on I/O errors.
+void write_report_xml(const Report& report, const std::string& path);
+
+// Writes a document whose root is the <inventory> element of the report schema.
+void write_inventory_xml(const Inventory& inventory, const std::string& path);
+
+// Loads a report written by write_report_xml back into the model. Throws ReportParseError.
+Report read_report_xml(const std::string& path);
+
+}  // namespace aicert

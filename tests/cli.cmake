@@ -1,0 +1,21 @@
+# End-to-end tests of the aicert executable, plus the test-only plugins they load.
+
+# A faulty "cpu" backend that the checker must catch, and one built for a wrong API version.
+foreach(variant faulty stale)
+  add_library(test-plugin-${variant} MODULE test_plugins/faulty_backend.cpp)
+  set_target_properties(test-plugin-${variant} PROPERTIES
+    PREFIX "" CXX_VISIBILITY_PRESET hidden
+    LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests/plugins-${variant})
+  target_link_libraries(test-plugin-${variant} PRIVATE aicert_workloads)
+endforeach()
+set_target_properties(test-plugin-faulty PROPERTIES OUTPUT_NAME aicert-backend-cpu)
+target_compile_definitions(test-plugin-faulty PRIVATE
+  AICERT_TEST_PLUGIN_API_VERSION=aicert::kPluginApiVersion)
+set_target_properties(test-plugin-stale PROPERTIES OUTPUT_NAME aicert-backend-opencl)
+target_compile_definitions(test-plugin-stale PRIVATE AICERT_TEST_PLUGIN_API_VERSION=999)
+
+aicert_add_test(cli_test SOURCES cli_test.cpp LIBS aicert_reports)
+add_dependencies(cli_test aicert test-plugin-faulty test-plugin-stale)
+
+aicert_add_test(harness_test SOURCES measurement_test.cpp run_plan_test.cpp LIBS aicert_harness)
+add_dependencies(harness_test aicert)

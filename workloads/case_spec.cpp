@@ -1,0 +1,34 @@
+// Workload-independent accessors over the case spec variant.
+#include "workloads/case_spec.h"
+
+namespace aicert {
+
+namespace {
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+}  // namespace
+
+std::string_view workload_name(const WorkloadSpec& spec) {
+  return std::visit(Overloaded{[](const GemmSpec&) { return std::string_view("gemm"); }}, spec);
+}
+
+DType workload_dtype(const WorkloadSpec& spec) {
+  return std::visit([](const auto& s) { return s.dtype; }, spec);
+}
+
+double workload_flops(const WorkloadSpec& spec) {
+  return std::visit([](const auto& s) { return s.flops(); }, spec);
+}
+
+std::string workload_shape(const WorkloadSpec& spec) {
+  return std::visit(Overloaded{[](const GemmSpec& g) {
+                      return g.shape_string() + " " + std::string(layout_name(g.layout));
+                    }},
+                    spec);
+}
+
+}  // namespace aicert

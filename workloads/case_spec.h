@@ -1,0 +1,26 @@
+// A case: one workload instance (shape, dtype, ...) with the seed of its inputs.
+// The spec is a variant so that attention and collectives plug in beside GEMM.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "workloads/gemm_spec.h"
+
+namespace aicert {
+
+using WorkloadSpec = std::variant<GemmSpec>;
+
+struct CaseSpec {
+  WorkloadSpec spec;
+  std::uint64_t seed = 42;
+};
+
+std::string_view workload_name(const WorkloadSpec& spec);
+DType workload_dtype(const WorkloadSpec& spec);
+double workload_flops(const WorkloadSpec& spec);
+// Human-readable shape, e.g. "17x33x65 NT".
+std::string workload_shape(const WorkloadSpec& spec);
+
+}  // namespace aicert

@@ -1,0 +1,119 @@
+// Conversions between fp32 and the 16-bit storage types, round-to-nearest-even.
+#include "workloads/dtype.h"
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+
+namespace aicert {
+
+std::string_view dtype_name(DType t) {
+  switch (t) {
+    case DType::fp32: return "fp32";
+    case DType::fp16: return "fp16";
+    case DType::bf16: return "bf16";
+  }
+  return "?";
+}
+
+std::optional<DType> parse_dtype(std::string_view name) {
+  if (name == "fp32") return DType::fp32;
+  if (name == "fp16") return DType::fp16;
+  if (name == "bf16") return DType::bf16;
+  return std::nullopt;
+}
+
+std::size_t dtype_size(DType t) { return t == DType::fp32 ? 4 : 2; }
+
+double unit_roundoff(DType t) {
+  switch (t) {
+    case DType::fp32: return std::ldexp(1.0, -24);
+    case DType::fp16: return std::ldexp(1.0, -11);
+    case DType::bf16: return std::ldexp(1.0, -8);
+  }
+  return 1.0;
+}
+
+std::uint16_t float_to_bf16(float f) {
+  std::uint32_t u = std::bit_cast<std::uint32_t>(f);
+  if ((u & 0x7f800000u) == 0x7f800000u && (u & 0x007fffffu) != 0) {
+    return static_cast<std::uint16_t>((u >> 16) | 0x0040u);  // quiet NaN, sign kept
+  }
+  // Round to nearest even on the 16 dropped bits; overflow correctly carries into Inf.
+  const std::uint32_t rounding_bias = 0x7fffu + ((u >> 16) & 1u);
+  return static_cast<std::uint16_t>((u + rounding_bias) >> 16);
+}
+
+float bf16_to_float(std::uint16_t h) {
+  return std::bit_cast<float>(static_cast<std::uint32_t>(h) << 16);
+}
+
+std::uint16_t float_to_fp16(float f) {
+  const std::uint32_t u = std::bit_cast<std::uint32_t>(f);
+  const std::uint16_t sign = static_cast<std::uint16_t>((u >> 16) & 0x8000u);
+  const std::uint32_t abs = u & 0x7fffffffu;
+  if (abs >= 0x7f800000u) {  // Inf or NaN
+    return static_cast<std::uint16_t>(sign | 0x7c00u | (abs > 0x7f800000u ? 0x0200u : 0u));
+  }
+  if (abs >= 0x477ff000u) {  // >= 65520 rounds to Inf
+    return static_cast<std::uint16_t>(sign | 0x7c00u);
+  }
+  const int exp = static_cast<int>(abs >> 23) - 127;
+  if (exp < -25) return sign;  // below half the smallest subnormal: rounds to zero
+  std::uint32_t mant = (abs & 0x007fffffu) | 0x00800000u;
+  if (exp < -14) {
+    // Subnormal result: value = mant * 2^(exp-23); fp16 subnormal unit is 2^-24.
+    const int shift = -exp - 14 + 13;  // bits to drop
+    const std::uint32_t kept = mant >> shift;
+    const std::uint32_t rem = mant & ((1u << shift) - 1u);
+    const std::uint32_t half = 1u << (shift - 1);
+    std::uint32_t r = kept + ((rem > half || (rem == half && (kept & 1u))) ? 1u : 0u);
+    return static_cast<std::uint16_t>(sign | r);  // a carry into bit 10 yields the min normal
+  }
+  std::uint32_t h = (static_cast<std::uint32_t>(exp + 15) << 10) | ((mant >> 13) & 0x3ffu);
+  const std::uint32_t rem = mant & 0x1fffu;
+  if (rem > 0x1000u || (rem == 0x1000u && (h & 1u))) ++h;  // carry may step exponent: correct
+  return static_cast<std::uint16_t>(sign | h);
+}
+
+float fp16_to_float(std::uint16_t h) {
+  const std::uint32_t sign = static_cast<std::uint32_t>(h & 0x8000u) << 16;
+  const std::uint32_t exp = (h >> 10) & 0x1fu;
+  const std::uint32_t mant = h & 0x3ffu;
+  if (exp == 0) {
+    const float v = std::ldexp(static_cast<float>(mant), -24);
+    return sign ? -v : v;
+  }
+  if (exp == 31) {
+    return std::bit_cast<float>(sign | 0x7f800000u | (mant << 13));
+  }
+  return std::bit_cast<float>(sign | ((exp + 112) << 23) | (mant << 13));
+}
+
+float load_as_float(const void* data, DType t, std::size_t i) {
+  switch (t) {
+    case DType::fp32: return static_cast<const float*>(data)[i];
+    case DType::fp16: return fp16_to_float(static_cast<const std::uint16_t*>(data)[i]);
+    case DType::bf16: return bf16_to_float(static_cast<const std::uint16_t*>(data)[i]);
+  }
+  return 0.0f;
+}
+
+void store_from_float(void* data, DType t, std::size_t i, float f) {
+  switch (t) {
+    case DType::fp32: static_cast<float*>(data)[i] = f; break;
+    case DType::fp16: static_cast<std::uint16_t*>(data)[i] = float_to_fp16(f); break;
+    case DType::bf16: static_cast<std::uint16_t*>(data)[i] = float_to_bf16(f); break;
+  }
+}
+
+float round_to(DType t, float f) {
+  switch (t) {
+    case DType::fp32: return f;
+    case DType::fp16: return fp16_to_float(float_to_fp16(f));
+    case DType::bf16: return bf16_to_float(float_to_bf16(f));
+  }
+  return f;
+}
+
+}  // namespace aicert

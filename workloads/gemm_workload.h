@@ -1,0 +1,33 @@
+// GEMM workload: seeded operands, the fp64 host reference and the check of a result.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "workloads/check_result.h"
+#include "workloads/gemm_spec.h"
+#include "workloads/host_tensors.h"
+
+namespace aicert {
+
+// Tensors "A" (MxK, or KxM for TN), "B" (KxN, or NxK for NT) and "C" (MxN, input and output),
+// filled from the seed and rounded to spec.dtype.
+HostTensors make_gemm_tensors(const GemmSpec& spec, std::uint64_t seed);
+
+struct GemmReference {
+  std::vector<double> value;      // alpha*A*B + beta*C0 in fp64
+  std::vector<double> magnitude;  // |alpha|*|A|*|B| + |beta|*|C0|
+};
+
+// fp64 reference from the (rounded) inputs. Multithreaded; cost 4MNK.
+GemmReference gemm_reference(const GemmSpec& spec, const HostTensors& inputs);
+
+// The tolerance of DESIGN.md for this spec: c=3, u_acc=2^-24, u_out of the dtype,
+// g = sqrt(K) + 2 (the +2 covers the alpha scaling and the beta*C add).
+Tolerance gemm_tolerance(const GemmSpec& spec);
+
+// Checks output "C" of `outputs` against the reference computed from `inputs`.
+CheckResult check_gemm(const GemmSpec& spec, const HostTensors& inputs,
+                       const HostTensors& outputs);
+
+}  // namespace aicert

@@ -1,0 +1,54 @@
+// Counter-based seeded input generation and the SHA-256 of a case's inputs (OpenSSL).
+#include "workloads/seeded_inputs.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+#include <stdexcept>
+
+namespace aicert {
+
+namespace {
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+float seeded_uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t i) {
+  const std::uint64_t h = splitmix64(splitmix64(seed ^ (stream * 0xd1b54a32d192ed03ull)) + i);
+  const auto bits24 = static_cast<std::int32_t>(h >> 40);          // [0, 2^24)
+  return static_cast<float>(bits24 - (1 << 23)) * (1.0f / (1 << 23));  // exact
+}
+
+void fill_seeded(Tensor& t, std::uint64_t seed, std::uint64_t stream, float scale) {
+  const std::size_t n = t.elements();
+  for (std::size_t i = 0; i < n; ++i) {
+    store_from_float(t.data(), t.dtype, i, seeded_uniform(seed, stream, i) * scale);
+  }
+}
+
+std::string inputs_sha256(const HostTensors& tensors, bool include_outputs_as_inputs) {
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    throw std::runtime_error("OpenSSL: cannot initialise SHA-256");
+  }
+  for (const auto& t : tensors.tensors) {
+    if (t.is_output && !include_outputs_as_inputs) continue;
+    EVP_DigestUpdate(ctx.get(), t.data(), t.buffer.payload_bytes());
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest, &len);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += hex[digest[i] >> 4];
+    out += hex[digest[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace aicert
