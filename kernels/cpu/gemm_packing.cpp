@@ -1,0 +1,100 @@
+// Micro-panel packing, specialized per storage type and panel width so the copy loops vectorize.
+#include "kernels/cpu/gemm_packing.h"
+
+#include "kernels/cpu/fp16_bits.h"
+
+namespace aicert::cpu {
+namespace {
+
+struct LoadFp32 {
+  using T = float;
+  static float get(float x) { return x; }
+};
+struct LoadBf16 {
+  using T = std::uint16_t;
+  static float get(std::uint16_t x) { return bf16_bits_to_float(x); }
+};
+struct LoadFp16 {
+  using T = std::uint16_t;
+  static float get(std::uint16_t x) { return fp16_bits_to_float(x); }
+};
+
+// Where one micro-panel comes from: lanes [lane0, lane0 + valid), depth [depth0, depth0 + kc).
+struct PanelRange {
+  std::int64_t lane0;
+  int valid;
+  std::int64_t depth0;
+  std::int64_t kc;
+};
+
+// W > 0: the width is a compile-time constant (the common full panels); W == 0: runtime width.
+template <class Load, int W>
+void pack(const PackSource& s, const PanelRange& r, int runtime_width, float* dst) {
+  const int width = W > 0 ? W : runtime_width;
+  const auto* src = static_cast<const typename Load::T*>(s.data);
+  if (s.lanes_contiguous) {
+    const typename Load::T* row = src + r.depth0 * s.ld + r.lane0;
+    if (r.valid == width) {
+      for (std::int64_t p = 0; p < r.kc; ++p, row += s.ld, dst += width) {
+        for (int l = 0; l < width; ++l) dst[l] = Load::get(row[l]);
+      }
+    } else {
+      for (std::int64_t p = 0; p < r.kc; ++p, row += s.ld, dst += width) {
+        int l = 0;
+        for (; l < r.valid; ++l) dst[l] = Load::get(row[l]);
+        for (; l < width; ++l) dst[l] = 0.0f;
+      }
+    }
+    return;
+  }
+  // Lanes strided: read each lane's run along depth contiguously, scatter with stride width.
+  for (int l = 0; l < r.valid; ++l) {
+    const typename Load::T* run = src + (r.lane0 + l) * s.ld + r.depth0;
+    float* out = dst + l;
+    for (std::int64_t p = 0; p < r.kc; ++p) out[p * width] = Load::get(run[p]);
+  }
+  if (r.valid < width) {
+    for (std::int64_t p = 0; p < r.kc; ++p) {
+      for (int l = r.valid; l < width; ++l) dst[p * width + l] = 0.0f;
+    }
+  }
+}
+
+template <class Load>
+void pack_typed(const PackSource& s, const PanelRange& r, int width, float* dst) {
+  switch (width) {
+    case 4:
+      return pack<Load, 4>(s, r, width, dst);
+    case 6:
+      return pack<Load, 6>(s, r, width, dst);
+    case 8:
+      return pack<Load, 8>(s, r, width, dst);
+    case 12:
+      return pack<Load, 12>(s, r, width, dst);
+    case 16:
+      return pack<Load, 16>(s, r, width, dst);
+    case 32:
+      return pack<Load, 32>(s, r, width, dst);
+    default:
+      return pack<Load, 0>(s, r, width, dst);
+  }
+}
+
+}  // namespace
+
+void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std::int64_t depth0,
+                std::int64_t kc, int width, float* dst) {
+  const PanelRange r{lane0, lanes_valid, depth0, kc};
+  switch (src.dtype) {
+    case DType::fp32:
+      return pack_typed<LoadFp32>(src, r, width, dst);
+    case DType::bf16:
+      return pack_typed<LoadBf16>(src, r, width, dst);
+    case DType::fp16:
+      return pack_typed<LoadFp16>(src, r, width, dst);
+  }
+  // Unreachable: the kernels accept only the dtypes above (checked in make()).
+  __builtin_trap();
+}
+
+}  // namespace aicert::cpu

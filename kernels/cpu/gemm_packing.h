@@ -1,0 +1,27 @@
+// Packing of GEMM operands into the contiguous fp32 micro-panels the micro-kernels stream:
+// converts fp16/bf16 to fp32, resolves the stored layout (NN/NT/TN) and zero-pads edge panels.
+#pragma once
+
+#include <cstdint>
+
+#include "workloads/dtype.h"
+
+namespace aicert::cpu {
+
+// One operand seen as a (lane, depth) matrix: lanes are the rows of op(A) or the columns of
+// op(B), depth runs along K. Element (lane, depth) is stored at
+//   lanes_contiguous ? data[depth * ld + lane] : data[lane * ld + depth].
+// (A: NN/NT -> lanes strided, TN -> lanes contiguous; B: NN/TN -> contiguous, NT -> strided.)
+struct PackSource {
+  const void* data = nullptr;
+  DType dtype = DType::fp32;
+  std::int64_t ld = 0;
+  bool lanes_contiguous = false;
+};
+
+// Writes dst[p * width + l] = element(lane0 + l, depth0 + p) for p < kc, l < lanes_valid, and
+// 0 for lanes_valid <= l < width: one micro-panel of `width` (= MR or NR) lanes.
+void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std::int64_t depth0,
+                std::int64_t kc, int width, float* dst);
+
+}  // namespace aicert::cpu

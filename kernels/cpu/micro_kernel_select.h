@@ -1,0 +1,23 @@
+// Runtime ISA dispatch: picks the widest micro-kernel this CPU can run, so one plugin binary
+// runs on AVX2-only and AVX-512 machines alike (and on CPUs with neither).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "kernels/cpu/micro_kernel.h"
+
+namespace aicert::cpu {
+
+// Environment variable that forces a kernel by ISA name ("avx512", "avx2", "generic"), so the
+// narrower kernels can be run and checked on a machine that has the wider ones.
+inline constexpr const char* kIsaOverrideEnv = "AICERT_CPU_GEMM_ISA";
+
+// forced empty: the best kernel for this CPU. Otherwise the kernel of that name, or null with
+// the reason in *why_not when the name is unknown or this CPU lacks the ISA.
+const MicroKernel* select_micro_kernel(std::string_view forced, std::string* why_not);
+
+// select_micro_kernel() with the override from the environment (if set).
+const MicroKernel* select_micro_kernel_from_env(std::string* why_not);
+
+}  // namespace aicert::cpu

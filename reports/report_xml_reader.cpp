@@ -1,0 +1,295 @@
+// Reads report XML back into the report model, field for field: the inverse of the writer.
+// Every error names the file and line of the element or attribute at fault.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "reports/report_xml.h"
+#include "reports/xml_source.h"
+
+namespace aicert {
+
+namespace {
+
+// A workload spec element (<gemm .../>) read into the spec variant; one entry per workload.
+using SpecReader = WorkloadSpec (*)(const XmlSource&, pugi::xml_node);
+
+WorkloadSpec read_gemm(const XmlSource& x, pugi::xml_node n) {
+  GemmSpec g;
+  g.m = x.integer<std::int64_t>(n, "m", 0);
+  g.n = x.integer<std::int64_t>(n, "n", 0);
+  g.k = x.integer<std::int64_t>(n, "k", 0);
+  g.layout = x.enumerated(n, "layout", &parse_layout, "GEMM layout (NN, NT, TN)");
+  g.dtype = x.enumerated(n, "dtype", &parse_dtype, "dtype");
+  g.alpha = x.real(n, "alpha");
+  g.beta = x.real(n, "beta");
+  return g;
+}
+
+constexpr std::array<std::pair<const char*, SpecReader>, 1> kSpecReaders{{
+    {"gemm", &read_gemm},
+}};
+
+std::optional<std::string> parse_summary_verdict(std::string_view s) {
+  if (s == "PASS" || s == "FAIL") return std::string(s);
+  return std::nullopt;
+}
+
+bool is_sha256(std::string_view s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+class ReportReader {
+ public:
+  explicit ReportReader(const XmlSource& x) : x_(x) {}
+
+  Report read() const {
+    const pugi::xml_node root = x_.root();
+    if (std::string_view(root.name()) != "aicert-report") {
+      x_.fail(root, "root element is <" + std::string(root.name()) + ">, expected <aicert-report>");
+    }
+    Report r;
+    r.schema_version = x_.integer<int>(root, "schema-version");
+    if (r.schema_version != kReportSchemaVersion) {
+      x_.fail(root.attribute("schema-version"), root,
+              "unsupported report schema version " + std::to_string(r.schema_version) +
+                  "; this aicert reads version " + std::to_string(kReportSchemaVersion));
+    }
+    r.report_id = x_.string(root, "report-id");
+    r.tool_version = x_.string(root, "tool-version");
+    r.git_revision = x_.string(root, "git-revision");
+    r.created_utc = x_.string(root, "created");
+    r.command_line = x_.child(root, "command-line").text().get();
+    r.inventory = read_inventory(x_.child(root, "inventory"));
+    std::set<std::string> ids;
+    for (pugi::xml_node c : x_.child(root, "cases").children("case")) {
+      r.cases.push_back(read_case(c));
+      if (!ids.insert(r.cases.back().id).second) {
+        x_.fail(c.attribute("id"), c, "duplicate case id \"" + r.cases.back().id + "\"");
+      }
+    }
+    r.summary = read_summary(x_.child(root, "summary"));
+    return r;
+  }
+
+ private:
+  Inventory read_inventory(pugi::xml_node root) const {
+    Inventory inv;
+    const pugi::xml_node host = x_.child(root, "host");
+    inv.hostname = x_.string(host, "hostname");
+    inv.os_release = x_.string(host, "os-release");
+    inv.kernel = x_.string(host, "kernel");
+    inv.architecture = x_.string(host, "architecture");
+
+    const pugi::xml_node cpu = x_.child(root, "cpu");
+    inv.cpu_model = x_.string(cpu, "model");
+    inv.packages = x_.integer<int>(cpu, "packages", 0);
+    inv.cores = x_.integer<int>(cpu, "cores", 0);
+    inv.pus = x_.integer<int>(cpu, "pus", 0);
+    for (pugi::xml_node f : cpu.children("feature"))
+      inv.cpu_features.push_back(x_.string(f, "name"));
+    for (pugi::xml_node n : cpu.children("cache")) {
+      CacheInfo& c = inv.caches.emplace_back();
+      c.level = x_.integer<int>(n, "level", 0);
+      c.type = x_.string(n, "type");
+      c.size_bytes = x_.integer<std::uint64_t>(n, "size-bytes");
+      c.count = x_.integer<int>(n, "count", 0);
+    }
+
+    const pugi::xml_node memory = x_.child(root, "memory");
+    inv.total_memory_bytes = x_.integer<std::uint64_t>(memory, "total-bytes");
+    for (pugi::xml_node n : memory.children("numa-node")) {
+      NumaNodeInfo& numa = inv.numa_nodes.emplace_back();
+      numa.os_index = x_.integer<int>(n, "os-index", 0);
+      numa.memory_bytes = x_.integer<std::uint64_t>(n, "memory-bytes");
+    }
+
+    const pugi::xml_node dmi = x_.child(root, "dmi");
+    inv.dmi_sys_vendor = x_.string(dmi, "sys-vendor");
+    inv.dmi_product_name = x_.string(dmi, "product-name");
+    inv.dmi_product_serial = x_.string(dmi, "product-serial");
+    inv.dmi_bios_vendor = x_.string(dmi, "bios-vendor");
+    inv.dmi_bios_version = x_.string(dmi, "bios-version");
+    inv.dmi_bios_date = x_.string(dmi, "bios-date");
+
+    for (pugi::xml_node n : x_.child(root, "pci").children("pci-device")) {
+      PciDeviceInfo& d = inv.pci_devices.emplace_back();
+      d.bus_id = x_.string(n, "bus-id");
+      d.vendor_id = x_.hex16(n, "vendor-id");
+      d.device_id = x_.hex16(n, "device-id");
+      d.class_id = x_.hex16(n, "class-id");
+      d.class_name = x_.string(n, "class-name");
+      d.name = x_.string(n, "name");
+      d.link_speed_gbps = x_.real(n, "link-speed-gbps");
+      d.link_speed = x_.string(n, "link-speed");
+      d.link_width = x_.string(n, "link-width");
+      for (pugi::xml_node o : n.children("os-device")) {
+        d.os_devices.push_back(
+            {x_.string(o, "name"), x_.string(o, "type"), x_.string(o, "subtype")});
+      }
+    }
+
+    for (pugi::xml_node n : x_.child(root, "backends").children("backend")) {
+      BackendStatus& b = inv.backends.emplace_back();
+      b.name = x_.string(n, "name");
+      b.available = x_.boolean(n, "available");
+      b.reason = x_.string(n, "reason");
+      b.runtime_version = x_.string(n, "runtime-version");
+    }
+
+    for (pugi::xml_node n : x_.child(root, "devices").children("device")) {
+      BackendDeviceInfo& d = inv.devices.emplace_back();
+      d.backend = x_.string(n, "backend");
+      d.index = x_.integer<int>(n, "index", 0);
+      d.name = x_.string(n, "name");
+      d.vendor = x_.string(n, "vendor");
+      d.kind = x_.string(n, "kind");
+      d.pci_bus_id = x_.string(n, "pci-bus-id");
+      d.driver_version = x_.string(n, "driver-version");
+      d.memory_bytes = x_.integer<std::uint64_t>(n, "memory-bytes");
+      d.compute_units = x_.integer<int>(n, "compute-units", 0);
+      for (pugi::xml_node p : n.children("property")) {
+        const std::string key = x_.string(p, "name");
+        if (!d.properties.emplace(key, x_.string(p, "value")).second) {
+          x_.fail(p.attribute("name"), p, "duplicate device property \"" + key + "\"");
+        }
+      }
+    }
+
+    const pugi::xml_node topo = x_.child(root, "hwloc-topology");
+    inv.hwloc_version = x_.string(topo, "version");
+    if (const pugi::xml_node hwloc =
+            topo.find_child([](pugi::xml_node c) { return c.type() == pugi::node_element; })) {
+      // A standalone XML document again, as hwloc exported it (hwloc can import it).
+      pugi::xml_document doc;
+      pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+      decl.append_attribute("version") = "1.0";
+      decl.append_attribute("encoding") = "UTF-8";
+      doc.append_copy(hwloc);
+      std::ostringstream out;
+      doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+      inv.hwloc_xml = out.str();
+    }
+    return inv;
+  }
+
+  CaseResult read_case(pugi::xml_node n) const {
+    CaseResult c;
+    c.id = x_.string(n, "id");
+    if (c.id.empty()) x_.fail(n.attribute("id"), n, "<case> has an empty id");
+    c.backend = x_.string(n, "backend");
+    c.device = x_.integer<int>(n, "device", 0);
+    c.device_name = x_.string(n, "device-name");
+    c.impl = x_.string(n, "impl");
+    c.verdict = x_.enumerated(n, "verdict", &parse_verdict, "verdict");
+    c.gflops = x_.real(n, "gflops");
+    c.reason = x_.optional_text(n, "reason");
+    c.spec = read_spec(n);
+    if (const pugi::xml_node inputs = n.child("inputs")) {
+      const pugi::xml_attribute sha = x_.attribute(inputs, "sha256");
+      if (!is_sha256(sha.value())) {
+        x_.fail(sha, inputs, XmlSource::describe(inputs, sha) + " is not a lower-case SHA-256");
+      }
+      c.inputs_sha256 = sha.value();
+    }
+    if (const pugi::xml_node check = n.child("check")) c.check = read_check(check);
+    if (const pugi::xml_node timing = n.child("timing")) c.timing = read_timing(timing);
+    return c;
+  }
+
+  CaseSpec read_spec(pugi::xml_node case_node) const {
+    const std::string workload = x_.string(case_node, "workload");
+    for (const auto& [name, reader] : kSpecReaders) {
+      if (const pugi::xml_node spec = case_node.child(name)) {
+        if (workload != name) {
+          x_.fail(case_node.attribute("workload"), case_node,
+                  "<case> says workload=\"" + workload + "\" but holds a <" + name + "> spec");
+        }
+        return CaseSpec{reader(x_, spec), x_.integer<std::uint64_t>(spec, "seed")};
+      }
+    }
+    std::string known;
+    for (const auto& entry : kSpecReaders)
+      known += std::string(known.empty() ? "" : ", ") + "<" + entry.first + ">";
+    x_.fail(case_node, "<case> has no workload spec element (" + known + ")");
+  }
+
+  CheckResult read_check(pugi::xml_node n) const {
+    CheckResult c;
+    c.passed = x_.boolean(n, "passed");
+    c.elements = x_.integer<std::uint64_t>(n, "elements");
+    c.nan_count = x_.integer<std::uint64_t>(n, "nan");
+    c.inf_count = x_.integer<std::uint64_t>(n, "inf");
+    c.wrong_count = x_.integer<std::uint64_t>(n, "wrong");
+    c.max_abs_error = x_.real(n, "max-abs-error");
+    c.max_rel_error = x_.real(n, "max-rel-error");
+    c.nmse = x_.real(n, "nmse");
+    c.worst_index = x_.integer<std::int64_t>(n, "worst-index");
+    c.worst_value = x_.real(n, "worst-value");
+    c.worst_reference = x_.real(n, "worst-reference");
+    c.worst_bound = x_.real(n, "worst-bound");
+    c.guard_bytes_touched = x_.integer<std::uint64_t>(n, "guard-bytes-touched");
+    const pugi::xml_node t = x_.child(n, "tolerance");
+    c.tolerance.c = x_.real(t, "c");
+    c.tolerance.u_acc = x_.real(t, "u-acc");
+    c.tolerance.u_out = x_.real(t, "u-out");
+    c.tolerance.g = x_.real(t, "g");
+    c.tolerance.g_formula = x_.string(t, "g-formula");
+    c.tolerance.tiny = x_.real(t, "tiny");
+    c.tolerance.exact = x_.boolean(t, "exact");
+    c.reason = x_.optional_text(n, "reason");
+    return c;
+  }
+
+  TimingStats read_timing(pugi::xml_node n) const {
+    TimingStats t;
+    t.timer = x_.string(n, "timer");
+    t.warmups = x_.integer<int>(n, "warmups", 0);
+    t.median_ms = x_.real(n, "median-ms");
+    t.min_ms = x_.real(n, "min-ms");
+    t.max_ms = x_.real(n, "max-ms");
+    t.mean_ms = x_.real(n, "mean-ms");
+    t.cv = x_.real(n, "cv");
+    t.max_cv = x_.real(n, "max-cv");
+    t.noisy = x_.boolean(n, "noisy");
+    const pugi::xml_node samples = x_.child(n, "samples");
+    std::istringstream in(samples.text().get());
+    for (std::string word; in >> word;) {
+      const std::optional<double> v = parse_double(word);
+      if (!v) {
+        x_.fail(samples.first_child(), "<samples> item " + std::to_string(t.samples_ms.size() + 1) +
+                                           " \"" + word + "\" is not a number (xs:double)");
+      }
+      t.samples_ms.push_back(*v);
+    }
+    return t;
+  }
+
+  ReportSummary read_summary(pugi::xml_node n) const {
+    ReportSummary s;
+    s.total = x_.integer<int>(n, "total", 0);
+    s.passed = x_.integer<int>(n, "passed", 0);
+    s.failed = x_.integer<int>(n, "failed", 0);
+    s.skipped = x_.integer<int>(n, "skipped", 0);
+    s.not_supported = x_.integer<int>(n, "not-supported", 0);
+    s.errors = x_.integer<int>(n, "errors", 0);
+    s.verdict = x_.enumerated(n, "verdict", &parse_summary_verdict, "summary verdict (PASS, FAIL)");
+    return s;
+  }
+
+  const XmlSource& x_;
+};
+
+}  // namespace
+
+Report read_report_xml(const std::string& path) {
+  const XmlSource source(path);
+  return ReportReader(source).read();
+}
+
+}  // namespace aicert

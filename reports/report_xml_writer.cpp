@@ -1,0 +1,309 @@
+// Writes the report model as XML: the record of truth, schema reports/schema/aicert-report-1.xsd.
+// Numbers use their shortest exact form, so reading a report back gives the very same doubles.
+#include <pugixml.hpp>
+#include <sstream>
+#include <type_traits>
+#include <variant>
+
+#include "reports/atomic_file.h"
+#include "reports/report_xml.h"
+#include "reports/xml_lexical.h"
+
+namespace aicert {
+
+namespace {
+
+// XML 1.0 cannot carry C0 controls other than tab, LF and CR, U+FFFE/U+FFFF, or malformed
+// UTF-8. Such bytes (garbage in a DMI field, say) become U+FFFD so the file stays well-formed.
+std::string xml_text(std::string_view s) {
+  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t len = 0;
+    char32_t cp = 0;
+    if (b < 0x80) {
+      len = 1, cp = b;
+    } else if ((b & 0xE0) == 0xC0) {
+      len = 2, cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      len = 3, cp = b & 0x0F;
+    } else if ((b & 0xF8) == 0xF0) {
+      len = 4, cp = b & 0x07;
+    }
+    bool ok = len > 0 && i + len <= s.size();
+    for (std::size_t j = 1; ok && j < len; ++j) {
+      const auto c = static_cast<unsigned char>(s[i + j]);
+      ok = (c & 0xC0) == 0x80;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    ok = ok && cp >= kMin[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
+         cp != 0xFFFE && cp != 0xFFFF && (cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r');
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out.append(kReplacement);
+      ++i;
+    }
+  }
+  return out;
+}
+
+// Attribute setters; each overload writes one XSD lexical form.
+void put(pugi::xml_node n, const char* name, std::string_view v) {
+  n.append_attribute(name).set_value(xml_text(v).c_str());
+}
+// A string literal would otherwise convert to bool, not to string_view.
+void put(pugi::xml_node n, const char* name, const char* v) = delete;
+void put(pugi::xml_node n, const char* name, bool v) {
+  n.append_attribute(name).set_value(v ? "true" : "false");
+}
+void put(pugi::xml_node n, const char* name, double v) {
+  n.append_attribute(name).set_value(format_double(v).c_str());
+}
+template <class T>
+requires std::is_integral_v<T>
+void put(pugi::xml_node n, const char* name, T v) {
+  n.append_attribute(name).set_value(std::to_string(v).c_str());
+}
+void put_hex16(pugi::xml_node n, const char* name, std::uint16_t v) {
+  n.append_attribute(name).set_value(format_hex16(v).c_str());
+}
+
+pugi::xml_node add_text(pugi::xml_node parent, const char* name, std::string_view text) {
+  pugi::xml_node n = parent.append_child(name);
+  n.text().set(xml_text(text).c_str());
+  return n;
+}
+
+void append_hwloc(pugi::xml_node inventory, const Inventory& inv) {
+  pugi::xml_node topo = inventory.append_child("hwloc-topology");
+  put(topo, "version", inv.hwloc_version);
+  pugi::xml_document hwloc;
+  // Embedded as elements, not as escaped text, so XPath and XML tools see hwloc's own tree.
+  if (!inv.hwloc_xml.empty() &&
+      hwloc.load_buffer(inv.hwloc_xml.data(), inv.hwloc_xml.size(), pugi::parse_default)) {
+    topo.append_copy(hwloc.document_element());
+  }
+}
+
+void append_inventory(pugi::xml_node parent, const Inventory& inv) {
+  pugi::xml_node root = parent.append_child("inventory");
+  pugi::xml_node host = root.append_child("host");
+  put(host, "hostname", inv.hostname);
+  put(host, "os-release", inv.os_release);
+  put(host, "kernel", inv.kernel);
+  put(host, "architecture", inv.architecture);
+
+  pugi::xml_node cpu = root.append_child("cpu");
+  put(cpu, "model", inv.cpu_model);
+  put(cpu, "packages", inv.packages);
+  put(cpu, "cores", inv.cores);
+  put(cpu, "pus", inv.pus);
+  for (const auto& f : inv.cpu_features) put(cpu.append_child("feature"), "name", f);
+  for (const auto& c : inv.caches) {
+    pugi::xml_node n = cpu.append_child("cache");
+    put(n, "level", c.level);
+    put(n, "type", c.type);
+    put(n, "size-bytes", c.size_bytes);
+    put(n, "count", c.count);
+  }
+
+  pugi::xml_node memory = root.append_child("memory");
+  put(memory, "total-bytes", inv.total_memory_bytes);
+  for (const auto& numa : inv.numa_nodes) {
+    pugi::xml_node n = memory.append_child("numa-node");
+    put(n, "os-index", numa.os_index);
+    put(n, "memory-bytes", numa.memory_bytes);
+  }
+
+  pugi::xml_node dmi = root.append_child("dmi");
+  put(dmi, "sys-vendor", inv.dmi_sys_vendor);
+  put(dmi, "product-name", inv.dmi_product_name);
+  put(dmi, "product-serial", inv.dmi_product_serial);
+  put(dmi, "bios-vendor", inv.dmi_bios_vendor);
+  put(dmi, "bios-version", inv.dmi_bios_version);
+  put(dmi, "bios-date", inv.dmi_bios_date);
+
+  pugi::xml_node pci = root.append_child("pci");
+  for (const auto& d : inv.pci_devices) {
+    pugi::xml_node n = pci.append_child("pci-device");
+    put(n, "bus-id", d.bus_id);
+    put_hex16(n, "vendor-id", d.vendor_id);
+    put_hex16(n, "device-id", d.device_id);
+    put_hex16(n, "class-id", d.class_id);
+    put(n, "class-name", d.class_name);
+    put(n, "name", d.name);
+    put(n, "link-speed-gbps", d.link_speed_gbps);
+    put(n, "link-speed", d.link_speed);
+    put(n, "link-width", d.link_width);
+    for (const auto& os : d.os_devices) {
+      pugi::xml_node o = n.append_child("os-device");
+      put(o, "name", os.name);
+      put(o, "type", os.type);
+      put(o, "subtype", os.subtype);
+    }
+  }
+
+  pugi::xml_node backends = root.append_child("backends");
+  for (const auto& b : inv.backends) {
+    pugi::xml_node n = backends.append_child("backend");
+    put(n, "name", b.name);
+    put(n, "available", b.available);
+    put(n, "reason", b.reason);
+    put(n, "runtime-version", b.runtime_version);
+  }
+
+  pugi::xml_node devices = root.append_child("devices");
+  for (const auto& d : inv.devices) {
+    pugi::xml_node n = devices.append_child("device");
+    put(n, "backend", d.backend);
+    put(n, "index", d.index);
+    put(n, "name", d.name);
+    put(n, "vendor", d.vendor);
+    put(n, "kind", d.kind);
+    put(n, "pci-bus-id", d.pci_bus_id);
+    put(n, "driver-version", d.driver_version);
+    put(n, "memory-bytes", d.memory_bytes);
+    put(n, "compute-units", d.compute_units);
+    for (const auto& [key, value] : d.properties) {
+      pugi::xml_node p = n.append_child("property");
+      put(p, "name", key);
+      put(p, "value", value);
+    }
+  }
+
+  append_hwloc(root, inv);
+}
+
+// One element per workload kind, named after it; a new WorkloadSpec alternative without an
+// overload here does not compile.
+struct SpecWriter {
+  pugi::xml_node case_node;
+  std::uint64_t seed;
+
+  void operator()(const GemmSpec& g) {
+    pugi::xml_node n = case_node.append_child("gemm");
+    put(n, "m", g.m);
+    put(n, "n", g.n);
+    put(n, "k", g.k);
+    put(n, "layout", layout_name(g.layout));
+    put(n, "dtype", dtype_name(g.dtype));
+    put(n, "alpha", g.alpha);
+    put(n, "beta", g.beta);
+    put(n, "seed", seed);
+  }
+};
+
+void append_check(pugi::xml_node case_node, const CheckResult& c) {
+  pugi::xml_node n = case_node.append_child("check");
+  put(n, "passed", c.passed);
+  put(n, "elements", c.elements);
+  put(n, "nan", c.nan_count);
+  put(n, "inf", c.inf_count);
+  put(n, "wrong", c.wrong_count);
+  put(n, "max-abs-error", c.max_abs_error);
+  put(n, "max-rel-error", c.max_rel_error);
+  put(n, "nmse", c.nmse);
+  put(n, "worst-index", c.worst_index);
+  put(n, "worst-value", c.worst_value);
+  put(n, "worst-reference", c.worst_reference);
+  put(n, "worst-bound", c.worst_bound);
+  put(n, "guard-bytes-touched", c.guard_bytes_touched);
+  pugi::xml_node t = n.append_child("tolerance");
+  put(t, "c", c.tolerance.c);
+  put(t, "u-acc", c.tolerance.u_acc);
+  put(t, "u-out", c.tolerance.u_out);
+  put(t, "g", c.tolerance.g);
+  put(t, "g-formula", c.tolerance.g_formula);
+  put(t, "tiny", c.tolerance.tiny);
+  put(t, "exact", c.tolerance.exact);
+  if (!c.reason.empty()) add_text(n, "reason", c.reason);
+}
+
+void append_timing(pugi::xml_node case_node, const TimingStats& t) {
+  pugi::xml_node n = case_node.append_child("timing");
+  put(n, "timer", t.timer);
+  put(n, "warmups", t.warmups);
+  put(n, "median-ms", t.median_ms);
+  put(n, "min-ms", t.min_ms);
+  put(n, "max-ms", t.max_ms);
+  put(n, "mean-ms", t.mean_ms);
+  put(n, "cv", t.cv);
+  put(n, "max-cv", t.max_cv);
+  put(n, "noisy", t.noisy);
+  std::string samples;
+  for (double s : t.samples_ms) {
+    if (!samples.empty()) samples += ' ';
+    samples += format_double(s);
+  }
+  add_text(n, "samples", samples);
+}
+
+void append_case(pugi::xml_node cases, const CaseResult& c) {
+  pugi::xml_node n = cases.append_child("case");
+  put(n, "id", c.id);
+  put(n, "workload", workload_name(c.spec.spec));
+  put(n, "backend", c.backend);
+  put(n, "device", c.device);
+  put(n, "device-name", c.device_name);
+  put(n, "impl", c.impl);
+  put(n, "verdict", verdict_name(c.verdict));
+  put(n, "gflops", c.gflops);
+  if (!c.reason.empty()) add_text(n, "reason", c.reason);
+  std::visit(SpecWriter{n, c.spec.seed}, c.spec.spec);
+  if (!c.inputs_sha256.empty()) put(n.append_child("inputs"), "sha256", c.inputs_sha256);
+  if (c.check) append_check(n, *c.check);
+  if (c.timing) append_timing(n, *c.timing);
+}
+
+void save(const pugi::xml_document& doc, const std::string& path) {
+  std::ostringstream out;
+  doc.save(out, "  ", pugi::format_default, pugi::encoding_utf8);
+  write_file_atomically(path, out.str());
+}
+
+pugi::xml_document new_document() {
+  pugi::xml_document doc;
+  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  return doc;
+}
+
+}  // namespace
+
+void write_report_xml(const Report& report, const std::string& path) {
+  pugi::xml_document doc = new_document();
+  pugi::xml_node root = doc.append_child("aicert-report");
+  put(root, "schema-version", report.schema_version);
+  put(root, "report-id", report.report_id);
+  put(root, "tool-version", report.tool_version);
+  put(root, "git-revision", report.git_revision);
+  put(root, "created", report.created_utc);
+  add_text(root, "command-line", report.command_line);
+  append_inventory(root, report.inventory);
+  pugi::xml_node cases = root.append_child("cases");
+  for (const auto& c : report.cases) append_case(cases, c);
+  pugi::xml_node s = root.append_child("summary");
+  put(s, "total", report.summary.total);
+  put(s, "passed", report.summary.passed);
+  put(s, "failed", report.summary.failed);
+  put(s, "skipped", report.summary.skipped);
+  put(s, "not-supported", report.summary.not_supported);
+  put(s, "errors", report.summary.errors);
+  put(s, "verdict", report.summary.verdict);
+  save(doc, path);
+}
+
+void write_inventory_xml(const Inventory& inventory, const std::string& path) {
+  pugi::xml_document doc = new_document();
+  append_inventory(doc, inventory);
+  doc.document_element().prepend_attribute("schema-version").set_value(kReportSchemaVersion);
+  save(doc, path);
+}
+
+}  // namespace aicert
