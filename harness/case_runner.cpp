@@ -1,6 +1,7 @@
 // One case from inputs to verdict; see case_runner.h.
 #include "harness/case_runner.h"
 
+#include <chrono>
 #include <cstring>
 #include <exception>
 
@@ -21,8 +22,45 @@ std::string case_id(const CaseRequest& r) {
          "/" + shape;
 }
 
-CaseResult run_case(Backend& backend, const CaseRequest& request,
-                    const MeasurementPolicy& policy) {
+namespace {
+
+// Bytes of the output payloads of `a` that differ from those of `b`.
+std::uint64_t differing_output_bytes(const HostTensors& a, const HostTensors& b) {
+  std::uint64_t differing = 0;
+  for (std::size_t t = 0; t < a.tensors.size(); ++t) {
+    if (!a.tensors[t].is_output) continue;
+    const auto* x = static_cast<const unsigned char*>(a.tensors[t].data());
+    const auto* y = static_cast<const unsigned char*>(b.tensors[t].data());
+    for (std::size_t i = 0; i < a.tensors[t].buffer.payload_bytes(); ++i) differing += x[i] != y[i];
+  }
+  return differing;
+}
+
+ConsistencyCheck repeat_check(Kernel& kernel, const HostTensors& inputs,
+                              const HostTensors& first, double seconds) {
+  using Clock = std::chrono::steady_clock;
+  ConsistencyCheck c;
+  const auto start = Clock::now();
+  HostTensors again = inputs;
+  while (c.runs < 2 || std::chrono::duration<double>(Clock::now() - start).count() < seconds) {
+    kernel.upload(inputs);
+    kernel.run();
+    kernel.elapsed_ms_since_last_sync();
+    kernel.download(again);
+    ++c.runs;
+    if (const std::uint64_t d = differing_output_bytes(again, first); d > 0) {
+      ++c.mismatched_runs;
+      c.mismatched_bytes += d;
+    }
+  }
+  c.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return c;
+}
+
+}  // namespace
+
+CaseResult run_case(Backend& backend, const CaseRequest& request, const MeasurementPolicy& policy,
+                    double repeat_check_s) {
   CaseResult result;
   result.id = case_id(request);
   result.spec = request.spec;
@@ -61,6 +99,17 @@ CaseResult run_case(Backend& backend, const CaseRequest& request,
     }
     result.verdict = result.check->passed ? Verdict::pass : Verdict::fail;
     result.reason = result.check->reason;
+    if (repeat_check_s > 0 && result.verdict == Verdict::pass) {
+      result.consistency = repeat_check(*kernel, inputs, outputs, repeat_check_s);
+      if (result.consistency->mismatched_runs > 0) {
+        result.verdict = Verdict::fail;
+        result.reason = std::to_string(result.consistency->mismatched_runs) + " of " +
+                        std::to_string(result.consistency->runs) +
+                        " repeats differ from the first result (" +
+                        std::to_string(result.consistency->mismatched_bytes) +
+                        " bytes): same inputs, different bits";
+      }
+    }
   } catch (const std::exception& e) {
     result.verdict = Verdict::error;
     result.reason = e.what();

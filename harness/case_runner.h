@@ -21,6 +21,10 @@ struct CaseRequest {
 // The stable key of a case, e.g. "gemm/cpu0/cpu:blocked/fp32/NN/64x64x64".
 std::string case_id(const CaseRequest& request);
 
-CaseResult run_case(Backend& backend, const CaseRequest& request, const MeasurementPolicy& policy);
+// With repeat_check_s > 0 a case that passed is run again from fresh uploads for about that
+// long (at least twice), and every result must equal the first bit for bit; a difference is a
+// fail (silent data corruption or unstable hardware).
+CaseResult run_case(Backend& backend, const CaseRequest& request, const MeasurementPolicy& policy,
+                    double repeat_check_s = 0);
 
 }  // namespace aicert

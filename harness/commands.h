@@ -13,5 +13,7 @@ using CommandAction = std::function<int()>;
 void add_probe_command(CLI::App& app, CommandAction& action);
 void add_list_command(CLI::App& app, CommandAction& action);
 void add_run_command(CLI::App& app, CommandAction& action, const std::string& command_line);
+void add_certify_command(CLI::App& app, CommandAction& action, const std::string& command_line);
+void add_worker_command(CLI::App& app, CommandAction& action);
 
 }  // namespace aicert

@@ -19,7 +19,8 @@ int main(int argc, char** argv) {
       " -- certifies AI servers: finds the hardware, runs GEMM kernels on every backend "
       "present (CPU, OpenCL, CUDA, HIP, Level Zero), checks every result against an fp64 "
       "reference, times it with the device's own timer and writes an XML report.\n"
-      "Exit codes: 0 all passed, 1 a case failed, 2 bad usage or input, 3 internal error.",
+      "Exit codes: 0 certified or all passed, 1 not certified or a case failed, 2 bad usage or "
+      "input, 3 internal error.",
       "aicert"};
   app.set_version_flag("--version", "aicert " AICERT_VERSION " (" AICERT_GIT_REVISION ")");
   app.require_subcommand(1);
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
   add_probe_command(app, action);
   add_list_command(app, action);
   add_run_command(app, action, command_line);
+  add_certify_command(app, action, command_line);
+  add_worker_command(app, action);
 
   try {
     app.parse(argc, argv);

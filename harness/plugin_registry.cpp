@@ -57,6 +57,13 @@ PluginRegistry PluginRegistry::load_all() {
   return r;
 }
 
+PluginRegistry PluginRegistry::load_one(const std::string& name) {
+  PluginRegistry r;
+  r.search_path_ = plugin_search_path();
+  r.load(name);
+  return r;
+}
+
 PluginRegistry::PluginRegistry(PluginRegistry&&) noexcept = default;
 PluginRegistry& PluginRegistry::operator=(PluginRegistry&&) noexcept = default;
 

@@ -28,6 +28,8 @@ class PluginRegistry {
 
   // Loads every known backend's plugin it can find.
   static PluginRegistry load_all();
+  // Loads only the named backend's plugin (a certify worker needs just its own).
+  static PluginRegistry load_one(const std::string& name);
 
   PluginRegistry(PluginRegistry&&) noexcept;
   PluginRegistry& operator=(PluginRegistry&&) noexcept;

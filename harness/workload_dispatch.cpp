@@ -10,7 +10,7 @@ HostTensors make_case_tensors(const CaseSpec& c) {
 }
 
 CheckResult check_case(const CaseSpec& c, const HostTensors& inputs, const HostTensors& outputs) {
-  return std::visit([&](const GemmSpec& g) { return check_gemm(g, inputs, outputs); }, c.spec);
+  return std::visit([&](const GemmSpec& g) { return check_gemm(g, inputs, outputs, c.tolerance_c); }, c.spec);
 }
 
 }  // namespace aicert

@@ -27,6 +27,25 @@ struct TimingStats {
   std::string timer;               // "steady_clock", "cl_event", "cudaEvent"
 };
 
+// One performance threshold of a certification profile, judged against one case.
+struct ThresholdOutcome {
+  std::string tier;                // the profile tier this threshold belongs to
+  std::string kind;                // "absolute", "fraction-of-peak", "baseline"
+  std::string description;         // what was required, in words
+  double limit = 0;                // in `unit`
+  double measured = 0;             // in `unit`
+  std::string unit;                // "GFLOP/s", "%" ...
+  std::string status;              // "met", "missed", "not-evaluated"
+};
+
+// Bitwise repeat-consistency: the same inputs run again must give the same bytes.
+struct ConsistencyCheck {
+  int runs = 0;                    // repeats compared with the first result
+  int mismatched_runs = 0;
+  std::uint64_t mismatched_bytes = 0;  // over all mismatched runs
+  double seconds = 0;              // how long the repeats ran
+};
+
 struct CaseResult {
   std::string id;                  // unique within a report, e.g. "gemm/cpu0/cpu:cblas/fp32/NN/64x64x64"
   CaseSpec spec;
@@ -40,6 +59,13 @@ struct CaseResult {
   std::optional<CheckResult> check;
   std::optional<TimingStats> timing;
   double gflops = 0;               // from the median time; 0 when not timed
+  // Certification only (aicert certify): the profile test this case belongs to, whether it
+  // blocks certification, the waiver applied, the repeat-consistency check and thresholds.
+  std::string test_id;
+  bool blocker = false;
+  std::string waiver;
+  std::optional<ConsistencyCheck> consistency;
+  std::vector<ThresholdOutcome> thresholds;
 };
 
 }  // namespace aicert

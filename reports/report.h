@@ -1,6 +1,7 @@
 // The report model: inventory, run identity and every case result, as written to report.xml.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,28 @@ struct ReportSummary {
   std::string verdict;             // "PASS" when nothing failed or errored, else "FAIL"
 };
 
+// Which certification profile judged the run (absent for `aicert run`).
+struct ProfileIdentity {
+  std::string id, version, policy_version;
+  std::string sha256;              // of the profile file's bytes
+  std::string source;              // the file it was read from
+};
+
+struct TierOutcome {
+  std::string id;
+  bool met = false;
+  std::string reason;              // why not met, empty when met
+};
+
+// The certification verdict of a profile run: CERTIFIED, NOT CERTIFIED or INCOMPLETE.
+struct Certification {
+  std::string verdict;
+  std::string highest_tier;        // empty when no tier was met or the profile has none
+  std::vector<TierOutcome> tiers;  // in the profile's order, lowest first
+  std::vector<std::string> reasons;  // what decided the verdict
+  std::string baseline_report_id;  // the --baseline report compared against, if any
+};
+
 struct Report {
   int schema_version = kReportSchemaVersion;
   std::string report_id;           // random UUID
@@ -23,9 +46,11 @@ struct Report {
   std::string git_revision;
   std::string created_utc;         // ISO 8601
   std::string command_line;
+  std::optional<ProfileIdentity> profile;
   Inventory inventory;
   std::vector<CaseResult> cases;
   ReportSummary summary;
+  std::optional<Certification> certification;
 };
 
 // Counts the verdicts of report.cases into a summary.

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "reports/report.h"
 
@@ -21,6 +22,11 @@ void write_report_xml(const Report& report, const std::string& path);
 
 // Writes a document whose root is the <inventory> element of the report schema.
 void write_inventory_xml(const Inventory& inventory, const std::string& path);
+
+// One case as one line of XML (no line break inside): a record of the certify journal and of
+// the worker protocol. case_result_from_line() reads it back; errors name `where`:`line`.
+std::string case_result_to_line(const CaseResult& c);
+CaseResult case_result_from_line(std::string_view text, const std::string& where, int line);
 
 // Loads a report written by write_report_xml back into the model. Throws ReportParseError.
 Report read_report_xml(const std::string& path);

@@ -40,6 +40,16 @@ std::optional<std::string> parse_summary_verdict(std::string_view s) {
   return std::nullopt;
 }
 
+std::optional<std::string> parse_certification_verdict(std::string_view s) {
+  if (s == "CERTIFIED" || s == "NOT CERTIFIED" || s == "INCOMPLETE") return std::string(s);
+  return std::nullopt;
+}
+
+std::optional<std::string> parse_threshold_status(std::string_view s) {
+  if (s == "met" || s == "missed" || s == "not-evaluated") return std::string(s);
+  return std::nullopt;
+}
+
 bool is_sha256(std::string_view s) {
   return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
@@ -65,6 +75,14 @@ class ReportReader {
     r.git_revision = x_.string(root, "git-revision");
     r.created_utc = x_.string(root, "created");
     r.command_line = x_.child(root, "command-line").text().get();
+    if (const pugi::xml_node p = root.child("profile")) {
+      ProfileIdentity& id = r.profile.emplace();
+      id.id = x_.string(p, "id");
+      id.version = x_.string(p, "version");
+      id.policy_version = x_.string(p, "policy-version");
+      id.sha256 = x_.string(p, "sha256");
+      id.source = x_.string(p, "source");
+    }
     r.inventory = read_inventory(x_.child(root, "inventory"));
     std::set<std::string> ids;
     for (pugi::xml_node c : x_.child(root, "cases").children("case")) {
@@ -74,10 +92,71 @@ class ReportReader {
       }
     }
     r.summary = read_summary(x_.child(root, "summary"));
+    if (const pugi::xml_node c = root.child("certification")) r.certification = read_certification(c);
     return r;
   }
 
+  CaseResult read_case(pugi::xml_node n) const {
+    CaseResult c;
+    c.id = x_.string(n, "id");
+    if (c.id.empty()) x_.fail(n.attribute("id"), n, "<case> has an empty id");
+    c.backend = x_.string(n, "backend");
+    c.device = x_.integer<int>(n, "device", 0);
+    c.device_name = x_.string(n, "device-name");
+    c.impl = x_.string(n, "impl");
+    c.verdict = x_.enumerated(n, "verdict", &parse_verdict, "verdict");
+    c.gflops = x_.real(n, "gflops");
+    c.reason = x_.optional_text(n, "reason");
+    c.spec = read_spec(n);
+    if (const pugi::xml_node inputs = n.child("inputs")) {
+      const pugi::xml_attribute sha = x_.attribute(inputs, "sha256");
+      if (!is_sha256(sha.value())) {
+        x_.fail(sha, inputs, XmlSource::describe(inputs, sha) + " is not a lower-case SHA-256");
+      }
+      c.inputs_sha256 = sha.value();
+    }
+    if (const pugi::xml_node check = n.child("check")) c.check = read_check(check);
+    if (const pugi::xml_node timing = n.child("timing")) c.timing = read_timing(timing);
+    if (const pugi::xml_node k = n.child("consistency")) {
+      ConsistencyCheck& cc = c.consistency.emplace();
+      cc.runs = x_.integer<int>(k, "runs", 0);
+      cc.mismatched_runs = x_.integer<int>(k, "mismatched-runs", 0);
+      cc.mismatched_bytes = x_.integer<std::uint64_t>(k, "mismatched-bytes");
+      cc.seconds = x_.real(k, "seconds");
+    }
+    for (pugi::xml_node k : n.children("threshold")) {
+      ThresholdOutcome& t = c.thresholds.emplace_back();
+      t.tier = x_.string(k, "tier");
+      t.kind = x_.string(k, "kind");
+      t.description = x_.string(k, "description");
+      t.limit = x_.real(k, "limit");
+      t.measured = x_.real(k, "measured");
+      t.unit = x_.string(k, "unit");
+      t.status = x_.enumerated(k, "status", &parse_threshold_status,
+                               "threshold status (met, missed, not-evaluated)");
+    }
+    if (n.attribute("test-id")) {
+      c.test_id = x_.string(n, "test-id");
+      c.blocker = x_.boolean(n, "blocker");
+      c.waiver = n.attribute("waiver").value();
+    }
+    return c;
+  }
+
  private:
+  Certification read_certification(pugi::xml_node n) const {
+    Certification c;
+    c.verdict = x_.enumerated(n, "verdict", &parse_certification_verdict,
+                              "certification verdict (CERTIFIED, NOT CERTIFIED, INCOMPLETE)");
+    c.highest_tier = x_.string(n, "highest-tier");
+    c.baseline_report_id = x_.string(n, "baseline-report-id");
+    for (pugi::xml_node t : n.children("tier")) {
+      c.tiers.push_back({x_.string(t, "id"), x_.boolean(t, "met"), x_.string(t, "reason")});
+    }
+    for (pugi::xml_node r : n.children("reason")) c.reasons.emplace_back(r.text().get());
+    return c;
+  }
+
   Inventory read_inventory(pugi::xml_node root) const {
     Inventory inv;
     const pugi::xml_node host = x_.child(root, "host");
@@ -178,30 +257,6 @@ class ReportReader {
     return inv;
   }
 
-  CaseResult read_case(pugi::xml_node n) const {
-    CaseResult c;
-    c.id = x_.string(n, "id");
-    if (c.id.empty()) x_.fail(n.attribute("id"), n, "<case> has an empty id");
-    c.backend = x_.string(n, "backend");
-    c.device = x_.integer<int>(n, "device", 0);
-    c.device_name = x_.string(n, "device-name");
-    c.impl = x_.string(n, "impl");
-    c.verdict = x_.enumerated(n, "verdict", &parse_verdict, "verdict");
-    c.gflops = x_.real(n, "gflops");
-    c.reason = x_.optional_text(n, "reason");
-    c.spec = read_spec(n);
-    if (const pugi::xml_node inputs = n.child("inputs")) {
-      const pugi::xml_attribute sha = x_.attribute(inputs, "sha256");
-      if (!is_sha256(sha.value())) {
-        x_.fail(sha, inputs, XmlSource::describe(inputs, sha) + " is not a lower-case SHA-256");
-      }
-      c.inputs_sha256 = sha.value();
-    }
-    if (const pugi::xml_node check = n.child("check")) c.check = read_check(check);
-    if (const pugi::xml_node timing = n.child("timing")) c.timing = read_timing(timing);
-    return c;
-  }
-
   CaseSpec read_spec(pugi::xml_node case_node) const {
     const std::string workload = x_.string(case_node, "workload");
     for (const auto& [name, reader] : kSpecReaders) {
@@ -290,6 +345,15 @@ class ReportReader {
 Report read_report_xml(const std::string& path) {
   const XmlSource source(path);
   return ReportReader(source).read();
+}
+
+CaseResult case_result_from_line(std::string_view text, const std::string& where, int line) {
+  const XmlSource source(where, std::vector<char>(text.begin(), text.end()), line);
+  if (std::string_view(source.root().name()) != "case") {
+    source.fail(source.root(), "expected a <case> record, found <" +
+                                   std::string(source.root().name()) + ">");
+  }
+  return ReportReader(source).read_case(source.root());
 }
 
 }  // namespace aicert

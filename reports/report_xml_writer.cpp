@@ -243,6 +243,31 @@ void append_timing(pugi::xml_node case_node, const TimingStats& t) {
   add_text(n, "samples", samples);
 }
 
+void append_certification_of_case(pugi::xml_node n, const CaseResult& c) {
+  if (c.consistency) {
+    pugi::xml_node k = n.append_child("consistency");
+    put(k, "runs", c.consistency->runs);
+    put(k, "mismatched-runs", c.consistency->mismatched_runs);
+    put(k, "mismatched-bytes", c.consistency->mismatched_bytes);
+    put(k, "seconds", c.consistency->seconds);
+  }
+  for (const auto& t : c.thresholds) {
+    pugi::xml_node k = n.append_child("threshold");
+    put(k, "tier", t.tier);
+    put(k, "kind", t.kind);
+    put(k, "description", t.description);
+    put(k, "limit", t.limit);
+    put(k, "measured", t.measured);
+    put(k, "unit", t.unit);
+    put(k, "status", t.status);
+  }
+  if (!c.test_id.empty()) {
+    put(n, "test-id", c.test_id);
+    put(n, "blocker", c.blocker);
+    if (!c.waiver.empty()) put(n, "waiver", c.waiver);
+  }
+}
+
 void append_case(pugi::xml_node cases, const CaseResult& c) {
   pugi::xml_node n = cases.append_child("case");
   put(n, "id", c.id);
@@ -258,6 +283,7 @@ void append_case(pugi::xml_node cases, const CaseResult& c) {
   if (!c.inputs_sha256.empty()) put(n.append_child("inputs"), "sha256", c.inputs_sha256);
   if (c.check) append_check(n, *c.check);
   if (c.timing) append_timing(n, *c.timing);
+  append_certification_of_case(n, c);
 }
 
 void save(const pugi::xml_document& doc, const std::string& path) {
@@ -285,6 +311,14 @@ void write_report_xml(const Report& report, const std::string& path) {
   put(root, "git-revision", report.git_revision);
   put(root, "created", report.created_utc);
   add_text(root, "command-line", report.command_line);
+  if (report.profile) {
+    pugi::xml_node p = root.append_child("profile");
+    put(p, "id", report.profile->id);
+    put(p, "version", report.profile->version);
+    put(p, "policy-version", report.profile->policy_version);
+    put(p, "sha256", report.profile->sha256);
+    put(p, "source", report.profile->source);
+  }
   append_inventory(root, report.inventory);
   pugi::xml_node cases = root.append_child("cases");
   for (const auto& c : report.cases) append_case(cases, c);
@@ -296,7 +330,41 @@ void write_report_xml(const Report& report, const std::string& path) {
   put(s, "not-supported", report.summary.not_supported);
   put(s, "errors", report.summary.errors);
   put(s, "verdict", report.summary.verdict);
+  if (report.certification) {
+    const Certification& cert = *report.certification;
+    pugi::xml_node n = root.append_child("certification");
+    put(n, "verdict", cert.verdict);
+    put(n, "highest-tier", cert.highest_tier);
+    put(n, "baseline-report-id", cert.baseline_report_id);
+    for (const auto& t : cert.tiers) {
+      pugi::xml_node k = n.append_child("tier");
+      put(k, "id", t.id);
+      put(k, "met", t.met);
+      put(k, "reason", t.reason);
+    }
+    for (const auto& r : cert.reasons) add_text(n, "reason", r);
+  }
   save(doc, path);
+}
+
+std::string case_result_to_line(const CaseResult& c) {
+  pugi::xml_document doc;
+  append_case(doc, c);
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
+  // Line breaks can only stand in text and attribute values, where a character reference is
+  // the same character: the record stays on one line.
+  std::string line;
+  for (const char ch : out.str()) {
+    if (ch == '\n') {
+      line += "&#10;";
+    } else if (ch == '\r') {
+      line += "&#13;";
+    } else {
+      line += ch;
+    }
+  }
+  return line;
 }
 
 void write_inventory_xml(const Inventory& inventory, const std::string& path) {

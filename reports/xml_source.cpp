@@ -35,7 +35,10 @@ std::vector<char> read_whole_file(const std::string& path) {
 
 }  // namespace
 
-XmlSource::XmlSource(std::string path) : path_(std::move(path)), buffer_(read_whole_file(path_)) {
+XmlSource::XmlSource(std::string path) : XmlSource(path, read_whole_file(path), 1) {}
+
+XmlSource::XmlSource(std::string name, std::vector<char> content, int first_line)
+    : path_(std::move(name)), first_line_(first_line), buffer_(std::move(content)) {
   // Lines are counted before parsing: in-place parsing rewrites the buffer.
   line_starts_.push_back(0);
   for (std::size_t i = 0; i < buffer_.size(); ++i) {
@@ -67,10 +70,10 @@ XmlSource::XmlSource(std::string path) : path_(std::move(path)), buffer_(read_wh
 }
 
 int XmlSource::line_at(std::ptrdiff_t offset) const {
-  if (offset < 0) return 0;
+  if (offset < 0) return first_line_ - 1;
   const auto it =
       std::upper_bound(line_starts_.begin(), line_starts_.end(), static_cast<std::size_t>(offset));
-  return static_cast<int>(it - line_starts_.begin());
+  return static_cast<int>(it - line_starts_.begin()) + first_line_ - 1;
 }
 
 std::ptrdiff_t XmlSource::offset_of(const char* p) const {

@@ -20,6 +20,9 @@ class XmlSource {
   // Reads and parses `path`; throws ReportParseError when it cannot be read or is not
   // well-formed XML (with the line of the first error).
   explicit XmlSource(std::string path);
+  // Parses `content` (e.g. one record of a journal); errors name `name` and count lines from
+  // `first_line`.
+  XmlSource(std::string name, std::vector<char> content, int first_line);
   XmlSource(const XmlSource&) = delete;
   XmlSource& operator=(const XmlSource&) = delete;
 
@@ -77,6 +80,7 @@ class XmlSource {
   std::ptrdiff_t offset_of(const char* p) const;
 
   std::string path_;
+  int first_line_ = 1;
   std::vector<std::size_t> line_starts_;  // byte offset where each line begins
   std::vector<char> buffer_;              // parsed in place: names and values point into it
   pugi::xml_document doc_;

@@ -1,7 +1,7 @@
 # End-to-end tests of the aicert executable, plus the test-only plugins they load.
 
 # A faulty "cpu" backend that the checker must catch, and one built for a wrong API version.
-foreach(variant faulty stale)
+foreach(variant faulty stale crashing)
   add_library(test-plugin-${variant} MODULE test_plugins/faulty_backend.cpp)
   set_target_properties(test-plugin-${variant} PROPERTIES
     PREFIX "" CXX_VISIBILITY_PRESET hidden
@@ -11,6 +11,9 @@ endforeach()
 set_target_properties(test-plugin-faulty PROPERTIES OUTPUT_NAME aicert-backend-cpu)
 target_compile_definitions(test-plugin-faulty PRIVATE
   AICERT_TEST_PLUGIN_API_VERSION=aicert::kPluginApiVersion)
+set_target_properties(test-plugin-crashing PROPERTIES OUTPUT_NAME aicert-backend-cpu)
+target_compile_definitions(test-plugin-crashing PRIVATE AICERT_TEST_PLUGIN_CRASHES
+  AICERT_TEST_PLUGIN_API_VERSION=aicert::kPluginApiVersion)
 set_target_properties(test-plugin-stale PROPERTIES OUTPUT_NAME aicert-backend-opencl)
 target_compile_definitions(test-plugin-stale PRIVATE AICERT_TEST_PLUGIN_API_VERSION=999)
 
@@ -19,3 +22,10 @@ add_dependencies(cli_test aicert test-plugin-faulty test-plugin-stale)
 
 aicert_add_test(harness_test SOURCES measurement_test.cpp run_plan_test.cpp LIBS aicert_harness)
 add_dependencies(harness_test aicert)
+
+# aicert certify end to end: profiles, verdicts, crash isolation, journal and resume, bad
+# profiles (corpus in data/profiles/bad/); and the judging of thresholds and waivers.
+aicert_add_test(certify_test SOURCES certify_test.cpp LIBS aicert_reports)
+add_dependencies(certify_test aicert test-plugin-faulty test-plugin-crashing)
+aicert_add_test(certification_test SOURCES certification_test.cpp profile_test.cpp
+  LIBS aicert_harness)

@@ -10,57 +10,14 @@
 #include <sstream>
 
 #include "reports/report_xml.h"
+#include "tests/cli_support.h"
 
 namespace aicert {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int exit_code = -1;
-  std::string output;  // stdout and stderr together
-};
-
-const std::string kAicert = std::string(AICERT_BINARY_DIR) + "/bin/aicert";
-const std::string kSchema = std::string(AICERT_SOURCE_DIR) + "/reports/schema/aicert-report-1.xsd";
-
-// Runs a shell command line and captures its output and exit code.
-Outcome shell(const std::string& command) {
-  Outcome o;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return o;
-  char buf[4096];
-  while (std::fgets(buf, sizeof buf, pipe) != nullptr) o.output += buf;
-  const int status = pclose(pipe);
-  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return o;
-}
-
-Outcome aicert(const std::string& args, const std::string& env = "") {
-  return shell(env + (env.empty() ? "" : " ") + kAicert + " " + args);
-}
-
-class CliTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("aicert-cli-" + std::string(::testing::UnitTest::GetInstance()
-                                            ->current_test_info()
-                                            ->name()) +
-            "-" + std::to_string(getpid()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  std::string path(const std::string& name) const { return (dir_ / name).string(); }
-
-  static void expect_valid_against_schema(const std::string& file) {
-    const Outcome v = shell("xmllint --noout --schema " + kSchema + " " + file);
-    EXPECT_EQ(v.exit_code, 0) << v.output;
-  }
-
-  fs::path dir_;
-};
+using CliTest = TempDirTest;
 
 TEST_F(CliTest, HelpExplainsEveryCommandAndOption) {
   const Outcome top = aicert("--help");

@@ -15,6 +15,7 @@ using WorkloadSpec = std::variant<GemmSpec>;
 struct CaseSpec {
   WorkloadSpec spec;
   std::uint64_t seed = 42;
+  double tolerance_c = 0;  // safety factor of the check; 0: the workload's own (a profile may set it)
 };
 
 std::string_view workload_name(const WorkloadSpec& spec);

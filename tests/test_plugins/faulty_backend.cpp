@@ -3,7 +3,12 @@
 // Built as aicert-backend-cpu.so in a test folder and found first through AICERT_PLUGIN_PATH.
 // Implementations: test:correct (plain loops, right), test:wrong-element (one element off),
 // test:out-of-bounds (right values, one write past the end of C), test:throws (API error).
+// Built with AICERT_TEST_PLUGIN_CRASHES it also offers test:crash (a segfault, as a driver bug
+// would) and test:hang (never returns), for the crash isolation of aicert certify.
 #include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <thread>
 #include <cstring>
 #include <stdexcept>
 #include <vector>
@@ -26,6 +31,14 @@ class FaultyGemm final : public Kernel {
   }
 
   void run() override {
+    if (impl_ == "test:crash") {
+      std::fprintf(stderr, "faulty backend: dereferencing a bad pointer now\n");
+      std::fflush(stderr);
+      std::raise(SIGSEGV);
+    }
+    if (impl_ == "test:hang") {
+      for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
     const auto start = std::chrono::steady_clock::now();
     const std::size_t off = GuardedBuffer::payload_offset();
     const void* a = device_[0].data() + off;
@@ -89,7 +102,11 @@ class FaultyBackend final : public Backend {
   }
   std::vector<std::string> implementations(std::string_view workload) const override {
     if (workload != "gemm") return {};
+#ifdef AICERT_TEST_PLUGIN_CRASHES
+    return {"test:correct", "test:crash", "test:hang", "test:wrong-element"};
+#else
     return {"test:correct", "test:wrong-element", "test:out-of-bounds", "test:throws"};
+#endif
   }
   std::unique_ptr<Kernel> make(const CaseSpec& spec, int, std::string_view impl,
                                std::string* why_not) override {

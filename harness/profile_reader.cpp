@@ -1,0 +1,354 @@
+// Reading and validating certification profiles; see profile.h. Strict: every element and
+// attribute must be known, so a typo in a profile is an error, never a silently ignored line.
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "harness/exit_codes.h"
+#include "harness/plugin_registry.h"
+#include "harness/profile.h"
+#include "harness/run_plan.h"
+#include "harness/sha256.h"
+#include "reports/xml_source.h"
+#include "workloads/gemm_spec.h"
+
+namespace aicert {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sha256_of_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return sha256_hex(
+      std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+}
+
+std::vector<std::string> words(std::string_view text) {
+  std::istringstream in{std::string(text)};
+  std::vector<std::string> out;
+  for (std::string w; in >> w;) out.push_back(w);
+  return out;
+}
+
+bool is_date(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  const int month = std::stoi(std::string(s.substr(5, 2)));
+  const int day = std::stoi(std::string(s.substr(8, 2)));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+class ProfileReader {
+ public:
+  explicit ProfileReader(const XmlSource& x) : x_(x) {}
+
+  Profile read() {
+    const pugi::xml_node root = x_.root();
+    if (std::string_view(root.name()) != "aicert-profile") {
+      x_.fail(root, "root element is <" + std::string(root.name()) + ">, expected <aicert-profile>");
+    }
+    only(root, {"schema-version", "id", "version", "policy-version"},
+         {"description", "defaults", "tiers", "soak", "test", "waiver"});
+    if (x_.integer<int>(root, "schema-version") != 1) {
+      x_.fail(root.attribute("schema-version"), root,
+              "unsupported profile schema version; this aicert reads version 1");
+    }
+    Profile p;
+    p.identity.id = non_empty(root, "id");
+    p.identity.version = non_empty(root, "version");
+    p.identity.policy_version = non_empty(root, "policy-version");
+    p.identity.source = x_.path();
+    p.identity.sha256 = sha256_of_file(x_.path());
+    p.description = x_.optional_text(root, "description");
+    if (const pugi::xml_node d = root.child("defaults")) read_defaults(d, p);
+    if (const pugi::xml_node t = root.child("tiers")) {
+      only(t, {}, {"tier"});
+      for (pugi::xml_node tier : t.children("tier")) {
+        only(tier, {"id"}, {});
+        const std::string id = non_empty(tier, "id");
+        if (std::find(p.tiers.begin(), p.tiers.end(), id) != p.tiers.end()) {
+          x_.fail(tier.attribute("id"), tier, "duplicate tier id \"" + id + "\"");
+        }
+        p.tiers.push_back(id);
+      }
+    }
+    if (const pugi::xml_node s = root.child("soak")) {
+      only(s, {"duration-s"}, {});
+      p.soak_s = positive(s, "duration-s");
+    }
+    std::set<std::string> test_ids;
+    for (pugi::xml_node t : root.children("test")) {
+      p.tests.push_back(read_test(t, p.tiers));
+      if (!test_ids.insert(p.tests.back().id).second) {
+        x_.fail(t.attribute("id"), t, "duplicate test id \"" + p.tests.back().id + "\"");
+      }
+    }
+    if (p.tests.empty()) x_.fail(root, "<aicert-profile> has no <test>: nothing would run");
+    std::set<std::string> waiver_ids;
+    for (pugi::xml_node w : root.children("waiver")) {
+      p.waivers.push_back(read_waiver(w, test_ids));
+      if (!waiver_ids.insert(p.waivers.back().id).second) {
+        x_.fail(w.attribute("id"), w, "duplicate waiver id \"" + p.waivers.back().id + "\"");
+      }
+    }
+    return p;
+  }
+
+ private:
+  // Fails on any attribute or child element not listed (and on stray text).
+  void only(pugi::xml_node n, std::initializer_list<std::string_view> attributes,
+            std::initializer_list<std::string_view> children) const {
+    for (pugi::xml_attribute a : n.attributes()) {
+      if (std::find(attributes.begin(), attributes.end(), a.name()) == attributes.end()) {
+        x_.fail(a, n, "unknown attribute " + std::string(a.name()) + " on <" + n.name() + ">");
+      }
+    }
+    for (pugi::xml_node c : n.children()) {
+      if (c.type() == pugi::node_element) {
+        if (std::find(children.begin(), children.end(), c.name()) == children.end()) {
+          x_.fail(c, "unknown element <" + std::string(c.name()) + "> in <" + n.name() + ">");
+        }
+      }
+    }
+  }
+
+  std::string non_empty(pugi::xml_node n, const char* name) const {
+    std::string v = x_.string(n, name);
+    if (v.find_first_not_of(" \t\r\n") == std::string::npos) {
+      x_.fail(n.attribute(name), n, "<" + std::string(n.name()) + "> attribute " + name +
+                                        " must not be empty");
+    }
+    return v;
+  }
+
+  double positive(pugi::xml_node n, const char* name) const {
+    const double v = x_.real(n, name);
+    if (!(v > 0) || !std::isfinite(v)) {
+      x_.fail(n.attribute(name), n,
+              XmlSource::describe(n, n.attribute(name)) + " must be a positive number");
+    }
+    return v;
+  }
+
+  bool flag(pugi::xml_node n, const char* name, bool fallback) const {
+    return n.attribute(name) ? x_.boolean(n, name) : fallback;
+  }
+
+  void read_defaults(pugi::xml_node d, Profile& p) const {
+    only(d, {"warmups", "min-reps", "max-reps", "min-time-ms", "max-time-ms", "max-cv", "seed",
+             "case-timeout-s"},
+         {});
+    MeasurementPolicy& m = p.policy;
+    if (d.attribute("warmups")) m.warmups = x_.integer<int>(d, "warmups", 0);
+    if (d.attribute("min-reps")) m.min_repetitions = x_.integer<int>(d, "min-reps", 1);
+    if (d.attribute("max-reps")) m.max_repetitions = x_.integer<int>(d, "max-reps", 1);
+    if (d.attribute("min-time-ms")) m.min_time_ms = x_.real(d, "min-time-ms");
+    if (d.attribute("max-time-ms")) m.max_time_ms = x_.real(d, "max-time-ms");
+    if (d.attribute("max-cv")) m.max_cv = positive(d, "max-cv");
+    if (d.attribute("seed")) p.seed = x_.integer<std::uint64_t>(d, "seed");
+    if (d.attribute("case-timeout-s")) p.case_timeout_s = positive(d, "case-timeout-s");
+    if (const std::string why = validate_policy(m); !why.empty()) x_.fail(d, "<defaults>: " + why);
+  }
+
+  // The words of child element `name`, each checked by `known` (empty when absent).
+  template <class Check>
+  std::vector<std::string> list(pugi::xml_node test, const char* name, Check known) const {
+    const pugi::xml_node n = test.child(name);
+    if (!n) return {};
+    only(n, {}, {});
+    const std::vector<std::string> items = words(n.text().get());
+    if (items.empty()) x_.fail(n, "<" + std::string(name) + "> is empty");
+    for (const auto& item : items) {
+      if (const std::string why = known(item); !why.empty()) {
+        x_.fail(n, "<" + std::string(name) + "> item \"" + item + "\": " + why);
+      }
+    }
+    return items;
+  }
+
+  ProfileTest read_test(pugi::xml_node t, const std::vector<std::string>& tiers) const {
+    only(t, {"id", "workload", "blocker", "repeat-check", "alpha", "beta"},
+         {"shapes", "dtypes", "layouts", "backends", "impls", "tolerance", "threshold"});
+    ProfileTest test;
+    test.line = x_.line_of(t);
+    test.id = non_empty(t, "id");
+    test.workload = x_.string(t, "workload");
+    const auto& workloads = known_workloads();
+    if (std::none_of(workloads.begin(), workloads.end(),
+                     [&](const auto& w) { return w.first == test.workload; })) {
+      std::string known;
+      for (const auto& w : workloads) known += (known.empty() ? "" : ", ") + w.first;
+      x_.fail(t.attribute("workload"), t,
+              "unknown workload \"" + test.workload + "\" (known: " + known + ")");
+    }
+    test.blocker = flag(t, "blocker", true);
+    test.repeat_check = flag(t, "repeat-check", false);
+    if (t.attribute("alpha")) test.alpha = x_.real(t, "alpha");
+    if (t.attribute("beta")) test.beta = x_.real(t, "beta");
+    if (!std::isfinite(test.alpha) || !std::isfinite(test.beta)) {
+      x_.fail(t, "<test> alpha and beta must be finite");
+    }
+
+    test.shapes = list(t, "shapes", [](const std::string& s) {
+      std::string error;
+      const auto spec = parse_gemm_shape(s, &error);
+      // Whether it fits this machine's memory is decided when the run is planned.
+      return spec ? validate_gemm_spec(*spec, std::numeric_limits<double>::infinity()) : error;
+    });
+    if (test.shapes.empty()) x_.fail(t, "<test id=\"" + test.id + "\"> has no <shapes>");
+    test.dtypes = list(t, "dtypes", [](const std::string& s) {
+      return parse_dtype(s) ? std::string() : std::string("unknown dtype (known: fp32, fp16, bf16)");
+    });
+    test.layouts = list(t, "layouts", [](const std::string& s) {
+      return parse_layout(s) ? std::string() : std::string("unknown layout (known: NN, NT, TN)");
+    });
+    const auto& backends = PluginRegistry::known_backends();
+    test.backends = list(t, "backends", [&](const std::string& s) {
+      if (s == "all" || std::find(backends.begin(), backends.end(), s) != backends.end()) {
+        return std::string();
+      }
+      std::string known = "all";
+      for (const auto& b : backends) known += ", " + b;
+      return "unknown backend (known: " + known + ")";
+    });
+    if (std::find(test.backends.begin(), test.backends.end(), "all") != test.backends.end()) {
+      test.backends.clear();
+    }
+    test.impls = list(t, "impls", [](const std::string&) { return std::string(); });
+    if (const pugi::xml_node tol = t.child("tolerance")) {
+      only(tol, {"c"}, {});
+      test.tolerance_c = positive(tol, "c");
+    }
+    for (pugi::xml_node th : t.children("threshold")) {
+      test.thresholds.push_back(read_threshold(th, tiers));
+    }
+    return test;
+  }
+
+  ProfileThreshold read_threshold(pugi::xml_node n, const std::vector<std::string>& tiers) const {
+    ProfileThreshold th;
+    th.line = x_.line_of(n);
+    const std::string kind = x_.string(n, "kind");
+    if (kind == "absolute") {
+      only(n, {"tier", "kind", "min-gflops", "pci-vendor", "pci-device", "device-name"}, {});
+      th.kind = ThresholdKind::absolute;
+      th.min_gflops = positive(n, "min-gflops");
+      if (n.attribute("pci-vendor")) th.match.pci_vendor = x_.hex16(n, "pci-vendor");
+      if (n.attribute("pci-device")) th.match.pci_device = x_.hex16(n, "pci-device");
+      th.match.name_pattern = n.attribute("device-name").value();
+    } else if (kind == "fraction-of-peak") {
+      only(n, {"tier", "kind", "fraction", "peak-impl"}, {});
+      th.kind = ThresholdKind::fraction_of_peak;
+      th.fraction = positive(n, "fraction");
+      if (th.fraction > 1) {
+        x_.fail(n.attribute("fraction"), n, "<threshold> fraction must be in (0, 1]");
+      }
+      if (n.attribute("peak-impl")) th.peak_impl = non_empty(n, "peak-impl");
+    } else if (kind == "baseline") {
+      only(n, {"tier", "kind", "max-regression-pct"}, {});
+      th.kind = ThresholdKind::baseline;
+      th.max_regression_pct = positive(n, "max-regression-pct");
+      if (th.max_regression_pct >= 100) {
+        x_.fail(n.attribute("max-regression-pct"), n,
+                "<threshold> max-regression-pct must be below 100");
+      }
+    } else {
+      x_.fail(n.attribute("kind"), n,
+              "unknown threshold kind \"" + kind + "\" (known: absolute, fraction-of-peak, baseline)");
+    }
+    th.tier = x_.string(n, "tier");
+    if (std::find(tiers.begin(), tiers.end(), th.tier) == tiers.end()) {
+      x_.fail(n.attribute("tier"), n, "unknown tier \"" + th.tier + "\" (declare it in <tiers>)");
+    }
+    return th;
+  }
+
+  ProfileWaiver read_waiver(pugi::xml_node n, const std::set<std::string>& test_ids) const {
+    only(n, {"id", "tests", "cases", "expires"}, {});
+    ProfileWaiver w;
+    w.id = non_empty(n, "id");
+    w.tests = words(x_.string(n, "tests"));
+    if (w.tests.empty()) x_.fail(n.attribute("tests"), n, "<waiver> covers no test");
+    for (const auto& t : w.tests) {
+      if (!test_ids.count(t)) {
+        x_.fail(n.attribute("tests"), n, "<waiver> names unknown test \"" + t + "\"");
+      }
+    }
+    if (n.attribute("cases")) w.cases = non_empty(n, "cases");
+    w.expires = x_.string(n, "expires");
+    if (!is_date(w.expires)) {
+      x_.fail(n.attribute("expires"), n, "<waiver> expires=\"" + w.expires +
+                                             "\" is not a date YYYY-MM-DD");
+    }
+    w.reason = n.text().get();
+    if (w.reason.find_first_not_of(" \t\r\n") == std::string::npos) {
+      x_.fail(n, "<waiver id=\"" + w.id + "\"> gives no reason");
+    }
+    return w;
+  }
+
+  const XmlSource& x_;
+};
+
+std::vector<fs::path> profile_dirs() {
+  std::vector<fs::path> dirs;
+  if (const char* env = std::getenv("AICERT_PROFILE_PATH")) {
+    std::stringstream in(env);
+    for (std::string d; std::getline(in, d, ':');) {
+      if (!d.empty()) dirs.emplace_back(d);
+    }
+  }
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) dirs.push_back(exe.parent_path().parent_path() / "share" / "aicert" / "profiles");
+  return dirs;
+}
+
+}  // namespace
+
+Profile read_profile(const std::string& path) {
+  const XmlSource source(path);
+  return ProfileReader(source).read();
+}
+
+std::string find_profile(const std::string& name_or_path) {
+  std::error_code ec;
+  if (name_or_path.find('/') != std::string::npos || name_or_path.ends_with(".xml")) {
+    if (!fs::is_regular_file(name_or_path, ec)) {
+      throw UsageError{name_or_path + ": no such profile file"};
+    }
+    return name_or_path;
+  }
+  std::string searched;
+  for (const auto& dir : profile_dirs()) {
+    const fs::path candidate = dir / (name_or_path + ".xml");
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+    searched += (searched.empty() ? "" : ", ") + dir.string();
+  }
+  std::string known;
+  for (const auto& n : shipped_profiles()) known += (known.empty() ? "" : ", ") + n;
+  throw UsageError{"no profile named '" + name_or_path + "' (shipped: " +
+                   (known.empty() ? "none found" : known) + "; searched " + searched + ")"};
+}
+
+std::vector<std::string> shipped_profiles() {
+  std::set<std::string> names;
+  for (const auto& dir : profile_dirs()) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+      if (e.path().extension() == ".xml") names.insert(e.path().stem().string());
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace aicert

@@ -1,0 +1,29 @@
+// The line protocol between `aicert certify` and its per-device worker processes: the parent
+// writes one request line per case to the worker's stdin, the worker answers with one result
+// line (case_result_to_line) on its stdout. One line each, so a crash mid-case leaves no
+// half-read record: the parent either has the whole answer or knows the worker died.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "harness/case_runner.h"
+#include "harness/measurement.h"
+
+namespace aicert {
+
+struct WorkerRequest {
+  CaseRequest request;
+  std::string case_id;           // the id the result is reported under
+  MeasurementPolicy policy;
+  double repeat_check_s = 0;     // bitwise repeat-consistency time (0: none)
+};
+
+std::string encode_request(const WorkerRequest& r);
+// Throws ReportParseError when the line is not a request.
+WorkerRequest decode_request(std::string_view line);
+
+// A result that stands for a case whose worker produced none (crash, timeout, ...).
+CaseResult result_without_worker(const WorkerRequest& r, Verdict verdict, std::string reason);
+
+}  // namespace aicert

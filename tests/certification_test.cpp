@@ -1,0 +1,179 @@
+// Judging a certification: thresholds per tier (absolute with device classes, fraction of the
+// peak of the same case, regression against a baseline), a missed lowest tier failing a case,
+// the highest tier met, INCOMPLETE when a blocker test ran nothing, non-blockers not blocking.
+#include <gtest/gtest.h>
+
+#include "harness/certification.h"
+
+namespace aicert {
+namespace {
+
+CaseResult passed_case(const std::string& test, const std::string& impl, double gflops,
+                       std::int64_t m = 64) {
+  CaseResult c;
+  c.spec.spec = GemmSpec{m, 64, 64, GemmLayout::NN, DType::fp32, 1.0, 0.0};
+  c.backend = "cpu";
+  c.device_name = "Test CPU 9000";
+  c.impl = impl;
+  c.test_id = test;
+  c.blocker = true;
+  c.id = test + "/" + impl + "/" + std::to_string(m);
+  c.verdict = Verdict::pass;
+  c.gflops = gflops;
+  return c;
+}
+
+Profile two_tier_profile() {
+  Profile p;
+  p.tiers = {"base", "gold"};
+  ProfileTest t;
+  t.id = "g";
+  t.workload = "gemm";
+  p.tests.push_back(t);
+  return p;
+}
+
+ProfileThreshold absolute(const std::string& tier, double min, const std::string& name = "") {
+  ProfileThreshold th;
+  th.tier = tier;
+  th.kind = ThresholdKind::absolute;
+  th.min_gflops = min;
+  th.match.name_pattern = name;
+  return th;
+}
+
+TEST(Certification, AllPassedIsCertifiedAtTheHighestTierMet) {
+  Profile p = two_tier_profile();
+  p.tests[0].thresholds = {absolute("base", 10), absolute("gold", 100)};
+  Report r;
+  r.cases = {passed_case("g", "a", 50), passed_case("g", "b", 150)};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.certification->verdict, "CERTIFIED");
+  EXPECT_EQ(r.certification->highest_tier, "base");
+  EXPECT_TRUE(r.certification->tiers[0].met);
+  EXPECT_FALSE(r.certification->tiers[1].met);
+  EXPECT_NE(r.certification->tiers[1].reason.find("g/a/64"), std::string::npos);
+  ASSERT_EQ(r.cases[0].thresholds.size(), 2u);
+  EXPECT_EQ(r.cases[0].thresholds[1].status, "missed");
+  EXPECT_EQ(r.cases[1].thresholds[1].status, "met");
+}
+
+TEST(Certification, MissingTheLowestTierFailsTheCase) {
+  Profile p = two_tier_profile();
+  p.tests[0].thresholds = {absolute("base", 60)};
+  Report r;
+  r.cases = {passed_case("g", "a", 50)};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[0].verdict, Verdict::fail);
+  EXPECT_NE(r.cases[0].reason.find("below the base tier"), std::string::npos) << r.cases[0].reason;
+  EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");
+  EXPECT_EQ(r.summary.failed, 1);
+}
+
+TEST(Certification, AbsoluteThresholdsApplyOnlyToTheirDeviceClass) {
+  Profile p = two_tier_profile();
+  p.tests[0].thresholds = {absolute("base", 1e9, "*H100*"), absolute("base", 1, "Test CPU*")};
+  Report r;
+  r.cases = {passed_case("g", "a", 50)};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  ASSERT_EQ(r.cases[0].thresholds.size(), 1u);  // the H100 threshold does not apply
+  EXPECT_EQ(r.cases[0].thresholds[0].status, "met");
+  EXPECT_EQ(r.certification->verdict, "CERTIFIED");
+}
+
+TEST(Certification, FractionOfPeakComparesTheSameCaseOnTheSameDevice) {
+  Profile p = two_tier_profile();
+  ProfileThreshold th;
+  th.tier = "gold";
+  th.kind = ThresholdKind::fraction_of_peak;
+  th.fraction = 0.5;
+  th.peak_impl = "vendor";
+  p.tests[0].thresholds = {th};
+  Report r;
+  // A bigger shape's higher throughput is not the peak of the 64 case.
+  r.cases = {passed_case("g", "own", 40), passed_case("g", "vendor", 100),
+             passed_case("g", "vendor", 1000, 512)};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  ASSERT_EQ(r.cases[0].thresholds.size(), 1u);
+  EXPECT_DOUBLE_EQ(r.cases[0].thresholds[0].measured, 40.0);
+  EXPECT_EQ(r.cases[0].thresholds[0].status, "missed");
+  EXPECT_EQ(r.certification->highest_tier, "base");
+  r.cases[0].gflops = 60;
+  r.cases[0].thresholds.clear();
+  for (auto& c : r.cases) c.thresholds.clear();
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[0].thresholds[0].status, "met");
+  EXPECT_EQ(r.certification->highest_tier, "gold");
+}
+
+TEST(Certification, BaselineRegressionBeyondTheLimitIsCaught) {
+  Profile p = two_tier_profile();
+  ProfileThreshold th;
+  th.tier = "base";
+  th.kind = ThresholdKind::baseline;
+  th.max_regression_pct = 10;
+  p.tests[0].thresholds = {th};
+  Report baseline;
+  baseline.report_id = "old";
+  baseline.cases = {passed_case("g", "a", 100), passed_case("g", "b", 100)};
+  Report r;
+  r.cases = {passed_case("g", "a", 95), passed_case("g", "b", 80), passed_case("g", "new", 5)};
+  judge_certification(r, p, &baseline, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[0].verdict, Verdict::pass);   // -5%: within 10%
+  EXPECT_EQ(r.cases[1].verdict, Verdict::fail);   // -20%
+  EXPECT_NEAR(r.cases[1].thresholds[0].measured, -20.0, 1e-9);
+  EXPECT_EQ(r.cases[2].thresholds[0].status, "not-evaluated");  // not in the baseline
+  EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");
+  EXPECT_EQ(r.certification->baseline_report_id, "old");
+  // Without a baseline nothing is evaluated and nothing fails.
+  Report alone;
+  alone.cases = {passed_case("g", "b", 80)};
+  judge_certification(alone, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(alone.cases[0].thresholds[0].status, "not-evaluated");
+  EXPECT_EQ(alone.certification->verdict, "CERTIFIED");
+}
+
+TEST(Certification, ABlockerTestThatRanNothingIsIncomplete) {
+  Profile p = two_tier_profile();
+  ProfileTest other;
+  other.id = "h";
+  other.workload = "gemm";
+  p.tests.push_back(other);
+  Report r;
+  r.cases = {passed_case("g", "a", 50)};
+  CaseResult ns = passed_case("h", "a", 0);
+  ns.verdict = Verdict::not_supported;
+  r.cases.push_back(ns);
+  judge_certification(r, p, nullptr, {"test h: backend cuda unavailable"}, "2026-11-22");
+  EXPECT_EQ(r.certification->verdict, "INCOMPLETE");
+  EXPECT_NE(r.certification->reasons[0].find("blocker test h"), std::string::npos);
+}
+
+TEST(Certification, NonBlockerFailuresDoNotBlock) {
+  Profile p = two_tier_profile();
+  Report r;
+  r.cases = {passed_case("g", "a", 50), passed_case("g", "b", 50)};
+  r.cases[1].blocker = false;
+  r.cases[1].verdict = Verdict::crash;
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.certification->verdict, "CERTIFIED");
+  EXPECT_EQ(r.summary.errors, 1);
+}
+
+TEST(Certification, AWaiverCoversFailuresUntilItsExpiryDayEnds) {
+  Profile p = two_tier_profile();
+  p.waivers.push_back({"W", {"g"}, "*", "known bug", "2026-11-22"});
+  Report r;
+  r.cases = {passed_case("g", "a", 50)};
+  r.cases[0].verdict = Verdict::timeout;
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[0].verdict, Verdict::waived);
+  EXPECT_EQ(r.certification->verdict, "CERTIFIED");
+  r.cases[0].verdict = Verdict::timeout;
+  judge_certification(r, p, nullptr, {}, "2026-11-23");
+  EXPECT_EQ(r.cases[0].verdict, Verdict::timeout);
+  EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");
+}
+
+}  // namespace
+}  // namespace aicert

@@ -1,0 +1,91 @@
+// Profiles: every shipped profile reads and validates against profiles/aicert-profile-1.xsd,
+// and a profile using every feature reads into the model field for field.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "harness/profile.h"
+
+namespace aicert {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kProfiles = fs::path(AICERT_SOURCE_DIR) / "profiles";
+
+TEST(Profiles, EveryShippedProfileReadsAndValidates) {
+  int n = 0;
+  for (const char* name : {"quick", "standard", "stress", "ci-gate"}) {
+    const fs::path file = kProfiles / (std::string(name) + ".xml");
+    const Profile p = read_profile(file.string());
+    EXPECT_EQ(p.identity.id, name);
+    EXPECT_FALSE(p.tests.empty());
+    EXPECT_EQ(p.identity.sha256.size(), 64u);
+    if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
+      const std::string cmd = "xmllint --noout --schema " +
+                              (kProfiles / "aicert-profile-1.xsd").string() + " " +
+                              file.string() + " 2>/dev/null";
+      EXPECT_EQ(std::system(cmd.c_str()), 0) << file;
+    }
+    ++n;
+  }
+  EXPECT_EQ(n, 4);
+  EXPECT_GT(read_profile((kProfiles / "stress.xml").string()).soak_s, 0);
+}
+
+TEST(Profiles, EveryFeatureReadsIntoTheModel) {
+  const fs::path file = fs::temp_directory_path() / ("aicert-profile-" + std::to_string(getpid()));
+  std::ofstream(file) << R"(<aicert-profile schema-version="1" id="x" version="2" policy-version="p3">
+  <description>all features</description>
+  <defaults warmups="4" min-reps="6" max-reps="60" min-time-ms="10" max-time-ms="99" max-cv="0.2"
+            seed="11" case-timeout-s="30"/>
+  <tiers><tier id="bronze"/><tier id="gold"/></tiers>
+  <soak duration-s="12"/>
+  <test id="t1" workload="gemm" blocker="false" repeat-check="true" alpha="2" beta="-1">
+    <shapes>8x8x8 16x4x2</shapes>
+    <dtypes>bf16</dtypes>
+    <layouts>NT TN</layouts>
+    <backends>cpu opencl</backends>
+    <impls>cpu:blocked</impls>
+    <tolerance c="5"/>
+    <threshold tier="bronze" kind="absolute" min-gflops="3" pci-vendor="0x10de" device-name="*H100*"/>
+    <threshold tier="gold" kind="fraction-of-peak" fraction="0.7" peak-impl="cuda:*"/>
+    <threshold tier="gold" kind="baseline" max-regression-pct="5"/>
+  </test>
+  <waiver id="W" tests="t1" cases="*bf16*" expires="2027-02-28">driver bug 123</waiver>
+</aicert-profile>
+)";
+  const Profile p = read_profile(file.string());
+  fs::remove(file);
+  EXPECT_EQ(p.identity.version, "2");
+  EXPECT_EQ(p.identity.policy_version, "p3");
+  EXPECT_EQ(p.policy.warmups, 4);
+  EXPECT_EQ(p.policy.min_repetitions, 6);
+  EXPECT_EQ(p.policy.max_repetitions, 60);
+  EXPECT_DOUBLE_EQ(p.policy.max_cv, 0.2);
+  EXPECT_EQ(p.seed, 11u);
+  EXPECT_DOUBLE_EQ(p.case_timeout_s, 30);
+  EXPECT_DOUBLE_EQ(p.soak_s, 12);
+  EXPECT_EQ(p.tiers, (std::vector<std::string>{"bronze", "gold"}));
+  ASSERT_EQ(p.tests.size(), 1u);
+  const ProfileTest& t = p.tests[0];
+  EXPECT_FALSE(t.blocker);
+  EXPECT_TRUE(t.repeat_check);
+  EXPECT_EQ(t.shapes, (std::vector<std::string>{"8x8x8", "16x4x2"}));
+  EXPECT_EQ(t.layouts, (std::vector<std::string>{"NT", "TN"}));
+  EXPECT_EQ(t.backends, (std::vector<std::string>{"cpu", "opencl"}));
+  EXPECT_DOUBLE_EQ(t.tolerance_c, 5);
+  ASSERT_EQ(t.thresholds.size(), 3u);
+  EXPECT_EQ(*t.thresholds[0].match.pci_vendor, 0x10de);
+  EXPECT_FALSE(t.thresholds[0].match.pci_device);
+  EXPECT_EQ(t.thresholds[1].peak_impl, "cuda:*");
+  EXPECT_DOUBLE_EQ(t.thresholds[2].max_regression_pct, 5);
+  ASSERT_EQ(p.waivers.size(), 1u);
+  EXPECT_EQ(p.waivers[0].cases, "*bf16*");
+  EXPECT_EQ(p.waivers[0].expires, "2027-02-28");
+  EXPECT_EQ(p.waivers[0].reason, "driver bug 123");
+}
+
+}  // namespace
+}  // namespace aicert
