@@ -21,6 +21,8 @@
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
 #include "harness/worker_process.h"
+#include "reports/junit_writer.h"
+#include "reports/redaction.h"
 #include "reports/report_xml.h"
 
 namespace aicert {
@@ -36,6 +38,8 @@ struct CertifyOptions {
   std::string baseline;
   CertifyOverrides overrides;
   double case_timeout_s = 0;  // 0: the profile's
+  std::string junit;
+  bool redact = false;
 };
 
 std::string clock_text(double seconds) {
@@ -124,10 +128,14 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
   Report report = new_report(command_line);
   report.profile = profile.identity;
   report.inventory = build_inventory(registry);
+  if (o.redact) redact_inventory(report.inventory);
   for (const auto& pc : plan.cases) report.cases.push_back(journal.finished().at(pc.work.case_id));
   judge_certification(report, profile, baseline ? &*baseline : nullptr, plan.notes, utc_today());
   const std::string report_path = (fs::path(o.out) / "report.xml").string();
   write_report_xml(report, report_path);
+  if (!o.junit.empty()) {
+    write_junit_xml("aicert certify " + profile.identity.id, junit_cases(report), o.junit);
+  }
 
   const Certification& cert = *report.certification;
   std::cout << format_summary(report.summary) << "\n"
@@ -171,6 +179,9 @@ void add_certify_command(CLI::App& app, CommandAction& action, const std::string
                   "repeat-check tests (default: the profile's <soak>)");
   cmd->add_option("--case-timeout", o->case_timeout_s,
                   "Watchdog per case in seconds (default: the profile's case-timeout-s)");
+  cmd->add_option("--junit", o->junit, "Also write the case results as JUnit XML to this file");
+  cmd->add_flag("--redact", o->redact,
+                "Leave host names, serial numbers and UUIDs out of the report");
   cmd->callback([&action, o, command_line] {
     action = [o, command_line] { return run_certify(*o, command_line); };
   });

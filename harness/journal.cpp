@@ -46,6 +46,15 @@ Journal Journal::resume(const std::string& path, const std::string& plan_digest)
 
   // Only complete lines count: a record cut by a kill has no line break yet.
   const std::size_t complete = text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1;
+  const std::string header = std::string(kHeaderMagic) + plan_digest + "\n";
+  if (text.find('\n') == std::string::npos && header.compare(0, text.size(), text) == 0) {
+    // Killed while the header was being written: nothing ran yet, start the journal afresh.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd < 0) throw io_error(path, "cannot reopen");
+    Journal j(path, fd);
+    j.write_all(header);
+    return j;
+  }
   const std::size_t header_end = text.find('\n');
   if (header_end == std::string::npos || text.compare(0, kHeaderMagic.size(), kHeaderMagic) != 0) {
     throw ReportParseError(path + ":1: not an aicert journal (header line missing or torn)");

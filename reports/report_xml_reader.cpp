@@ -81,6 +81,9 @@ class ReportReader {
       id.version = x_.string(p, "version");
       id.policy_version = x_.string(p, "policy-version");
       id.sha256 = x_.string(p, "sha256");
+      if (!is_sha256(id.sha256)) {
+        x_.fail(p.attribute("sha256"), p, "<profile> sha256 is not a lower-case SHA-256");
+      }
       id.source = x_.string(p, "source");
     }
     r.inventory = read_inventory(x_.child(root, "inventory"));

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "reports/atomic_file.h"
+#include "reports/report_integrity.h"
 #include "reports/report_xml.h"
 #include "reports/xml_lexical.h"
 
@@ -344,6 +345,7 @@ void write_report_xml(const Report& report, const std::string& path) {
     }
     for (const auto& r : cert.reasons) add_text(n, "reason", r);
   }
+  add_report_digest(doc);
   save(doc, path);
 }
 

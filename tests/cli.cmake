@@ -27,5 +27,5 @@ add_dependencies(harness_test aicert)
 # profiles (corpus in data/profiles/bad/); and the judging of thresholds and waivers.
 aicert_add_test(certify_test SOURCES certify_test.cpp LIBS aicert_reports)
 add_dependencies(certify_test aicert test-plugin-faulty test-plugin-crashing)
-aicert_add_test(certification_test SOURCES certification_test.cpp profile_test.cpp
+aicert_add_test(certification_test SOURCES certification_test.cpp profile_test.cpp journal_test.cpp
   LIBS aicert_harness)

@@ -2,3 +2,6 @@
 aicert_add_test(report_test
   SOURCES report_test.cpp
   LIBS aicert_reports PkgConfig::HWLOC)
+
+# Digest and Ed25519 signature of reports (tests/integrity_test.cpp).
+aicert_add_test(integrity_test SOURCES integrity_test.cpp LIBS aicert_reports OpenSSL::Crypto)

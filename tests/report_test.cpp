@@ -316,8 +316,24 @@ Report rich_report() {
   crash.verdict = Verdict::crash;
   crash.reason = " ";  // whitespace alone survives too
 
+  // Certification: the profile, per-case thresholds, repeat-consistency, waiver, verdict.
+  pass.test_id = "gemm-square";
+  pass.blocker = true;
+  pass.consistency = ConsistencyCheck{12, 0, 0, 3.25};
+  pass.thresholds = {{"bronze", "absolute", "at least 10 GFLOP/s", 10, 612.5, "GFLOP/s", "met"},
+                     {"gold", "baseline", "no more than 5% slower", -5, -7.25, "%", "missed"}};
+  crash.test_id = "gemm-square";
+  crash.blocker = false;
+  crash.waiver = "BUG-7";
   r.cases = {pass, fail, unsupported, garbage, crash};
   r.summary = summarize(r.cases);
+  r.profile = ProfileIdentity{"standard", "1.0", "2026.11",
+                              "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
+                              "/usr/share/aicert/profiles/standard.xml"};
+  r.certification = Certification{"NOT CERTIFIED", "bronze",
+                                  {{"bronze", true, ""}, {"gold", false, "<slower> & \"worse\""}},
+                                  {"1 blocker case(s) failed", "line\nbreak"},
+                                  "0b1d3c8e-2f4a-4b5c-8d9e-0a1b2c3d4e5f"};
   return r;
 }
 
@@ -460,6 +476,26 @@ void expect_equal(const CaseResult& a, const CaseResult& b) {
   EXPECT_EQ(a.reason, b.reason);
   ASSERT_EQ(a.check.has_value(), b.check.has_value());
   if (a.check) expect_equal(*a.check, *b.check);
+  EXPECT_EQ(a.test_id, b.test_id);
+  EXPECT_EQ(a.blocker, b.blocker);
+  EXPECT_EQ(a.waiver, b.waiver);
+  ASSERT_EQ(a.consistency.has_value(), b.consistency.has_value());
+  if (a.consistency) {
+    EXPECT_EQ(a.consistency->runs, b.consistency->runs);
+    EXPECT_EQ(a.consistency->mismatched_runs, b.consistency->mismatched_runs);
+    EXPECT_EQ(a.consistency->mismatched_bytes, b.consistency->mismatched_bytes);
+    EXPECT_EQ(a.consistency->seconds, b.consistency->seconds);
+  }
+  ASSERT_EQ(a.thresholds.size(), b.thresholds.size());
+  for (std::size_t i = 0; i < a.thresholds.size(); ++i) {
+    EXPECT_EQ(a.thresholds[i].tier, b.thresholds[i].tier);
+    EXPECT_EQ(a.thresholds[i].kind, b.thresholds[i].kind);
+    EXPECT_EQ(a.thresholds[i].description, b.thresholds[i].description);
+    EXPECT_EQ(a.thresholds[i].limit, b.thresholds[i].limit);
+    EXPECT_EQ(a.thresholds[i].measured, b.thresholds[i].measured);
+    EXPECT_EQ(a.thresholds[i].unit, b.thresholds[i].unit);
+    EXPECT_EQ(a.thresholds[i].status, b.thresholds[i].status);
+  }
   ASSERT_EQ(a.timing.has_value(), b.timing.has_value());
   if (a.timing) expect_equal(*a.timing, *b.timing);
   EXPECT_SAME(a.gflops, b.gflops);
@@ -482,6 +518,27 @@ void expect_equal(const Report& a, const Report& b) {
   EXPECT_EQ(a.summary.not_supported, b.summary.not_supported);
   EXPECT_EQ(a.summary.errors, b.summary.errors);
   EXPECT_EQ(a.summary.verdict, b.summary.verdict);
+  ASSERT_EQ(a.profile.has_value(), b.profile.has_value());
+  if (a.profile) {
+    EXPECT_EQ(a.profile->id, b.profile->id);
+    EXPECT_EQ(a.profile->version, b.profile->version);
+    EXPECT_EQ(a.profile->policy_version, b.profile->policy_version);
+    EXPECT_EQ(a.profile->sha256, b.profile->sha256);
+    EXPECT_EQ(a.profile->source, b.profile->source);
+  }
+  ASSERT_EQ(a.certification.has_value(), b.certification.has_value());
+  if (a.certification) {
+    EXPECT_EQ(a.certification->verdict, b.certification->verdict);
+    EXPECT_EQ(a.certification->highest_tier, b.certification->highest_tier);
+    EXPECT_EQ(a.certification->reasons, b.certification->reasons);
+    EXPECT_EQ(a.certification->baseline_report_id, b.certification->baseline_report_id);
+    ASSERT_EQ(a.certification->tiers.size(), b.certification->tiers.size());
+    for (std::size_t i = 0; i < a.certification->tiers.size(); ++i) {
+      EXPECT_EQ(a.certification->tiers[i].id, b.certification->tiers[i].id);
+      EXPECT_EQ(a.certification->tiers[i].met, b.certification->tiers[i].met);
+      EXPECT_EQ(a.certification->tiers[i].reason, b.certification->tiers[i].reason);
+    }
+  }
 }
 
 // ---- fixture: a scratch folder per test

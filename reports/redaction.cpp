@@ -1,0 +1,45 @@
+// Removal of identifying fields from an inventory; see redaction.h.
+#include "reports/redaction.h"
+
+#include <pugixml.hpp>
+#include <sstream>
+#include <vector>
+
+namespace aicert {
+
+namespace {
+
+bool identifying(std::string name) {
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name.find("serial") != std::string::npos || name.find("uuid") != std::string::npos ||
+         name.find("hostname") != std::string::npos || name.find("host-name") != std::string::npos;
+}
+
+// hwloc keeps identity in <info name="HostName" value=...>, DMI*Serial, DMI*UUID and similar.
+void redact_hwloc(std::string& xml) {
+  pugi::xml_document doc;
+  if (xml.empty() || !doc.load_buffer(xml.data(), xml.size())) return;
+  std::vector<pugi::xml_node> doomed;
+  for (pugi::xpath_node n : doc.select_nodes("//info")) {
+    if (identifying(n.node().attribute("name").value())) doomed.push_back(n.node());
+  }
+  for (pugi::xml_node n : doomed) n.parent().remove_child(n);
+  std::ostringstream out;
+  doc.save(out, "  ");
+  xml = out.str();
+}
+
+}  // namespace
+
+void redact_inventory(Inventory& inv) {
+  inv.hostname = kRedacted;
+  inv.dmi_product_serial = kRedacted;
+  for (auto& d : inv.devices) {
+    for (auto it = d.properties.begin(); it != d.properties.end();) {
+      it = identifying(it->first) ? d.properties.erase(it) : std::next(it);
+    }
+  }
+  redact_hwloc(inv.hwloc_xml);
+}
+
+}  // namespace aicert
