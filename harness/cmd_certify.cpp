@@ -21,6 +21,7 @@
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
 #include "harness/worker_process.h"
+#include "reports/html_report.h"
 #include "reports/junit_writer.h"
 #include "reports/redaction.h"
 #include "reports/report_xml.h"
@@ -133,6 +134,7 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
   judge_certification(report, profile, baseline ? &*baseline : nullptr, plan.notes, utc_today());
   const std::string report_path = (fs::path(o.out) / "report.xml").string();
   write_report_xml(report, report_path);
+  write_html(report_html(report), (fs::path(o.out) / "report.html").string());
   if (!o.junit.empty()) {
     write_junit_xml("aicert certify " + profile.identity.id, junit_cases(report), o.junit);
   }

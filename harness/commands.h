@@ -15,6 +15,7 @@ void add_list_command(CLI::App& app, CommandAction& action);
 void add_run_command(CLI::App& app, CommandAction& action, const std::string& command_line);
 void add_certify_command(CLI::App& app, CommandAction& action, const std::string& command_line);
 void add_worker_command(CLI::App& app, CommandAction& action);
+void add_report_commands(CLI::App& app, CommandAction& action);     // report, compare
 void add_integrity_commands(CLI::App& app, CommandAction& action);  // sign, verify
 
 }  // namespace aicert

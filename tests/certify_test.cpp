@@ -256,6 +256,69 @@ TEST_F(CertifyTest, RepeatConsistencyRunsForTheSoakDuration) {
   EXPECT_EQ(r.cases[0].consistency->mismatched_runs, 0);
 }
 
+TEST_F(CertifyTest, ReportCompareSignAndVerifyFromTheCommandLine) {
+  const std::string profile = write_profile(
+      path("p.xml"),
+      "  <test id=\"g\" workload=\"gemm\"><shapes>32x32x32 16x8x4</shapes><dtypes>fp32</dtypes>"
+      "<backends>cpu</backends><impls>cpu:blocked</impls></test>\n",
+      "", "min-reps=\"5\" min-time-ms=\"0\"");
+  ASSERT_EQ(aicert("certify --profile " + profile + " --out " + path("a") + " --junit " +
+                   path("a.junit.xml"))
+                .exit_code,
+            0);
+  const std::string a = path("a/report.xml");
+  EXPECT_TRUE(fs::exists(path("a/report.html")));
+  EXPECT_NE(read_file(path("a.junit.xml")).find("<testcase classname=\"gemm.cpu\""),
+            std::string::npos);
+
+  // Regenerated HTML, and a comparison of a report with itself: nothing to flag.
+  EXPECT_EQ(aicert("report " + a + " --html " + path("again.html")).exit_code, 0);
+  EXPECT_NE(read_file(path("again.html")).find("CERTIFIED"), std::string::npos);
+  const Outcome same = aicert("compare " + a + " " + a + " --html " + path("cmp.html"));
+  EXPECT_EQ(same.exit_code, 0) << same.output;
+  EXPECT_TRUE(fs::exists(path("cmp.html")));
+
+  // pass -> fail in the new report is a status change: exit 1.
+  std::string text = read_file(a);
+  const std::string changed = std::regex_replace(text, std::regex("verdict=\"pass\""),
+                                                 "verdict=\"fail\"",
+                                                 std::regex_constants::format_first_only);
+  std::ofstream(path("b.xml")) << changed;
+  const Outcome worse = aicert("compare " + a + " " + path("b.xml") + " --junit " + path("c.xml"));
+  EXPECT_EQ(worse.exit_code, 1) << worse.output;
+  EXPECT_NE(worse.output.find("status change"), std::string::npos);
+  EXPECT_NE(read_file(path("c.xml")).find("<failure"), std::string::npos);
+
+  // The edited report no longer matches its digest; the original does.
+  EXPECT_EQ(aicert("verify " + a).exit_code, 0);
+  const Outcome tampered = aicert("verify " + path("b.xml"));
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.output;
+  EXPECT_NE(tampered.output.find("TAMPERED"), std::string::npos);
+
+  // Sign with a key made by openssl, verify, then the wrong key fails.
+  if (shell("command -v openssl").exit_code == 0) {
+    shell("openssl genpkey -algorithm ed25519 -out " + path("k.pem"));
+    shell("openssl pkey -in " + path("k.pem") + " -pubout -out " + path("k.pub"));
+    shell("openssl genpkey -algorithm ed25519 -out " + path("o.pem"));
+    shell("openssl pkey -in " + path("o.pem") + " -pubout -out " + path("o.pub"));
+    EXPECT_EQ(aicert("sign --key " + path("k.pem") + " " + a).exit_code, 0);
+    EXPECT_EQ(aicert("verify --pubkey " + path("k.pub") + " " + a).exit_code, 0);
+    EXPECT_EQ(aicert("verify --pubkey " + path("o.pub") + " " + a).exit_code, 1);
+    EXPECT_EQ(aicert("sign --key " + path("k.pem") + " " + path("b.xml")).exit_code, 2);
+  }
+
+  // A truncated report is bad input for every reader: exit 2 naming file and line.
+  std::ofstream(path("cut.xml")) << text.substr(0, text.size() / 3);
+  for (const std::string& cmd : {"compare " + a + " " + path("cut.xml"),
+                                 "report " + path("cut.xml") + " --html " + path("x.html"),
+                                 "verify " + path("cut.xml")}) {
+    const Outcome o = aicert(cmd);
+    EXPECT_EQ(o.exit_code, 2) << cmd << "\n" << o.output;
+    EXPECT_NE(o.output.find(path("cut.xml") + ":"), std::string::npos) << o.output;
+  }
+  EXPECT_FALSE(fs::exists(path("x.html")));
+}
+
 TEST_F(CertifyTest, EveryBadProfileIsRefusedWithFileLineAndExitTwo) {
   const fs::path corpus = fs::path(AICERT_SOURCE_DIR) / "tests/data/profiles/bad";
   int checked = 0;

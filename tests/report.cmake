@@ -5,3 +5,7 @@ aicert_add_test(report_test
 
 # Digest and Ed25519 signature of reports (tests/integrity_test.cpp).
 aicert_add_test(integrity_test SOURCES integrity_test.cpp LIBS aicert_reports OpenSSL::Crypto)
+
+# aicert compare on synthetic pairs, the HTML views' escaping, and the HTML in a real browser.
+aicert_add_test(compare_test SOURCES compare_test.cpp LIBS aicert_reports)
+aicert_add_test(html_browser_test SOURCES html_browser_test.cpp LIBS aicert_reports)

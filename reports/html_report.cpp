@@ -1,0 +1,333 @@
+// Self-contained HTML for people: the verdict first, failures before passes with their
+// metrics against tolerance or threshold, the system, and per workload a table and an inline
+// SVG chart. No script, no request to any host (a Content-Security-Policy forbids it), every
+// text escaped.
+#include "reports/html_report.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "reports/atomic_file.h"
+
+namespace aicert {
+
+namespace {
+
+constexpr const char* kStyle = R"(
+body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#1d1d1f;padding:0 1em}
+h1{font-size:1.6em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
+.verdict{padding:1em 1.2em;border-radius:8px;margin:1em 0;font-size:1.15em}
+.good{background:#e6f4ea;border:1px solid #34a853}.bad{background:#fce8e6;border:1px solid #d93025}
+.warn{background:#fef7e0;border:1px solid #f9ab00}
+table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:13px}
+th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.pass{color:#188038}.fail,.crash,.timeout,.error,.regression,.status-change{color:#d93025;font-weight:600}
+.waived,.noisy{color:#b06000}.not-supported,.skip,.missing,.new{color:#5f6368}.improvement{color:#188038}
+code{font-size:12px}svg{max-width:100%;height:auto}
+)";
+
+std::string num(double v, const char* fmt = "%.4g") {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  char buf[48];
+  std::snprintf(buf, sizeof buf, fmt, v);
+  return buf;
+}
+
+std::string css_class(std::string_view name) {
+  std::string s(name);
+  std::replace(s.begin(), s.end(), ' ', '-');
+  return s;
+}
+
+bool failing(Verdict v) {
+  return v == Verdict::fail || v == Verdict::crash || v == Verdict::timeout ||
+         v == Verdict::error || v == Verdict::waived;
+}
+
+void page_start(std::ostringstream& h, const std::string& title) {
+  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+       "style-src 'unsafe-inline'; img-src data:\">"
+       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+       "<title>"
+    << html_escape(title) << "</title><style>" << kStyle << "</style></head><body>\n";
+}
+
+// What the check and the thresholds of a case found, against their limits.
+std::string metrics_cell(const CaseResult& c) {
+  std::string s;
+  if (c.check) {
+    const CheckResult& k = *c.check;
+    s += "wrong " + std::to_string(k.wrong_count) + "/" + std::to_string(k.elements) +
+         ", NaN " + std::to_string(k.nan_count) + ", Inf " + std::to_string(k.inf_count) +
+         ", guard bytes " + std::to_string(k.guard_bytes_touched) + "; max abs err " +
+         num(k.max_abs_error) + " (worst: " + num(k.worst_value) + " vs " +
+         num(k.worst_reference) + ", bound " + num(k.worst_bound) + "); NMSE " + num(k.nmse) +
+         "; tolerance c=" + num(k.tolerance.c) + " u_acc=" + num(k.tolerance.u_acc) +
+         " u_out=" + num(k.tolerance.u_out) + " g=" + k.tolerance.g_formula + "=" +
+         num(k.tolerance.g);
+  }
+  for (const auto& t : c.thresholds) {
+    s += "; " + t.tier + " " + t.kind + ": " + t.description + ", measured " + num(t.measured) +
+         " " + t.unit + " (" + t.status + ")";
+  }
+  if (c.consistency) {
+    s += "; repeat-consistency " + std::to_string(c.consistency->mismatched_runs) + "/" +
+         std::to_string(c.consistency->runs) + " runs differ";
+  }
+  return s;
+}
+
+void case_table(std::ostringstream& h, const std::vector<const CaseResult*>& cases,
+                bool with_metrics) {
+  h << "<table><tr><th>case</th><th>verdict</th><th>GFLOP/s</th><th>median ms</th><th>CV</th>"
+    << (with_metrics ? "<th>reason and metrics</th>" : "") << "</tr>\n";
+  for (const CaseResult* c : cases) {
+    const std::string v(verdict_name(c->verdict));
+    h << "<tr><td><code>" << html_escape(c->id) << "</code></td><td class=\"" << css_class(v)
+      << "\">" << html_escape(v) << "</td><td class=\"num\">"
+      << (c->timing ? num(c->gflops, "%.2f") : "") << "</td><td class=\"num\">"
+      << (c->timing ? num(c->timing->median_ms) : "") << "</td><td class=\"num\">"
+      << (c->timing ? num(100 * c->timing->cv, "%.1f%%") + (c->timing->noisy ? " noisy" : "")
+                    : "")
+      << "</td>";
+    if (with_metrics) {
+      h << "<td>" << html_escape(c->reason) << (c->reason.empty() ? "" : "<br>")
+        << html_escape(metrics_cell(*c)) << "</td>";
+    }
+    h << "</tr>\n";
+  }
+  h << "</table>\n";
+}
+
+// Horizontal bars, one per case, coloured by backend/implementation.
+void throughput_chart(std::ostringstream& h, const std::string& title,
+                      const std::vector<const CaseResult*>& cases) {
+  std::vector<const CaseResult*> timed;
+  for (const CaseResult* c : cases) {
+    if (c->timing && c->verdict == Verdict::pass && std::isfinite(c->gflops)) timed.push_back(c);
+  }
+  if (timed.empty()) return;
+  static constexpr const char* kColours[] = {"#1a73e8", "#e8710a", "#188038", "#9334e6",
+                                             "#d01884", "#12a4af", "#b06000", "#5f6368"};
+  std::map<std::string, std::size_t> colour_of;
+  for (const CaseResult* c : timed) colour_of.emplace(c->backend + " " + c->impl, colour_of.size());
+  double max = 0;
+  for (const CaseResult* c : timed) max = std::max(max, c->gflops);
+  if (max <= 0) max = 1;
+  const int label_w = 430, bar_w = 420, row = 16, top = 28;
+  const int height = top + row * static_cast<int>(timed.size()) + 24 +
+                     14 * static_cast<int>(colour_of.size());
+  const int width = label_w + bar_w + 90;
+  h << "<svg role=\"img\" width=\"" << width
+    << "\" height=\"" << height << "\" viewBox=\"0 0 " << width << " " << height
+    << "\" font-family=\"system-ui,sans-serif\" font-size=\"11\"><title>" << html_escape(title)
+    << "</title><text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">"
+    << html_escape(title) << "</text>\n";
+  int y = top;
+  for (const CaseResult* c : timed) {
+    const double w = bar_w * c->gflops / max;
+    const std::string label = std::string(dtype_name(workload_dtype(c->spec.spec))) + " " +
+                              workload_shape(c->spec.spec) + " " + c->impl + " (" + c->backend +
+                              std::to_string(c->device) + ")";
+    h << "<text x=\"" << label_w - 6 << "\" y=\"" << y + 11 << "\" text-anchor=\"end\">"
+      << html_escape(label) << "</text><rect x=\"" << label_w << "\" y=\"" << y + 2
+      << "\" width=\"" << num(std::max(w, 1.0), "%.1f") << "\" height=\"" << row - 4
+      << "\" fill=\"" << kColours[colour_of[c->backend + " " + c->impl] % 8]
+      << "\"/><text x=\"" << label_w + w + 4 << "\" y=\"" << y + 11 << "\">"
+      << num(c->gflops, "%.1f") << "</text>\n";
+    y += row;
+  }
+  y += 16;
+  for (const auto& [name, index] : colour_of) {
+    h << "<rect x=\"" << label_w << "\" y=\"" << y - 9 << "\" width=\"10\" height=\"10\" fill=\""
+      << kColours[index % 8] << "\"/><text x=\"" << label_w + 14 << "\" y=\"" << y << "\">"
+      << html_escape(name) << "</text>\n";
+    y += 14;
+  }
+  h << "</svg>\n";
+}
+
+void system_section(std::ostringstream& h, const Inventory& inv) {
+  h << "<h2>System</h2><table>"
+    << "<tr><th>host</th><td>" << html_escape(inv.hostname) << "</td></tr>"
+    << "<tr><th>OS, kernel</th><td>" << html_escape(inv.os_release) << ", "
+    << html_escape(inv.kernel) << " (" << html_escape(inv.architecture) << ")</td></tr>"
+    << "<tr><th>CPU</th><td>" << html_escape(inv.cpu_model) << ": " << inv.packages
+    << " package(s), " << inv.cores << " cores, " << inv.pus << " PUs";
+  if (!inv.cpu_features.empty()) {
+    std::string f;
+    for (const auto& x : inv.cpu_features) f += (f.empty() ? "" : " ") + x;
+    h << "; " << html_escape(f);
+  }
+  h << "</td></tr><tr><th>memory</th><td>" << num(inv.total_memory_bytes / 1073741824.0, "%.1f")
+    << " GiB in " << inv.numa_nodes.size() << " NUMA node(s)</td></tr>"
+    << "<tr><th>system</th><td>" << html_escape(inv.dmi_sys_vendor) << " "
+    << html_escape(inv.dmi_product_name) << ", BIOS " << html_escape(inv.dmi_bios_vendor) << " "
+    << html_escape(inv.dmi_bios_version) << " (" << html_escape(inv.dmi_bios_date)
+    << ")</td></tr></table>\n";
+  h << "<h3>Backends</h3><table><tr><th>backend</th><th>status</th><th>runtime</th></tr>";
+  for (const auto& b : inv.backends) {
+    h << "<tr><td>" << html_escape(b.name) << "</td><td class=\""
+      << (b.available ? "pass\">available" : "not-supported\">unavailable: " + html_escape(b.reason))
+      << "</td><td>" << html_escape(b.runtime_version) << "</td></tr>";
+  }
+  h << "</table>\n<h3>Devices</h3><table><tr><th>device</th><th>seen by</th><th>PCI</th>"
+       "<th>driver</th><th>memory</th><th>compute units</th></tr>";
+  // A device seen by two backends (a GPU through CUDA and OpenCL) shares its PCI bus id.
+  std::map<std::string, std::vector<const BackendDeviceInfo*>> by_identity;
+  std::vector<std::string> order;
+  for (const auto& d : inv.devices) {
+    const std::string key = d.pci_bus_id.empty() ? d.backend + std::to_string(d.index) : d.pci_bus_id;
+    if (!by_identity.count(key)) order.push_back(key);
+    by_identity[key].push_back(&d);
+  }
+  for (const auto& key : order) {
+    const auto& group = by_identity[key];
+    std::string seen;
+    for (const auto* d : group) seen += (seen.empty() ? "" : ", ") + d->backend + std::to_string(d->index);
+    const BackendDeviceInfo& d = *group.front();
+    h << "<tr><td>" << html_escape(d.name) << "</td><td>" << html_escape(seen) << "</td><td>"
+      << html_escape(d.pci_bus_id) << "</td><td>" << html_escape(d.driver_version)
+      << "</td><td class=\"num\">" << num(d.memory_bytes / 1073741824.0, "%.1f")
+      << " GiB</td><td class=\"num\">" << d.compute_units << "</td></tr>";
+  }
+  h << "</table>\n";
+}
+
+}  // namespace
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string report_html(const Report& r) {
+  std::ostringstream h;
+  const std::string title =
+      "aicert report " + (r.profile ? r.profile->id + " " : std::string()) + r.inventory.hostname;
+  page_start(h, title);
+  h << "<h1>" << html_escape(title) << "</h1>\n<p>Report <code>" << html_escape(r.report_id)
+    << "</code>, " << html_escape(r.created_utc) << ", aicert " << html_escape(r.tool_version)
+    << " (" << html_escape(r.git_revision) << ")";
+  if (r.profile) {
+    h << "; profile " << html_escape(r.profile->id) << " " << html_escape(r.profile->version)
+      << " (policy " << html_escape(r.profile->policy_version) << ", sha256 <code>"
+      << html_escape(r.profile->sha256.substr(0, 16)) << "</code>)";
+  }
+  h << "</p>\n";
+
+  const std::string verdict = r.certification ? r.certification->verdict : r.summary.verdict;
+  const bool good = verdict == "CERTIFIED" || verdict == "PASS";
+  h << "<div class=\"verdict " << (good ? "good" : verdict == "INCOMPLETE" ? "warn" : "bad")
+    << "\"><strong>" << html_escape(verdict) << "</strong>";
+  if (r.certification && !r.certification->highest_tier.empty()) {
+    h << " &mdash; highest tier met: <strong>" << html_escape(r.certification->highest_tier)
+      << "</strong>";
+  }
+  h << "<br>" << r.summary.total << " cases: " << r.summary.passed << " passed, "
+    << r.summary.failed << " failed, " << r.summary.errors << " errors, "
+    << r.summary.not_supported << " not supported, " << r.summary.skipped << " skipped";
+  if (r.certification) {
+    h << "<ul>";
+    for (const auto& t : r.certification->tiers) {
+      h << "<li>tier " << html_escape(t.id) << ": "
+        << (t.met ? "met" : "not met &mdash; " + html_escape(t.reason)) << "</li>";
+    }
+    for (const auto& reason : r.certification->reasons) h << "<li>" << html_escape(reason) << "</li>";
+    h << "</ul>";
+  }
+  h << "</div>\n";
+
+  std::vector<const CaseResult*> failures, others;
+  for (const auto& c : r.cases) (failing(c.verdict) ? failures : others).push_back(&c);
+  if (!failures.empty()) {
+    h << "<h2>Failures (" << failures.size() << ")</h2>\n";
+    case_table(h, failures, true);
+  }
+  system_section(h, r.inventory);
+
+  std::map<std::string, std::vector<const CaseResult*>> by_workload;
+  for (const auto& c : r.cases) by_workload[std::string(workload_name(c.spec.spec))].push_back(&c);
+  for (const auto& [workload, cases] : by_workload) {
+    h << "<h2>" << html_escape(workload) << "</h2>\n";
+    throughput_chart(h, workload + " throughput (GFLOP/s) by dtype, shape and implementation",
+                     cases);
+    case_table(h, cases, true);
+  }
+  h << "</body></html>\n";
+  return h.str();
+}
+
+std::string comparison_html(const Comparison& cmp, const Report& old_r, const Report& new_r) {
+  std::ostringstream h;
+  page_start(h, "aicert compare");
+  h << "<h1>aicert compare</h1><p>old <code>" << html_escape(old_r.report_id) << "</code> ("
+    << html_escape(old_r.created_utc) << ") &rarr; new <code>" << html_escape(new_r.report_id)
+    << "</code> (" << html_escape(new_r.created_utc) << "); threshold "
+    << num(cmp.threshold_pct) << "%, significance p &lt; " << num(cmp.alpha) << "</p>\n";
+  const bool bad = cmp.gate_fails();
+  h << "<div class=\"verdict " << (bad ? "bad" : "good") << "\"><strong>"
+    << (bad ? "REGRESSION" : "NO REGRESSION") << "</strong><br>";
+  for (ChangeClass c : {ChangeClass::regression, ChangeClass::status_change,
+                        ChangeClass::improvement, ChangeClass::noisy, ChangeClass::no_change,
+                        ChangeClass::new_case, ChangeClass::missing}) {
+    h << html_escape(change_class_name(c)) << ": " << cmp.count(c) << "&nbsp;&nbsp; ";
+  }
+  h << "</div>\n<h2>System changes</h2>";
+  if (cmp.system.empty()) h << "<p>none</p>";
+  else {
+    h << "<table><tr><th>what</th><th>old</th><th>new</th></tr>";
+    for (const auto& s : cmp.system) {
+      h << "<tr><td>" << html_escape(s.what) << "</td><td>" << html_escape(s.old_value)
+        << "</td><td>" << html_escape(s.new_value) << "</td></tr>";
+    }
+    h << "</table>";
+  }
+  h << "\n<h2>Cases</h2><table><tr><th>case</th><th>class</th><th>old ms</th><th>new ms</th>"
+       "<th>&Delta; time</th><th>p</th><th>note</th></tr>\n";
+  // Regressions and status changes first.
+  std::vector<const CaseComparison*> rows;
+  for (const auto& c : cmp.cases) rows.push_back(&c);
+  std::stable_sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
+    auto rank = [](ChangeClass c) {
+      return c == ChangeClass::regression || c == ChangeClass::status_change ? 0 : 1;
+    };
+    return rank(a->change) < rank(b->change);
+  });
+  for (const CaseComparison* c : rows) {
+    const std::string cls(change_class_name(c->change));
+    h << "<tr><td><code>" << html_escape(c->key) << "</code></td><td class=\"" << css_class(cls)
+      << "\">" << html_escape(cls) << "</td><td class=\"num\">"
+      << (c->old_median_ms > 0 ? num(c->old_median_ms) : "") << "</td><td class=\"num\">"
+      << (c->new_median_ms > 0 ? num(c->new_median_ms) : "") << "</td><td class=\"num\">"
+      << (c->old_case && c->new_case ? num(c->delta_pct, "%+.1f%%") : "")
+      << "</td><td class=\"num\">" << (c->p_value < 1 ? num(c->p_value, "%.3g") : "")
+      << "</td><td>" << html_escape(c->note) << "</td></tr>\n";
+  }
+  h << "</table></body></html>\n";
+  return h.str();
+}
+
+void write_html(const std::string& html, const std::string& path) {
+  write_file_atomically(path, html);
+}
+
+}  // namespace aicert

@@ -1,0 +1,125 @@
+// aicert compare on synthetic report pairs with known outcomes: a significant regression, an
+// improvement, noise beyond the threshold, a change within it, pass -> fail, new and missing
+// cases, the system diff; the Mann-Whitney test itself; and the HTML views escaping hostile
+// text (a device called <script>...).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "reports/html_report.h"
+#include "reports/report_compare.h"
+
+namespace aicert {
+namespace {
+
+CaseResult timed_case(std::int64_t m, std::vector<double> samples, Verdict v = Verdict::pass) {
+  CaseResult c;
+  c.spec.spec = GemmSpec{m, 64, 64, GemmLayout::NN, DType::fp32, 1.0, 0.0};
+  c.backend = "cpu";
+  c.impl = "cpu:blocked";
+  c.id = "gemm/cpu0/cpu:blocked/fp32/NN/" + std::to_string(m);
+  c.verdict = v;
+  TimingStats t;
+  std::vector<double> sorted = samples;
+  std::sort(sorted.begin(), sorted.end());
+  t.median_ms = sorted[sorted.size() / 2];
+  t.samples_ms = std::move(samples);
+  c.timing = t;
+  return c;
+}
+
+std::vector<double> around(double centre, double spread, int n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> d(-spread, spread);
+  std::vector<double> v;
+  for (int i = 0; i < n; ++i) v.push_back(centre * (1 + d(rng)));
+  return v;
+}
+
+const CaseComparison& find(const Comparison& c, std::int64_t m) {
+  for (const auto& x : c.cases) {
+    if (x.key == "gemm/cpu0/cpu:blocked/fp32/" + std::to_string(m) + "x64x64 NN") return x;
+  }
+  throw std::runtime_error("no case " + std::to_string(m));
+}
+
+TEST(Compare, ClassifiesKnownChanges) {
+  Report a, b;
+  a.inventory.kernel = "6.1";
+  b.inventory.kernel = "6.8";
+  a.cases = {timed_case(1, around(10, 0.01, 20, 1)),  // regression: +20%, tight
+             timed_case(2, around(10, 0.01, 20, 2)),  // improvement: -20%
+             timed_case(3, {5, 15, 8, 12, 10, 20}),   // noisy: +8% but overlapping
+             timed_case(4, around(10, 0.01, 20, 4)),  // no change: +1%
+             timed_case(5, around(10, 0.01, 20, 5)),  // pass -> fail
+             timed_case(6, around(10, 0.01, 20, 6))};  // missing
+  b.cases = {timed_case(1, around(12, 0.01, 20, 7)),
+             timed_case(2, around(8, 0.01, 20, 8)),
+             timed_case(3, {6, 16, 9, 13, 11.5, 21}),
+             timed_case(4, around(10.1, 0.01, 20, 10)),
+             timed_case(5, around(10, 0.01, 20, 11), Verdict::fail),
+             timed_case(7, around(10, 0.01, 20, 12))};  // new
+  const Comparison c = compare_reports(a, b, 5.0);
+  EXPECT_EQ(find(c, 1).change, ChangeClass::regression);
+  EXPECT_NEAR(find(c, 1).delta_pct, 20, 3);
+  EXPECT_LT(find(c, 1).p_value, 0.001);
+  EXPECT_EQ(find(c, 2).change, ChangeClass::improvement);
+  EXPECT_EQ(find(c, 3).change, ChangeClass::noisy);
+  EXPECT_EQ(find(c, 4).change, ChangeClass::no_change);
+  EXPECT_EQ(find(c, 5).change, ChangeClass::status_change);
+  EXPECT_NE(find(c, 5).note.find("pass -> fail"), std::string::npos);
+  EXPECT_EQ(find(c, 6).change, ChangeClass::missing);
+  EXPECT_EQ(find(c, 7).change, ChangeClass::new_case);
+  EXPECT_TRUE(c.gate_fails());
+  ASSERT_FALSE(c.system.empty());
+  EXPECT_EQ(c.system[0].what, "kernel");
+  EXPECT_EQ(c.system[0].new_value, "6.8");
+}
+
+TEST(Compare, IdenticalReportsDoNotFailTheGate) {
+  Report a;
+  a.cases = {timed_case(1, around(10, 0.05, 10, 1)), timed_case(2, around(5, 0.05, 10, 2))};
+  const Comparison c = compare_reports(a, a, 5.0);
+  EXPECT_FALSE(c.gate_fails());
+  EXPECT_EQ(c.count(ChangeClass::no_change), 2);
+  EXPECT_TRUE(c.system.empty());
+}
+
+TEST(Compare, MannWhitneyMatchesKnownValues) {
+  // Completely separated samples of 5 and 5: U = 0, z = (12.5 - 0.5) / sqrt(22.9167).
+  const double p = mann_whitney_p({1, 2, 3, 4, 5}, {6, 7, 8, 9, 10});
+  EXPECT_NEAR(p, std::erfc(12.0 / std::sqrt(25.0 * 11 / 12) / std::sqrt(2.0)), 1e-12);
+  EXPECT_GT(mann_whitney_p({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}), 0.9);
+  EXPECT_EQ(mann_whitney_p({1, 2}, {3, 4, 5}), 1.0);  // too few samples
+  EXPECT_EQ(mann_whitney_p({2, 2, 2}, {2, 2, 2}), 1.0);  // all tied
+}
+
+TEST(Html, HostileTextIsEscapedAndNothingIsFetched) {
+  Report r;
+  r.inventory.hostname = "<script>alert('host')</script>";
+  BackendDeviceInfo d;
+  d.backend = "cpu";
+  d.name = "<img src=x onerror=alert(1)>";
+  r.inventory.devices = {d};
+  CaseResult c = timed_case(1, {1, 2, 3}, Verdict::fail);
+  c.device_name = d.name;
+  c.reason = "</td><script>evil()</script>";
+  c.gflops = 10;
+  r.cases = {c};
+  r.summary = summarize(r.cases);
+  for (const std::string& html : {report_html(r), comparison_html(compare_reports(r, r, 5), r, r)}) {
+    EXPECT_EQ(html.find("<script"), std::string::npos);
+    EXPECT_EQ(html.find("<img"), std::string::npos);
+    EXPECT_EQ(html.find("http://"), std::string::npos);
+    EXPECT_EQ(html.find("https://"), std::string::npos);
+    EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  }
+  const std::string html = report_html(r);
+  EXPECT_NE(html.find("&lt;script&gt;alert(&#39;host&#39;)&lt;/script&gt;"), std::string::npos);
+  // Failures come before the system section, the verdict before both.
+  EXPECT_LT(html.find("FAIL"), html.find("Failures"));
+  EXPECT_LT(html.find("Failures"), html.find("<h2>System"));
+}
+
+}  // namespace
+}  // namespace aicert

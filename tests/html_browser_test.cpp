@@ -1,0 +1,122 @@
+// The HTML report in a real browser: headless Chromium loads a generated report (with hostile
+// text in it), takes a screenshot, and the test fails on any console message or any network
+// request (Chromium's net log must show file:// only). The detector is itself checked on a
+// page that does log to the console and does fetch. Skipped when Chromium is not installed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "reports/html_report.h"
+#include "tests/cli_support.h"
+
+namespace aicert {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string chromium() {
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    if (shell(std::string("command -v ") + name + " >/dev/null").exit_code == 0) return name;
+  }
+  return "";
+}
+
+struct BrowserRun {
+  bool screenshot = false;
+  std::vector<std::string> console;   // console messages
+  std::vector<std::string> requests;  // URLs other than file:// that the page asked for
+};
+
+class HtmlInBrowser : public TempDirTest {
+ protected:
+  BrowserRun load(const std::string& html_file) {
+    const std::string shot = path("shot.png"), netlog = path("net.json"), log = path("log.txt");
+    const std::string cmd = "timeout 90 " + browser_ +
+                            " --headless --no-sandbox --disable-gpu --no-first-run"
+                            " --disable-background-networking --disable-component-update"
+                            " --disable-sync --no-pings --disable-default-apps"
+                            " --disable-features=NetworkTimeServiceQuerying,Translate,"
+                            "OptimizationHints,MediaRouter,AutofillServerCommunication"
+                            // Whatever the browser still tries resolves nowhere: nothing leaves
+                            // this machine; the net log records the attempt all the same.
+                            " --host-resolver-rules='MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'"
+                            " --user-data-dir=" + path("profile") +
+                            " --window-size=1280,2000 --enable-logging=stderr --v=0"
+                            " --log-net-log=" + netlog + " --screenshot=" + shot +
+                            " file://" + html_file + " >" + log + " 2>&1";
+    shell(cmd);
+    BrowserRun r;
+    r.screenshot = fs::exists(shot) && fs::file_size(shot) > 1000;
+    std::ifstream l(log);
+    for (std::string line; std::getline(l, line);) {
+      if (line.find("CONSOLE") != std::string::npos) r.console.push_back(line);
+    }
+    std::ifstream n(netlog);
+    const std::string net((std::istreambuf_iterator<char>(n)), std::istreambuf_iterator<char>());
+    const std::regex url_re("\"url\":\"([a-z]+://[^\"]*)\"");
+    for (auto it = std::sregex_iterator(net.begin(), net.end(), url_re); it != std::sregex_iterator();
+         ++it) {
+      const std::string url = (*it)[1];
+      // The browser's own housekeeping (time, updates) goes to Google hosts: not the page's.
+      static const std::regex browser_own("^https?://[^/]*(google\\.com|googleapis\\.com|gvt1\\.com)/");
+      if (url.rfind("file://", 0) != 0 && url.rfind("data:", 0) != 0 &&
+          !std::regex_search(url, browser_own)) {
+        r.requests.push_back(url);
+      }
+    }
+    return r;
+  }
+
+  void SetUp() override {
+    TempDirTest::SetUp();
+    browser_ = chromium();
+    if (browser_.empty()) GTEST_SKIP() << "Chromium is not installed (Debian package chromium)";
+  }
+  std::string browser_;
+};
+
+TEST_F(HtmlInBrowser, ReportLoadsWithoutConsoleMessagesOrRequests) {
+  Report r;
+  r.report_id = "6b1d3c8e-2f4a-4b5c-8d9e-0a1b2c3d4e5f";
+  r.inventory.hostname = "<script>console.error('injected')</script>";
+  BackendDeviceInfo d;
+  d.backend = "cpu";
+  d.name = "<img src=\"http://127.0.0.1:9/x.png\">";
+  r.inventory.devices = {d};
+  for (int i = 1; i <= 3; ++i) {
+    CaseResult c;
+    c.id = "gemm/cpu0/cpu:blocked/fp32/NN/" + std::to_string(64 * i);
+    c.spec.spec = GemmSpec{64 * i, 64, 64, GemmLayout::NN, DType::fp32, 1.0, 0.0};
+    c.backend = "cpu";
+    c.impl = "cpu:blocked";
+    c.device_name = d.name;
+    c.verdict = i == 2 ? Verdict::fail : Verdict::pass;
+    c.reason = i == 2 ? "<script>console.error('reason')</script>" : "";
+    c.gflops = 10.0 * i;
+    c.timing = TimingStats{{1, 2, 3}, 0, 2, 1, 3, 2, 0.5, 0.1, true, "steady_clock"};
+    r.cases.push_back(c);
+  }
+  r.summary = summarize(r.cases);
+  const std::string file = path("report.html");
+  write_html(report_html(r), file);
+  const BrowserRun run = load(file);
+  EXPECT_TRUE(run.screenshot);
+  EXPECT_TRUE(run.console.empty()) << run.console.front();
+  EXPECT_TRUE(run.requests.empty()) << run.requests.front();
+}
+
+TEST_F(HtmlInBrowser, TheDetectorSeesConsoleMessagesAndRequests) {
+  const std::string file = path("bad.html");
+  std::ofstream(file) << "<!DOCTYPE html><html><body><script>console.error('bad page')</script>"
+                         "<img src=\"http://127.0.0.1:9/x.png\"></body></html>";
+  const BrowserRun run = load(file);
+  EXPECT_TRUE(run.screenshot);
+  EXPECT_FALSE(run.console.empty());
+  EXPECT_FALSE(run.requests.empty());
+}
+
+}  // namespace
+}  // namespace aicert
