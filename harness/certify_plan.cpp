@@ -5,7 +5,7 @@
 
 #include "harness/exit_codes.h"
 #include "harness/run_plan.h"
-#include "harness/sha256.h"
+#include "workloads/sha256.h"
 
 namespace aicert {
 

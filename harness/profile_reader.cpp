@@ -14,7 +14,7 @@
 #include "harness/plugin_registry.h"
 #include "harness/profile.h"
 #include "harness/run_plan.h"
-#include "harness/sha256.h"
+#include "workloads/sha256.h"
 #include "reports/xml_source.h"
 #include "workloads/gemm_spec.h"
 

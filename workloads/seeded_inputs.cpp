@@ -1,10 +1,10 @@
 // Counter-based seeded input generation and the SHA-256 of a case's inputs (OpenSSL).
 #include "workloads/seeded_inputs.h"
 
-#include <openssl/evp.h>
-
 #include <memory>
 #include <stdexcept>
+
+#include "workloads/sha256.h"
 
 namespace aicert {
 
@@ -31,24 +31,12 @@ void fill_seeded(Tensor& t, std::uint64_t seed, std::uint64_t stream, float scal
 }
 
 std::string inputs_sha256(const HostTensors& tensors, bool include_outputs_as_inputs) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
-    throw std::runtime_error("OpenSSL: cannot initialise SHA-256");
-  }
+  Sha256 h;
   for (const auto& t : tensors.tensors) {
     if (t.is_output && !include_outputs_as_inputs) continue;
-    EVP_DigestUpdate(ctx.get(), t.data(), t.buffer.payload_bytes());
+    h.update(t.data(), t.buffer.payload_bytes());
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(ctx.get(), digest, &len);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
+  return h.hex();
 }
 
 }  // namespace aicert
