@@ -1,9 +1,11 @@
-// `aicert list`: backends with their status, devices and implementations; workloads.
+// `aicert list`: backends with their status, devices and implementations; workloads;
+// the shipped certification profiles.
 #include <iostream>
 
 #include "harness/commands.h"
 #include "harness/exit_codes.h"
 #include "harness/plugin_registry.h"
+#include "harness/profile.h"
 #include "harness/run_plan.h"
 
 namespace aicert {
@@ -37,6 +39,9 @@ int run_list() {
   for (const auto& [workload, description] : known_workloads()) {
     std::cout << "  " << workload << ": " << description << "\n";
   }
+  std::cout << "Profiles (aicert certify --profile NAME):";
+  for (const auto& name : shipped_profiles()) std::cout << " " << name;
+  std::cout << "\n";
   std::cout << "Plugin search path:";
   for (const auto& dir : registry.search_path()) std::cout << " " << dir;
   std::cout << "\n";
@@ -47,7 +52,8 @@ int run_list() {
 void add_list_command(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand(
       "list", "List every backend with its status (available, or unavailable: why), its "
-              "devices and the implementations it offers per workload, and the workloads.");
+              "devices and the implementations it offers per workload, the workloads and the "
+              "shipped certification profiles.");
   cmd->callback([&action] { action = run_list; });
 }
 
