@@ -64,7 +64,7 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
       ->delimiter(',');
   cmd->add_option("--device", o->run.device, "Device index within the backend (default: all)");
   cmd->add_option("--impl", o->run.impls,
-                  "Implementation(s), e.g. cpu:blocked, cpu:cblas (default: all)")
+                  "Implementation(s), e.g. cpu:blocked, cpu:cblas, cpu:flash, opencl:flash (default: all)")
       ->delimiter(',');
   cmd->add_option("--shape,-s", o->run.shapes,
                   "Shape(s), repeatable; the form names the workload. GEMM: MxNxK, e.g. "

@@ -60,6 +60,7 @@ __kernel __attribute__((reqd_work_group_size(BQ, 1, 1))) void attention_flash(
     const ulong o_off) {
   __local float k_tile[BK * HEAD_DIM];
   __local float v_tile[BK * HEAD_DIM];
+  __local float s_loc[BK * BQ];  // logits of the tile: [key][query]
 
   const int lid = (int)get_local_id(0);
   const int i = (int)get_group_id(0) * BQ + lid;  // query row
@@ -82,7 +83,6 @@ __kernel __attribute__((reqd_work_group_size(BQ, 1, 1))) void attention_flash(
     acc[d] = 0.0f;
   }
   float m = -INFINITY, l = 0.0f;
-  float s[BK];
 
   for (int k0 = 0; k0 < group_keys; k0 += BK) {
     barrier(CLK_LOCAL_MEM_FENCE);  // the previous tile is used up
@@ -97,9 +97,10 @@ __kernel __attribute__((reqd_work_group_size(BQ, 1, 1))) void attention_flash(
     float tile_max = -INFINITY;
     for (int t = 0; t < BK; ++t) {
       float dot = 0.0f;
+#pragma unroll
       for (int d = 0; d < HEAD_DIM; ++d) dot = fma(qv[d], k_tile[t * HEAD_DIM + d], dot);
       dot = k0 + t < visible ? dot : -INFINITY;
-      s[t] = dot;
+      s_loc[t * BQ + lid] = dot;
       tile_max = fmax(tile_max, dot);
     }
     const float m_new = fmax(m, tile_max);
@@ -107,10 +108,12 @@ __kernel __attribute__((reqd_work_group_size(BQ, 1, 1))) void attention_flash(
     const float m_sub = m_new == -INFINITY ? 0.0f : m_new;
     const float alpha = exp2(m - m_sub);
     l *= alpha;
+#pragma unroll
     for (int d = 0; d < HEAD_DIM; ++d) acc[d] *= alpha;
     for (int t = 0; t < BK; ++t) {
-      const float p = exp2(s[t] - m_sub);
+      const float p = exp2(s_loc[t * BQ + lid] - m_sub);
       l += p;
+#pragma unroll
       for (int d = 0; d < HEAD_DIM; ++d) acc[d] = fma(p, v_tile[t * HEAD_DIM + d], acc[d]);
     }
     m = m_new;
