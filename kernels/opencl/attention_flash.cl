@@ -2,7 +2,8 @@
 // Embedded into the plugin at build time (embed_cl.cmake); built per dtype and head dim:
 //   HEAD_DIM  D, the head dimension (private arrays and loops are sized by it)
 //   BQ        queries per work-group, one query per work-item
-//   BK        keys per tile staged in local memory (K and V tiles: 2 * BK * D floats)
+//   BK        keys per tile staged in local memory (K and V tiles: 2 * BK * D floats, the
+//             tile logits BK * BQ floats, stored [key][query] so work-items read contiguously)
 //   DTYPE     storage type of Q, K, V, O: 0 fp32, 1 fp16, 2 bf16 (16-bit types as ushort bits,
 //             widened exactly to float on load; O rounded once to nearest even on store).
 // Each work-item keeps its query (pre-scaled by scale*log2(e), so the softmax runs in powers of
@@ -10,7 +11,8 @@
 // rescales the accumulator once by 2^(m_old - m_new) and adds the tile's weighted values. No
 // Sq x Sk matrix exists anywhere. Causal mask bottom-right aligned: query i sees keys
 // j <= i + Sk - Sq. Work-group (BQ, 1); global (ceil(Sq/BQ)*BQ, B*Hq). Offsets (in elements)
-// locate the payloads inside the guarded buffers.
+// locate the payloads inside the guarded buffers. The head-dim loops are unrolled, so that each
+// qv[d] and acc[d] is a scalar of its own (PoCL then vectorizes across work-items).
 
 #if DTYPE == 0
 typedef float stor_t;

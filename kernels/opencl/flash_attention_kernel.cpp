@@ -1,6 +1,7 @@
 // The OpenCL flash attention kernel: support decision, build, arguments, launch geometry.
 #include "kernels/opencl/flash_attention_kernel.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "kernels/opencl/attention_flash_cl.h"
@@ -16,8 +17,9 @@ const std::string& flash_attention_source() {
 FlashTiling flash_tiling(std::int64_t head_dim) {
   FlashTiling t;
   t.bq = 32;
-  // K and V tiles of 2 * BK * D floats: 32 KiB at most, which every OpenCL device offers.
-  t.bk = head_dim <= 64 ? 64 : head_dim <= 128 ? 32 : 16;
+  // Local memory of at most 32 KiB, which every OpenCL GPU offers: BK = 28 at D = 128.
+  constexpr std::int64_t kLocalFloats = 32 * 1024 / sizeof(float);
+  t.bk = static_cast<int>(std::clamp<std::int64_t>(kLocalFloats / (2 * head_dim + t.bq), 1, 64));
   return t;
 }
 

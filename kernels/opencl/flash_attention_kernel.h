@@ -22,8 +22,10 @@ inline constexpr std::string_view kFlashImpl = "opencl:flash";
 struct FlashTiling {
   int bq = 32;
   int bk = 32;
+  // K and V tiles (BK x D each) and the tile's logits (BK x BQ), in local memory.
   std::size_t local_bytes(std::int64_t head_dim) const {
-    return 2 * static_cast<std::size_t>(bk) * static_cast<std::size_t>(head_dim) * sizeof(float);
+    return static_cast<std::size_t>(bk) * (2 * static_cast<std::size_t>(head_dim) + bq) *
+           sizeof(float);
   }
 };
 FlashTiling flash_tiling(std::int64_t head_dim);
