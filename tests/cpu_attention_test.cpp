@@ -138,7 +138,7 @@ TEST(CpuAttention, LogitsOfMagnitudeHundredNeitherOverflowNorLoseAccuracy) {
       test::scale_tensor(in.at("Q"), 10.0f);
       test::scale_tensor(in.at("K"), 10.0f);
       double largest = 0;
-      for (std::int64_t i = 0; i < 257; ++i) {
+      for (std::int64_t i = 0; i < 257; i += 8) {  // a sample of the rows is enough
         for (std::int64_t j = 0; j < 257; ++j) {
           double dot = 0;
           for (std::int64_t d = 0; d < 64; ++d) {
@@ -158,21 +158,23 @@ TEST(CpuAttention, LogitsOfMagnitudeHundredNeitherOverflowNorLoseAccuracy) {
 
 TEST(CpuAttention, CheckerCatchesAFlippedElementAndATouchedGuard) {
   const AttentionSpec s = attention(1, 2, 1, 64, 64, DType::bf16, true);
-  HostTensors out;
-  ASSERT_TRUE(run_case(s, 1.0f, &out).passed);
   const HostTensors in = make_attention_tensors(s, 11);
-  Tensor& o = out.at("O");
+  HostTensors flipped, guard;
+  ASSERT_TRUE(run_case(s, 1.0f, &flipped).passed);
+  guard = flipped;
+
+  Tensor& o = flipped.at("O");
   const std::size_t victim = 64 * 64 + 5;
   store_from_float(o.data(), o.dtype, victim,
                    load_as_float(o.data(), o.dtype, victim) * 1.1f + 0.05f);
-  CheckResult c = check_attention(s, in, out);
+  CheckResult c = check_attention(s, in, flipped);
   EXPECT_FALSE(c.passed);
   EXPECT_EQ(c.wrong_count, 1u);
   EXPECT_EQ(c.worst_index, static_cast<std::int64_t>(victim));
-  store_from_float(o.data(), o.dtype, victim, load_as_float(in.at("O").data(), o.dtype, 0));
-  ASSERT_TRUE(run_case(s, 1.0f, &out).passed);
-  out.at("O").buffer.whole()[GuardedBuffer::kGuardBytes + o.buffer.payload_bytes()] = std::byte{0};
-  c = check_attention(s, in, out);
+
+  Tensor& g = guard.at("O");
+  g.buffer.whole()[GuardedBuffer::kGuardBytes + g.buffer.payload_bytes()] = std::byte{0};
+  c = check_attention(s, in, guard);
   EXPECT_FALSE(c.passed);
   EXPECT_EQ(c.guard_bytes_touched, 1u);
 }
