@@ -204,6 +204,28 @@ TEST_F(CliTest, RunOneShapeWritesAValidReport) {
   EXPECT_FALSE(r.inventory.backends.empty());
 }
 
+TEST_F(CliTest, RunAttentionWritesAValidReport) {
+  const std::string out = path("report.xml");
+  const Outcome o = aicert("run --workload attention --backend cpu --shape 1,4,2,70,64,90 "
+                           "--causal --dtype bf16 --min-time-ms 1 --out " + out);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("attention/cpu0/cpu:flash/bf16/causal/1,4,2,70,64,90"),
+            std::string::npos)
+      << o.output;
+  expect_valid_against_schema(out);
+  const Report r = read_report_xml(out);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const CaseResult& c = r.cases[0];
+  EXPECT_EQ(c.verdict, Verdict::pass) << c.reason;
+  const auto& a = std::get<AttentionSpec>(c.spec.spec);
+  EXPECT_TRUE(a.causal);
+  EXPECT_EQ(a.kv_len, 90);
+  EXPECT_DOUBLE_EQ(a.softmax_scale(), 0.125);
+  ASSERT_TRUE(c.check.has_value());
+  EXPECT_NE(c.check->tolerance.g_formula.find("L_row"), std::string::npos);
+  EXPECT_GT(c.gflops, 0.0);
+}
+
 TEST_F(CliTest, DefaultSetRunsOnEveryShapeDtypeAndImplementation) {
   const std::string out = path("report.xml");
   const Outcome o = aicert("run --backend cpu --warmups 0 --min-reps 1 --min-time-ms 0 --out " +
