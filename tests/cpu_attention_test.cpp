@@ -87,6 +87,8 @@ std::vector<SweepCase> sweep() {
                attention(1, 2, 2, 1000, 64, t),             // S = 1000, D = 64
                attention(1, 4, 2, 5, 64, t, false, 300),    // decode-like Sq < Sk
                attention(1, 2, 1, 33, 128, t, false, 200),  // chunked prefill
+               attention(1, 16, 2, 9, 64, t, false, 40),    // 8 heads per tile row set
+               attention(1, 32, 1, 1, 128, t, false, 257),  // multi-query decode
            }) {
         s.causal = causal;
         out.push_back({s});

@@ -8,8 +8,10 @@
 //                                                                 B = P^T panel (NR queries)
 // The S^T tile the first product writes (ldc = NR) is exactly the packed B panel the second one
 // reads, and the softmax between them runs down its columns (softmax_step.h). K and V are packed
-// once per run and key/value head (shared by the query heads of a group); a Q tile once per work
-// item. Work items are (batch, query head, query tile), the heaviest (causal: last) tiles first.
+// once per run and key/value head. The query heads of a group share their key/value head, so
+// their rows form one sequence of (Hq/Hkv)*Sq rows per key/value head, tiled together: decoding
+// (Sq = 1) with grouped-query heads fills the NR-wide tiles with the group's heads. Work items
+// are (batch, key/value head, row tile), the heaviest (causal: last) tiles first.
 #pragma once
 
 #include <cstdint>
@@ -38,10 +40,11 @@ class FlashAttention {
 
  private:
   struct Scratch {
-    AlignedBuffer q_panels;  // groups x D x NR
-    AlignedBuffer p_tiles;   // groups x key_tile x NR
-    AlignedBuffer o_tiles;   // groups x d_pad x NR
-    AlignedBuffer stats;     // m, l, key limits: 3 x query_tile
+    AlignedBuffer q_panels;    // groups x D x NR
+    AlignedBuffer p_tiles;     // groups x key_tile x NR
+    AlignedBuffer o_tiles;     // groups x d_pad x NR
+    AlignedBuffer stats;       // m, l, key limits: 3 x query_tile
+    AlignedBuffer group_keys;  // keys each query group sees
   };
 
   // Item 2h packs K of key/value head h, item 2h+1 its V.
@@ -53,9 +56,10 @@ class FlashAttention {
   SoftmaxStep softmax_;
   std::shared_ptr<ThreadPool> pool_;
   std::int64_t mr_, nr_;
-  std::int64_t groups_;  // NR-query groups per query tile
+  std::int64_t rows_;    // query rows per key/value head: (Hq / Hkv) * Sq
+  std::int64_t groups_;  // NR-row groups per query tile
   std::int64_t query_tile_, key_tile_;
-  std::int64_t q_tiles_;          // query tiles per head
+  std::int64_t q_tiles_;          // query tiles per key/value head
   std::int64_t sk_pad_;           // Sk rounded up to MR
   std::int64_t d_pad_;            // D rounded up to MR
   AlignedBuffer k_packed_;        // per KV head: sk_pad/MR panels of D x MR
