@@ -21,7 +21,8 @@ std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const Prof
                                               const PluginRegistry& registry,
                                               const LoadedBackend& backend, double max_bytes) {
   RunOptions o;
-  o.workload = test.workload;
+  o.workloads = {test.workload};
+  o.causal = test.causal;
   o.backends = {backend.name};
   const std::vector<std::string> offered = backend.backend->implementations(test.workload);
   for (const auto& impl : test.impls) {
@@ -35,8 +36,12 @@ std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const Prof
   o.beta = test.beta;
   o.seed = profile.seed;
   std::vector<CaseRequest> cases;
-  const std::vector<std::string> layouts =
-      test.layouts.empty() ? std::vector<std::string>{"NN"} : test.layouts;
+  // Layouts are GEMM's alone: another workload is planned once, without one.
+  std::vector<std::optional<std::string>> layouts{std::nullopt};
+  if (test.workload == "gemm") {
+    layouts.assign(test.layouts.begin(), test.layouts.end());
+    if (layouts.empty()) layouts.emplace_back("NN");
+  }
   for (const auto& layout : layouts) {
     o.layout = layout;
     std::vector<CaseRequest> some = plan_run(o, registry, max_bytes);

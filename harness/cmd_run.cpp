@@ -49,23 +49,33 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
   auto o = std::make_shared<RunCommandOptions>();
   CLI::App* cmd = app.add_subcommand(
       "run",
-      "Run, check and time cases of one workload. Every option left out expands to its "
-      "default: all available backends, all their devices and implementations, a small set of "
+      "Run, check and time cases of the workloads. Every option left out expands to its "
+      "default: every workload (gemm and attention; with --shape, the workloads of the shapes "
+      "given), all available backends, all their devices and implementations, a small set of "
       "shapes and every dtype. Prints one line per case and writes the report XML.");
-  cmd->add_option("--workload,-w", o->run.workload, "Workload to run (gemm)")
-      ->capture_default_str();
+  cmd->add_option("--workload,-w", o->run.workloads,
+                  "Workload(s) to run: gemm, attention or all; repeatable or comma-separated "
+                  "(default: all, or those of the --shape values given). A selected workload "
+                  "without a --shape of its own runs its default shapes")
+      ->delimiter(',');
   cmd->add_option("--backend,-b", o->run.backends,
                   "Backend(s) to run on: cpu, opencl, cuda, hip, level_zero (default: every "
                   "available one)")
       ->delimiter(',');
   cmd->add_option("--device", o->run.device, "Device index within the backend (default: all)");
   cmd->add_option("--impl", o->run.impls,
-                  "Implementation(s), e.g. cpu:blocked, cpu:cblas (default: all)")
+                  "Implementation(s), e.g. cpu:blocked, cpu:cblas, cpu:flash, opencl:flash (default: all)")
       ->delimiter(',');
   cmd->add_option("--shape,-s", o->run.shapes,
-                  "GEMM shape(s) MxNxK, e.g. 1024x1024x1024 (default: 512x512x512 NN, "
-                  "257x129x300 NT, 128x384x96 TN)")
-      ->delimiter(',');
+                  "Shape(s), repeatable; the form names the workload. GEMM: MxNxK, e.g. "
+                  "1024x1024x1024 (a comma-separated list of them also works; default: "
+                  "512x512x512 NN, 257x129x300 NT, 128x384x96 TN). Attention: B,Hq,Hkv,S,D "
+                  "or B,Hq,Hkv,Sq,D,Sk (Hkv divides Hq; Sk defaults to Sq; D <= 256), e.g. "
+                  "1,16,4,2048,128 (default: 1,8,2,256,64 causal; 2,4,1,200,128; "
+                  "1,8,8,1,128,500)");
+  cmd->add_flag("--causal", o->run.causal,
+                "Attention: causal mask, bottom-right aligned (query i sees keys j <= i + Sk - "
+                "Sq; needs Sq <= Sk). Applies to every attention shape, defaults included");
   cmd->add_option("--dtype,-t", o->run.dtypes, "Element type(s): fp32, fp16, bf16 (default: all)")
       ->delimiter(',');
   cmd->add_option("--layout", o->run.layout,

@@ -42,6 +42,7 @@ struct ProfileTest {
   bool blocker = true;
   double tolerance_c = 0;             // 0: the workload's own
   bool repeat_check = false;          // bitwise repeat-consistency (stress)
+  bool causal = false;                // attention: causal mask
   std::vector<ProfileThreshold> thresholds;
   int line = 0;
 };

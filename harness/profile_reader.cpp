@@ -16,6 +16,7 @@
 #include "harness/run_plan.h"
 #include "workloads/sha256.h"
 #include "reports/xml_source.h"
+#include "workloads/attention_spec.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert {
@@ -176,7 +177,7 @@ class ProfileReader {
   }
 
   ProfileTest read_test(pugi::xml_node t, const std::vector<std::string>& tiers) const {
-    only(t, {"id", "workload", "blocker", "repeat-check", "alpha", "beta"},
+    only(t, {"id", "workload", "blocker", "repeat-check", "alpha", "beta", "causal"},
          {"shapes", "dtypes", "layouts", "backends", "impls", "tolerance", "threshold"});
     ProfileTest test;
     test.line = x_.line_of(t);
@@ -192,17 +193,26 @@ class ProfileReader {
     }
     test.blocker = flag(t, "blocker", true);
     test.repeat_check = flag(t, "repeat-check", false);
+    test.causal = flag(t, "causal", false);
+    if (test.causal && test.workload != "attention") {
+      x_.fail(t.attribute("causal"), t, "<test> causal applies to the attention workload only");
+    }
     if (t.attribute("alpha")) test.alpha = x_.real(t, "alpha");
     if (t.attribute("beta")) test.beta = x_.real(t, "beta");
     if (!std::isfinite(test.alpha) || !std::isfinite(test.beta)) {
       x_.fail(t, "<test> alpha and beta must be finite");
     }
 
-    test.shapes = list(t, "shapes", [](const std::string& s) {
+    // Whether a shape fits this machine's memory is decided when the run is planned.
+    constexpr double kAnySize = std::numeric_limits<double>::infinity();
+    test.shapes = list(t, "shapes", [&](const std::string& s) {
       std::string error;
+      if (test.workload == "attention") {
+        const auto spec = parse_attention_shape(s, &error);
+        return spec ? validate_attention_spec(*spec, kAnySize) : error;
+      }
       const auto spec = parse_gemm_shape(s, &error);
-      // Whether it fits this machine's memory is decided when the run is planned.
-      return spec ? validate_gemm_spec(*spec, std::numeric_limits<double>::infinity()) : error;
+      return spec ? validate_gemm_spec(*spec, kAnySize) : error;
     });
     if (test.shapes.empty()) x_.fail(t, "<test id=\"" + test.id + "\"> has no <shapes>");
     test.dtypes = list(t, "dtypes", [](const std::string& s) {
@@ -211,6 +221,9 @@ class ProfileReader {
     test.layouts = list(t, "layouts", [](const std::string& s) {
       return parse_layout(s) ? std::string() : std::string("unknown layout (known: NN, NT, TN)");
     });
+    if (!test.layouts.empty() && test.workload != "gemm") {
+      x_.fail(t.child("layouts"), "<layouts> applies to the gemm workload only");
+    }
     const auto& backends = PluginRegistry::known_backends();
     test.backends = list(t, "backends", [&](const std::string& s) {
       if (s == "all" || std::find(backends.begin(), backends.end(), s) != backends.end()) {

@@ -23,7 +23,38 @@ constexpr DefaultGemmShape kDefaultGemmShapes[] = {
     {"257x129x300", GemmLayout::NT},
     {"128x384x96", GemmLayout::TN},
 };
+struct DefaultAttentionShape {
+  const char* shape;
+  bool causal;
+};
+// Grouped-query, multi-query and decode-like (Sq=1 against a longer key length) shapes, with
+// odd lengths; each runs in well under a second on two cores, fp64 reference included.
+constexpr DefaultAttentionShape kDefaultAttentionShapes[] = {
+    {"1,8,2,256,64", true},
+    {"2,4,1,200,128", false},
+    {"1,8,8,1,128,500", false},
+};
 constexpr DType kAllDtypes[] = {DType::fp32, DType::fp16, DType::bf16};
+constexpr const char* kWorkloadNames = "gemm, attention, all";
+
+// The workload a shape is written for: "MxNxK" is GEMM, comma-separated fields attention.
+std::string workload_of_shape(const std::string& shape) {
+  return shape.find('x') != std::string::npos || shape.find(',') == std::string::npos ? "gemm"
+                                                                                      : "attention";
+}
+
+// GEMM shapes may still be given as one comma-separated list ("64x64x64,8x8x8").
+std::vector<std::string> split_gemm_shapes(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', pos);
+    out.push_back(text.substr(pos, comma == std::string::npos ? comma : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -31,7 +62,7 @@ std::string joined(const std::vector<std::string>& v) {
   return out;
 }
 
-std::vector<GemmSpec> gemm_specs(const RunOptions& o, double max_bytes) {
+std::vector<DType> selected_dtypes(const RunOptions& o) {
   std::vector<DType> dtypes;
   for (const auto& name : o.dtypes) {
     const auto t = parse_dtype(name);
@@ -39,6 +70,12 @@ std::vector<GemmSpec> gemm_specs(const RunOptions& o, double max_bytes) {
     dtypes.push_back(*t);
   }
   if (dtypes.empty()) dtypes.assign(std::begin(kAllDtypes), std::end(kAllDtypes));
+  return dtypes;
+}
+
+std::vector<WorkloadSpec> gemm_specs(const RunOptions& o, const std::vector<std::string>& given,
+                                     double max_bytes) {
+  const std::vector<DType> dtypes = selected_dtypes(o);
 
   std::optional<GemmLayout> layout;
   if (o.layout) {
@@ -56,13 +93,13 @@ std::vector<GemmSpec> gemm_specs(const RunOptions& o, double max_bytes) {
     spec->beta = o.beta;
     shapes.push_back(*spec);
   };
-  if (o.shapes.empty()) {
+  if (given.empty()) {
     for (const auto& d : kDefaultGemmShapes) add_shape(d.shape, d.layout);
   } else {
-    for (const auto& s : o.shapes) add_shape(s, GemmLayout::NN);
+    for (const auto& s : given) add_shape(s, GemmLayout::NN);
   }
 
-  std::vector<GemmSpec> specs;
+  std::vector<WorkloadSpec> specs;
   for (const auto& shape : shapes) {
     for (DType t : dtypes) {
       GemmSpec s = shape;
@@ -75,12 +112,92 @@ std::vector<GemmSpec> gemm_specs(const RunOptions& o, double max_bytes) {
   }
   return specs;
 }
+
+std::vector<WorkloadSpec> attention_specs(const RunOptions& o,
+                                          const std::vector<std::string>& given, double max_bytes) {
+  const std::vector<DType> dtypes = selected_dtypes(o);
+  std::vector<AttentionSpec> shapes;
+  auto add_shape = [&](const std::string& text, bool causal) {
+    std::string error;
+    auto spec = parse_attention_shape(text, &error);
+    if (!spec) throw UsageError{error};
+    spec->causal = causal || o.causal;
+    shapes.push_back(*spec);
+  };
+  if (given.empty()) {
+    for (const auto& d : kDefaultAttentionShapes) add_shape(d.shape, d.causal);
+  } else {
+    for (const auto& s : given) add_shape(s, false);
+  }
+  std::vector<WorkloadSpec> specs;
+  for (const auto& shape : shapes) {
+    for (DType t : dtypes) {
+      AttentionSpec s = shape;
+      s.dtype = t;
+      if (const std::string why = validate_attention_spec(s, max_bytes); !why.empty()) {
+        throw UsageError{why};
+      }
+      specs.push_back(s);
+    }
+  }
+  return specs;
+}
+
+struct WorkloadCases {
+  std::string workload;
+  std::vector<WorkloadSpec> specs;
+};
+
+// Which workloads run, each with its specs (see RunOptions).
+std::vector<WorkloadCases> workload_cases(const RunOptions& o, double max_bytes) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& w) {
+    if (std::find(names.begin(), names.end(), w) == names.end()) names.push_back(w);
+  };
+  for (const auto& w : o.workloads) {
+    if (w == "all") {
+      for (const auto& known : known_workloads()) add(known.first);
+    } else if (std::any_of(known_workloads().begin(), known_workloads().end(),
+                           [&](const auto& k) { return k.first == w; })) {
+      add(w);
+    } else {
+      throw UsageError{"unknown workload '" + w + "' (known: " + kWorkloadNames + ")"};
+    }
+  }
+  std::vector<std::string> gemm_shapes, attention_shapes;
+  for (const auto& shape : o.shapes) {
+    const std::string w = workload_of_shape(shape);
+    if (!o.workloads.empty() && std::find(names.begin(), names.end(), w) == names.end()) {
+      throw UsageError{"shape '" + shape + "' is a shape of workload " + w +
+                       ", which --workload does not select"};
+    }
+    if (w == "gemm") {
+      for (const auto& s : split_gemm_shapes(shape)) gemm_shapes.push_back(s);
+    } else {
+      attention_shapes.push_back(shape);
+    }
+    if (o.workloads.empty()) add(w);
+  }
+  if (names.empty()) {
+    for (const auto& known : known_workloads()) add(known.first);
+  }
+  std::vector<WorkloadCases> out;
+  for (const auto& w : names) {
+    if (w == "gemm") out.push_back({w, gemm_specs(o, gemm_shapes, max_bytes)});
+    if (w == "attention") out.push_back({w, attention_specs(o, attention_shapes, max_bytes)});
+  }
+  return out;
+}
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& known_workloads() {
   static const std::vector<std::pair<std::string, std::string>> w{
-      {"gemm", "C = alpha*op(A)*op(B) + beta*C, row-major; layouts NN NT TN; fp32 fp16 bf16 "
-               "inputs with fp32 accumulation"},
+      {"gemm",
+       "C = alpha*op(A)*op(B) + beta*C, row-major; layouts NN NT TN; fp32 fp16 bf16 "
+       "inputs with fp32 accumulation"},
+      {"attention",
+       "O = softmax(scale*Q*K^T [causal]) V, Q [B,Hq,Sq,D], K and V [B,Hkv,Sk,D] "
+       "(grouped-query); fp32 fp16 bf16 with fp32 accumulation"},
   };
   return w;
 }
@@ -98,11 +215,6 @@ double host_memory_budget() {
 
 std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& registry,
                                   double max_bytes) {
-  const auto& workloads = known_workloads();
-  if (std::none_of(workloads.begin(), workloads.end(),
-                   [&](const auto& w) { return w.first == o.workload; })) {
-    throw UsageError{"unknown workload '" + o.workload + "' (known: gemm)"};
-  }
   if (!std::isfinite(o.alpha) || !std::isfinite(o.beta)) {
     throw UsageError{"alpha and beta must be finite numbers"};
   }
@@ -123,7 +235,7 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
     }
   }
 
-  const std::vector<GemmSpec> specs = gemm_specs(o, max_bytes);
+  const std::vector<WorkloadCases> workloads = workload_cases(o, max_bytes);
 
   std::vector<CaseRequest> plan;
   std::vector<std::string> all_offered;
@@ -133,35 +245,42 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
       throw UsageError{"backend " + b->name + " has no device " + std::to_string(*o.device) +
                        " (it has " + std::to_string(devices.size()) + ")"};
     }
-    const std::vector<std::string> offered = b->backend->implementations(o.workload);
-    all_offered.insert(all_offered.end(), offered.begin(), offered.end());
-    for (const auto& dev : devices) {
-      if (o.device && dev.index != *o.device) continue;
-      for (const auto& impl : offered) {
-        if (!o.impls.empty() && std::find(o.impls.begin(), o.impls.end(), impl) == o.impls.end()) {
-          continue;
-        }
-        for (const auto& spec : specs) {
-          CaseRequest r;
-          r.backend = b->name;
-          r.device = dev.index;
-          r.device_name = dev.name;
-          r.impl = impl;
-          r.spec.spec = spec;
-          r.spec.seed = o.seed;
-          plan.push_back(r);
+    for (const WorkloadCases& w : workloads) {
+      const std::vector<std::string> offered = b->backend->implementations(w.workload);
+      all_offered.insert(all_offered.end(), offered.begin(), offered.end());
+      for (const auto& dev : devices) {
+        if (o.device && dev.index != *o.device) continue;
+        for (const auto& impl : offered) {
+          if (!o.impls.empty() &&
+              std::find(o.impls.begin(), o.impls.end(), impl) == o.impls.end()) {
+            continue;
+          }
+          for (const auto& spec : w.specs) {
+            CaseRequest r;
+            r.backend = b->name;
+            r.device = dev.index;
+            r.device_name = dev.name;
+            r.impl = impl;
+            r.spec.spec = spec;
+            r.spec.seed = o.seed;
+            plan.push_back(r);
+          }
         }
       }
     }
   }
   for (const auto& impl : o.impls) {
     if (std::find(all_offered.begin(), all_offered.end(), impl) == all_offered.end()) {
-      throw UsageError{"no selected backend has an implementation '" + impl + "' of " +
-                       o.workload + " (offered: " + joined(all_offered) + ")"};
+      throw UsageError{"no selected backend has an implementation '" + impl +
+                       "' of the selected workloads (offered: " + joined(all_offered) + ")"};
     }
   }
-  if (plan.empty()) throw UsageError{"nothing to run: no available backend offers " + o.workload +
-                                     " with the options given"};
+  if (plan.empty()) {
+    std::vector<std::string> names;
+    for (const auto& w : workloads) names.push_back(w.workload);
+    throw UsageError{"nothing to run: no available backend offers " + joined(names) +
+                     " with the options given"};
+  }
   return plan;
 }
 

@@ -14,14 +14,19 @@
 
 namespace aicert {
 
+// Workloads and shapes: each --shape names its workload by its form (MxNxK is GEMM, comma-
+// separated B,Hq,Hkv,S,D[,Sk] is attention). With no --workload, the workloads run are those of
+// the shapes given, or every workload when no shape is given; --workload (repeatable, or "all")
+// selects explicitly, and a selected workload without a shape of its own runs its defaults.
 struct RunOptions {
-  std::string workload = "gemm";
+  std::vector<std::string> workloads;  // empty: see above; "all": every workload
   std::vector<std::string> backends;   // empty: every available backend
   std::optional<int> device;           // empty: every device
   std::vector<std::string> impls;      // empty: every implementation
   std::vector<std::string> shapes;     // empty: the default shapes
   std::vector<std::string> dtypes;     // empty: every dtype
   std::optional<std::string> layout;   // empty: NN for given shapes, the defaults' own otherwise
+  bool causal = false;                 // attention: causal mask (defaults keep their own if false)
   double alpha = 1.0;
   double beta = 0.0;
   std::uint64_t seed = 42;

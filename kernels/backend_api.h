@@ -17,7 +17,7 @@
 namespace aicert {
 
 // Bump whenever a type or virtual function below changes.
-inline constexpr int kPluginApiVersion = 1;
+inline constexpr int kPluginApiVersion = 2;  // 2: WorkloadSpec gained AttentionSpec
 
 struct DeviceInfo {
   int index = 0;                 // index within the backend
@@ -55,7 +55,8 @@ class Backend {
   virtual std::string_view name() const = 0;  // "cpu", "opencl", "cuda", ...
   virtual std::string runtime_version() const = 0;
   virtual std::vector<DeviceInfo> devices() = 0;  // empty is fine; never aborts
-  // Implementations this backend offers for a workload ("gemm"), whatever the device.
+  // Implementations this backend offers for a workload ("gemm", "attention"), whatever the
+  // device.
   virtual std::vector<std::string> implementations(std::string_view workload) const = 0;
   // Builds a kernel for the case, or returns null with the reason in *why_not when the
   // implementation cannot run it (dtype, device limits, ...): a not-supported result.

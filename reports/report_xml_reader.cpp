@@ -31,8 +31,23 @@ WorkloadSpec read_gemm(const XmlSource& x, pugi::xml_node n) {
   return g;
 }
 
-constexpr std::array<std::pair<const char*, SpecReader>, 1> kSpecReaders{{
+WorkloadSpec read_attention(const XmlSource& x, pugi::xml_node n) {
+  AttentionSpec a;
+  a.batch = x.integer<std::int64_t>(n, "batch", 1);
+  a.q_heads = x.integer<std::int64_t>(n, "q-heads", 1);
+  a.kv_heads = x.integer<std::int64_t>(n, "kv-heads", 1);
+  a.q_len = x.integer<std::int64_t>(n, "q-len", 1);
+  a.kv_len = x.integer<std::int64_t>(n, "kv-len", 1);
+  a.head_dim = x.integer<std::int64_t>(n, "head-dim", 1);
+  a.causal = x.boolean(n, "causal");
+  a.dtype = x.enumerated(n, "dtype", &parse_dtype, "dtype");
+  a.scale = x.real(n, "scale");
+  return a;
+}
+
+constexpr std::array<std::pair<const char*, SpecReader>, 2> kSpecReaders{{
     {"gemm", &read_gemm},
+    {"attention", &read_attention},
 }};
 
 std::optional<std::string> parse_summary_verdict(std::string_view s) {

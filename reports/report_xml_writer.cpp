@@ -197,6 +197,20 @@ struct SpecWriter {
     put(n, "beta", g.beta);
     put(n, "seed", seed);
   }
+
+  void operator()(const AttentionSpec& a) {
+    pugi::xml_node n = case_node.append_child("attention");
+    put(n, "batch", a.batch);
+    put(n, "q-heads", a.q_heads);
+    put(n, "kv-heads", a.kv_heads);
+    put(n, "q-len", a.q_len);
+    put(n, "kv-len", a.kv_len);
+    put(n, "head-dim", a.head_dim);
+    put(n, "causal", a.causal);
+    put(n, "dtype", dtype_name(a.dtype));
+    put(n, "scale", a.softmax_scale());
+    put(n, "seed", seed);
+  }
 };
 
 void append_check(pugi::xml_node case_node, const CheckResult& c) {

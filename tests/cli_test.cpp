@@ -28,8 +28,8 @@ TEST_F(CliTest, HelpExplainsEveryCommandAndOption) {
   const Outcome run = aicert("run --help");
   EXPECT_EQ(run.exit_code, 0);
   for (const char* option : {"--workload", "--backend", "--device", "--impl", "--shape", "--dtype",
-                             "--layout", "--alpha", "--beta", "--seed", "--warmups", "--min-reps",
-                             "--min-time-ms", "--max-cv", "--out"}) {
+                             "--layout", "--causal", "--alpha", "--beta", "--seed", "--warmups",
+                             "--min-reps", "--min-time-ms", "--max-cv", "--out"}) {
     EXPECT_NE(run.output.find(option), std::string::npos) << option;
   }
   EXPECT_NE(aicert("probe --help").output.find("--xml"), std::string::npos);
@@ -67,6 +67,10 @@ TEST_F(CliTest, BadRunInputIsRejectedBeforeAnythingRuns) {
       {"--min-reps 0", "minimum repetitions"},
       {"--max-cv 0", "maximum CV"},
       {"--alpha nan", "finite"},
+      {"--shape 1,6,4,8,64", "must divide Hq"},
+      {"--shape 1,2,2,9,64,4 --causal", "Sq <= Sk"},
+      {"--shape 1,2,2,8,300", "at most 256"},
+      {"--workload gemm --shape 1,2,2,8,64", "is a shape of workload attention"},
   };
   for (const auto& c : cases) {
     const std::string out = path("report.xml");
@@ -157,25 +161,50 @@ TEST_F(CliTest, RunOneShapeWritesAValidReport) {
   EXPECT_FALSE(r.inventory.backends.empty());
 }
 
+TEST_F(CliTest, RunAttentionWritesAValidReport) {
+  const std::string out = path("report.xml");
+  const Outcome o = aicert("run --workload attention --backend cpu --shape 1,4,2,70,64,90 "
+                           "--causal --dtype bf16 --min-time-ms 1 --out " + out);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("attention/cpu0/cpu:flash/bf16/causal/1,4,2,70,64,90"),
+            std::string::npos)
+      << o.output;
+  expect_valid_against_schema(out);
+  const Report r = read_report_xml(out);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const CaseResult& c = r.cases[0];
+  EXPECT_EQ(c.verdict, Verdict::pass) << c.reason;
+  const auto& a = std::get<AttentionSpec>(c.spec.spec);
+  EXPECT_TRUE(a.causal);
+  EXPECT_EQ(a.kv_len, 90);
+  EXPECT_DOUBLE_EQ(a.softmax_scale(), 0.125);
+  ASSERT_TRUE(c.check.has_value());
+  EXPECT_NE(c.check->tolerance.g_formula.find("L_row"), std::string::npos);
+  EXPECT_GT(c.gflops, 0.0);
+}
+
 TEST_F(CliTest, DefaultSetRunsOnEveryShapeDtypeAndImplementation) {
   const std::string out = path("report.xml");
   const Outcome o = aicert("run --backend cpu --warmups 0 --min-reps 1 --min-time-ms 0 --out " +
                            out);
   ASSERT_EQ(o.exit_code, 0) << o.output;
   const Report r = read_report_xml(out);
-  // 3 shapes x 3 dtypes x 2 implementations; CBLAS offers no fp16 (and no bf16 on Debian).
-  ASSERT_EQ(r.cases.size(), 18u);
-  int passed = 0;
+  // GEMM: 3 shapes x 3 dtypes x 2 implementations; CBLAS offers no fp16 (and no bf16 on
+  // Debian). Attention: 3 shapes x 3 dtypes x cpu:flash.
+  ASSERT_EQ(r.cases.size(), 27u);
+  int passed = 0, attention = 0;
   for (const auto& c : r.cases) {
     if (c.verdict == Verdict::pass) ++passed;
-    if (c.impl == "cpu:blocked") {
+    if (c.impl == "cpu:blocked" || c.impl == "cpu:flash") {
       EXPECT_EQ(c.verdict, Verdict::pass) << c.id << ": " << c.reason;
     }
     if (c.verdict == Verdict::not_supported) {
       EXPECT_FALSE(c.reason.empty()) << c.id;
     }
+    if (c.id.rfind("attention/cpu0/cpu:flash/", 0) == 0) ++attention;
   }
-  EXPECT_GE(passed, 12);
+  EXPECT_EQ(attention, 9);
+  EXPECT_GE(passed, 21);
 }
 
 TEST_F(CliTest, WrongResultsFailAndExitOne) {

@@ -243,10 +243,10 @@ TEST(CpuPlugin, IsUnavailableWithABadThreadCount) {
   EXPECT_NE(why.find("AICERT_CPU_THREADS"), std::string::npos) << why;
 }
 
-TEST(CpuPlugin, OffersBlockedAndCblasForGemmOnly) {
+TEST(CpuPlugin, OffersBlockedAndCblasForGemm) {
   EXPECT_EQ(backend().implementations("gemm"),
             (std::vector<std::string>{"cpu:blocked", "cpu:cblas"}));
-  EXPECT_TRUE(backend().implementations("attention").empty());
+  EXPECT_EQ(backend().implementations("attention"), std::vector<std::string>{"cpu:flash"});
 }
 
 TEST(CpuPlugin, RefusesWhatItCannotRunWithAReason) {

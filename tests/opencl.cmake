@@ -10,6 +10,12 @@ if(TARGET aicert-backend-opencl)
     target_compile_definitions(opencl_plugin_test PRIVATE AICERT_TEST_EXPECT_CLBLAST)
   endif()
 
+  # opencl:flash (attention) through the plugin.
+  aicert_add_test(opencl_attention_test
+    SOURCES opencl_attention_test.cpp opencl_lsan_suppressions.cpp
+    LIBS aicert_workloads ${CMAKE_DL_LIBS})
+  add_dependencies(opencl_attention_test aicert-backend-opencl)
+
   # Internals linked directly (program cache, support decisions, tilings, fp16 path).
   aicert_add_test(opencl_internal_test
     SOURCES opencl_internal_test.cpp opencl_lsan_suppressions.cpp

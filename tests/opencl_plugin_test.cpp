@@ -109,7 +109,7 @@ TEST(OpenClPlugin, OffersTiledAndClblastGemm) {
 #ifdef AICERT_TEST_EXPECT_CLBLAST
   EXPECT_TRUE(has_impl("opencl:clblast"));
 #endif
-  EXPECT_TRUE(backend().implementations("attention").empty());
+  EXPECT_EQ(backend().implementations("attention"), std::vector<std::string>{"opencl:flash"});
 }
 
 // ---- the GEMM matrix ----------------------------------------------------------------------------

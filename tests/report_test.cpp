@@ -325,7 +325,30 @@ Report rich_report() {
   crash.test_id = "gemm-square";
   crash.blocker = false;
   crash.waiver = "BUG-7";
-  r.cases = {pass, fail, unsupported, garbage, crash};
+  CaseResult attention;
+  attention.id = "attention/cpu0/cpu:flash/bf16/causal/1,16,4,1,128,2048";
+  AttentionSpec a;
+  a.batch = 1;
+  a.q_heads = 16;
+  a.kv_heads = 4;
+  a.q_len = 1;
+  a.kv_len = 2048;
+  a.head_dim = 128;
+  a.causal = true;
+  a.dtype = DType::bf16;
+  attention.spec = {a, 42};
+  attention.backend = "cpu";
+  attention.device_name = "Intel(R) Xeon(R) Gold 6430";
+  attention.impl = "cpu:flash";
+  attention.inputs_sha256 = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8";
+  attention.verdict = Verdict::pass;
+  attention.check = passing_check();
+  attention.check->tolerance.g = 51.25;
+  attention.check->tolerance.g_formula = "max over rows of (sqrt(D)+4)*L_row+sqrt(Sk)+4";
+  attention.timing = timing({0.5, 0.25}, false);
+  attention.gflops = 12.5;
+
+  r.cases = {pass, fail, unsupported, garbage, crash, attention};
   r.summary = summarize(r.cases);
   r.profile = ProfileIdentity{"standard", "1.0", "2026.11",
                               "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
@@ -457,15 +480,28 @@ void expect_equal(const CaseResult& a, const CaseResult& b) {
   SCOPED_TRACE("case " + a.id);
   EXPECT_EQ(a.id, b.id);
   ASSERT_EQ(a.spec.spec.index(), b.spec.spec.index());
-  const auto& x = std::get<GemmSpec>(a.spec.spec);
-  const auto& y = std::get<GemmSpec>(b.spec.spec);
-  EXPECT_EQ(x.m, y.m);
-  EXPECT_EQ(x.n, y.n);
-  EXPECT_EQ(x.k, y.k);
-  EXPECT_EQ(x.layout, y.layout);
-  EXPECT_EQ(x.dtype, y.dtype);
-  EXPECT_SAME(x.alpha, y.alpha);
-  EXPECT_SAME(x.beta, y.beta);
+  if (const auto* x = std::get_if<GemmSpec>(&a.spec.spec)) {
+    const auto& y = std::get<GemmSpec>(b.spec.spec);
+    EXPECT_EQ(x->m, y.m);
+    EXPECT_EQ(x->n, y.n);
+    EXPECT_EQ(x->k, y.k);
+    EXPECT_EQ(x->layout, y.layout);
+    EXPECT_EQ(x->dtype, y.dtype);
+    EXPECT_SAME(x->alpha, y.alpha);
+    EXPECT_SAME(x->beta, y.beta);
+  } else {
+    const auto& p = std::get<AttentionSpec>(a.spec.spec);
+    const auto& q = std::get<AttentionSpec>(b.spec.spec);
+    EXPECT_EQ(p.batch, q.batch);
+    EXPECT_EQ(p.q_heads, q.q_heads);
+    EXPECT_EQ(p.kv_heads, q.kv_heads);
+    EXPECT_EQ(p.q_len, q.q_len);
+    EXPECT_EQ(p.kv_len, q.kv_len);
+    EXPECT_EQ(p.head_dim, q.head_dim);
+    EXPECT_EQ(p.causal, q.causal);
+    EXPECT_EQ(p.dtype, q.dtype);
+    EXPECT_SAME(p.softmax_scale(), q.softmax_scale());
+  }
   EXPECT_EQ(a.spec.seed, b.spec.seed);
   EXPECT_EQ(a.backend, b.backend);
   EXPECT_EQ(a.device, b.device);
@@ -592,7 +628,7 @@ TEST_F(ReportXml, EveryFieldSurvivesWriteValidateRead) {
   if (have_xmllint()) EXPECT_VALID(file);
   const Report back = read_report_xml(file.string());
   expect_equal(report, back);
-  EXPECT_EQ(back.summary.total, 5);
+  EXPECT_EQ(back.summary.total, 6);
   EXPECT_EQ(back.summary.failed, 2);
   EXPECT_EQ(back.summary.verdict, "FAIL");
 }
@@ -838,7 +874,7 @@ std::vector<Damage> damages() {
        "<aicert-report> has no <summary> element"},
       {"missing-spec", edit("<gemm m=\"17\"", "<gemmm m=\"17\""),
        at("id=\"gemm/opencl1/opencl:tiled-8x8/bf16"),
-       "<case> has no workload spec element (<gemm>)"},
+       "<case> has no workload spec element (<gemm>, <attention>)"},
       {"workload-mismatch", edit("workload=\"gemm\"", "workload=\"attention\""),
        at("workload=\"attention\""), "<case> says workload=\"attention\" but holds a <gemm>"},
       {"bad-hex-id", edit("vendor-id=\"0x10de\"", "vendor-id=\"nvidia\""), at("nvidia"),

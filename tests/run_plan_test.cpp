@@ -16,11 +16,54 @@ TEST(RunPlan, DefaultsExpandToEveryShapeDtypeAndImplementation) {
   RunOptions o;
   o.backends = {"cpu"};
   const auto plan = plan_run(o, registry, 1e10);
-  EXPECT_EQ(plan.size(), 18u);  // 3 default shapes x 3 dtypes x 2 implementations
+  // GEMM: 3 default shapes x 3 dtypes x 2 implementations; attention: 3 x 3 x cpu:flash.
+  EXPECT_EQ(plan.size(), 27u);
   std::set<std::string> ids;
   for (const auto& r : plan) ids.insert(case_id(r));
   EXPECT_EQ(ids.size(), plan.size()) << "case ids must be unique";
   EXPECT_TRUE(ids.count("gemm/cpu0/cpu:blocked/bf16/NT/257x129x300"));
+  EXPECT_TRUE(ids.count("attention/cpu0/cpu:flash/fp16/causal/1,8,2,256,64"));
+  EXPECT_TRUE(ids.count("attention/cpu0/cpu:flash/bf16/full/1,8,8,1,128,500"));
+}
+
+TEST(RunPlan, AttentionShapesNameTheirWorkloadAndTakeTheCausalFlag) {
+  const PluginRegistry registry = PluginRegistry::load_all();
+  RunOptions o;
+  o.backends = {"cpu"};
+  o.shapes = {"1,16,4,128,64", "2,8,1,1,128,300"};
+  o.dtypes = {"bf16"};
+  o.causal = true;
+  const auto plan = plan_run(o, registry, 1e10);
+  ASSERT_EQ(plan.size(), 2u);  // only attention: the shapes name it
+  const auto& a = std::get<AttentionSpec>(plan[0].spec.spec);
+  EXPECT_TRUE(a.causal);
+  EXPECT_EQ(a.kv_heads, 4);
+  EXPECT_EQ(case_id(plan[0]), "attention/cpu0/cpu:flash/bf16/causal/1,16,4,128,64");
+  EXPECT_EQ(case_id(plan[1]), "attention/cpu0/cpu:flash/bf16/causal/2,8,1,1,128,300");
+
+  // --workload all with a GEMM shape: GEMM takes the shape, attention runs its defaults.
+  RunOptions mixed;
+  mixed.backends = {"cpu"};
+  mixed.workloads = {"all"};
+  mixed.shapes = {"8x8x8"};
+  mixed.dtypes = {"fp32"};
+  mixed.impls = {"cpu:blocked", "cpu:flash"};
+  EXPECT_EQ(plan_run(mixed, registry, 1e10).size(), 4u);  // 1 GEMM + 3 attention defaults
+
+  RunOptions wrong;
+  wrong.backends = {"cpu"};
+  wrong.workloads = {"gemm"};
+  wrong.shapes = {"1,2,2,8,64"};
+  EXPECT_THROW(plan_run(wrong, registry, 1e10), UsageError);
+  RunOptions bad;
+  bad.backends = {"cpu"};
+  bad.shapes = {"1,6,4,8,64"};
+  try {
+    plan_run(bad, registry, 1e10);
+    FAIL() << "expected a usage error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(e.message.find("divide"), std::string::npos) << e.message;
+  }
 }
 
 TEST(RunPlan, ExplicitOptionsNarrowThePlan) {

@@ -8,8 +8,10 @@
 #include "kernels/cpu/blocked_kernel.h"
 #include "kernels/cpu/blocking.h"
 #include "kernels/cpu/cblas_kernel.h"
+#include "kernels/cpu/flash_kernel.h"
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/openblas_library.h"
+#include "kernels/cpu/softmax_step.h"
 
 namespace aicert::cpu {
 namespace {
@@ -64,6 +66,7 @@ std::vector<DeviceInfo> CpuBackend::devices() {
   std::string why;
   if (const MicroKernel* k = select_micro_kernel_from_env(&why)) {
     d.properties["gemm_isa"] = k->isa;
+    d.properties["attention_softmax_isa"] = select_softmax_step(*k).isa;
     d.properties["gemm_micro_tile"] = std::to_string(k->mr) + "x" + std::to_string(k->nr);
     const auto blocks = block_sizes_for(host_.caches, k->mr, k->nr, &why);
     d.properties["gemm_blocking"] = blocks ? blocks->to_string() : "invalid: " + why;
@@ -75,6 +78,7 @@ std::vector<DeviceInfo> CpuBackend::devices() {
 
 std::vector<std::string> CpuBackend::implementations(std::string_view workload) const {
   if (workload == "gemm") return {std::string(kBlockedImpl), std::string(kCblasImpl)};
+  if (workload == "attention") return {std::string(kFlashImpl)};
   return {};
 }
 
@@ -86,6 +90,19 @@ std::unique_ptr<Kernel> CpuBackend::make(const CaseSpec& spec, int device, std::
   };
   if (device != 0) {
     return fail("the cpu backend has one device (index 0), not " + std::to_string(device));
+  }
+  if (const auto* attention = std::get_if<AttentionSpec>(&spec.spec)) {
+    const std::string invalid =
+        validate_attention_spec(*attention, static_cast<double>(host_.memory_bytes));
+    if (!invalid.empty()) return fail("invalid attention case: " + invalid);
+    if (impl != kFlashImpl) {
+      return fail("the cpu backend has no attention implementation '" + std::string(impl) +
+                  "' (it has cpu:flash)");
+    }
+    std::string why;
+    const MicroKernel* k = select_micro_kernel_from_env(&why);
+    if (k == nullptr) return fail(why);
+    return std::make_unique<FlashKernel>(*attention, *k, select_softmax_step(*k), pool_);
   }
   const auto* gemm = std::get_if<GemmSpec>(&spec.spec);
   if (gemm == nullptr) {

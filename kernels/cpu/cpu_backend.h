@@ -1,5 +1,6 @@
 // The "cpu" backend: one device (the host CPU, all its cores), two GEMM implementations —
-// cpu:blocked (our own BLIS-style kernel) and cpu:cblas (OpenBLAS).
+// cpu:blocked (our own BLIS-style kernel) and cpu:cblas (OpenBLAS) — and one attention
+// implementation, cpu:flash.
 // Threads: every CPU the process may run on, or AICERT_CPU_THREADS (a positive integer).
 #pragma once
 

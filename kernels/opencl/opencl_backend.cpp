@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "kernels/opencl/flash_attention_kernel.h"
 #include "kernels/opencl/gemm_support.h"
 #include "kernels/opencl/gemm_tiling.h"
 #include "kernels/opencl/tiled_gemm_kernel.h"
@@ -49,6 +50,7 @@ std::vector<DeviceInfo> OpenClBackend::devices() {
 }
 
 std::vector<std::string> OpenClBackend::implementations(std::string_view workload) const {
+  if (workload == "attention") return {std::string(kFlashImpl)};
   if (workload != "gemm") return {};
   std::vector<std::string> impls{std::string(kTiledImpl)};
 #ifdef AICERT_HAVE_CLBLAST
@@ -74,6 +76,20 @@ std::unique_ptr<Kernel> OpenClBackend::make(const CaseSpec& spec, int device, st
     if (why_not) *why_not = std::move(why);
     return nullptr;
   };
+  if (const auto* attention = std::get_if<AttentionSpec>(&spec.spec)) {
+    if (impl != kFlashImpl) {
+      return set_why("not supported: opencl has no attention implementation '" + std::string(impl) +
+                     "' (it has opencl:flash)");
+    }
+    if (std::string invalid = validate_attention_spec(*attention, 1e300); !invalid.empty()) {
+      return set_why("invalid attention case: " + invalid);
+    }
+    std::shared_ptr<const DeviceContext> ctx = context(device);
+    if (std::string why = flash_unsupported_reason(ctx->caps(), *attention); !why.empty()) {
+      return set_why(std::move(why));
+    }
+    return std::make_unique<FlashAttentionKernel>(ctx, cache_, *attention);
+  }
   const GemmSpec* gemm = std::get_if<GemmSpec>(&spec.spec);
   if (!gemm) {
     return set_why("not supported: opencl runs no " + std::string(workload_name(spec.spec)) +

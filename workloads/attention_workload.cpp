@@ -1,0 +1,158 @@
+// Attention inputs, streaming fp64 reference and check.
+#include "workloads/attention_workload.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "workloads/error_metrics.h"
+#include "workloads/seeded_inputs.h"
+
+namespace aicert {
+
+namespace {
+Tensor make_tensor(const char* name, DType dtype, std::vector<std::int64_t> dims, bool is_output) {
+  Tensor t;
+  t.name = name;
+  t.dtype = dtype;
+  t.dims = std::move(dims);
+  t.is_output = is_output;
+  t.buffer = GuardedBuffer(t.elements() * dtype_size(dtype));
+  return t;
+}
+
+// Streams of the seeded generator, one per operand (GEMM uses 1..3).
+enum Stream : std::uint64_t { kStreamQ = 11, kStreamK = 12, kStreamV = 13 };
+
+// Keys per tile of the streaming reference.
+constexpr std::int64_t kKeyTile = 64;
+
+std::vector<double> widen(const Tensor& t) {
+  std::vector<double> out(t.elements());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = load_as_float(t.data(), t.dtype, i);
+  return out;
+}
+}  // namespace
+
+HostTensors make_attention_tensors(const AttentionSpec& s, std::uint64_t seed) {
+  HostTensors h;
+  h.tensors.push_back(make_tensor("Q", s.dtype, {s.batch, s.q_heads, s.q_len, s.head_dim}, false));
+  h.tensors.push_back(
+      make_tensor("K", s.dtype, {s.batch, s.kv_heads, s.kv_len, s.head_dim}, false));
+  h.tensors.push_back(
+      make_tensor("V", s.dtype, {s.batch, s.kv_heads, s.kv_len, s.head_dim}, false));
+  h.tensors.push_back(make_tensor("O", s.dtype, {s.batch, s.q_heads, s.q_len, s.head_dim}, true));
+  fill_seeded(h.at("Q"), seed, kStreamQ);
+  fill_seeded(h.at("K"), seed, kStreamK);
+  fill_seeded(h.at("V"), seed, kStreamV);
+  return h;
+}
+
+AttentionReference attention_reference(const AttentionSpec& s, const HostTensors& inputs) {
+  const std::int64_t D = s.head_dim, Sq = s.q_len, Sk = s.kv_len;
+  const std::int64_t group = s.q_heads / s.kv_heads;
+  const double scale = s.softmax_scale();
+  const std::vector<double> k = widen(inputs.at("K"));
+  const std::vector<double> v = widen(inputs.at("V"));
+  const Tensor& Q = inputs.at("Q");
+
+  AttentionReference ref;
+  const auto out_elems = static_cast<std::size_t>(s.batch * s.q_heads * Sq * D);
+  ref.value.assign(out_elems, 0.0);
+  ref.magnitude.assign(out_elems, 0.0);
+  std::vector<double> row_growth(static_cast<std::size_t>(s.batch * s.q_heads * Sq), 0.0);
+  const double sqrt_d = std::sqrt(static_cast<double>(D));
+  const double sqrt_sk = std::sqrt(static_cast<double>(Sk));
+  const std::int64_t rows = s.batch * s.q_heads * Sq;
+
+#pragma omp parallel
+  {
+    std::vector<double> q(static_cast<std::size_t>(D)), acc(q.size()), mag(q.size());
+    double logit[kKeyTile];
+#pragma omp for schedule(dynamic, 8)
+    for (std::int64_t row = 0; row < rows; ++row) {
+      const std::int64_t i = row % Sq;
+      const std::int64_t bh = row / Sq;  // b * Hq + h
+      const std::int64_t b = bh / s.q_heads, h = bh % s.q_heads;
+      const std::int64_t kv_head = b * s.kv_heads + h / group;
+      const double* kh = &k[static_cast<std::size_t>(kv_head * Sk * D)];
+      const double* vh = &v[static_cast<std::size_t>(kv_head * Sk * D)];
+      for (std::int64_t d = 0; d < D; ++d) {
+        q[d] = scale * load_as_float(Q.data(), Q.dtype, static_cast<std::size_t>(row * D + d));
+      }
+      std::fill(acc.begin(), acc.end(), 0.0);
+      std::fill(mag.begin(), mag.end(), 0.0);
+      double m = -std::numeric_limits<double>::infinity(), l = 0, largest = 0;
+      const std::int64_t n = s.visible_keys(i);
+      for (std::int64_t j0 = 0; j0 < n; j0 += kKeyTile) {
+        const std::int64_t nt = std::min(kKeyTile, n - j0);
+        double tile_max = -std::numeric_limits<double>::infinity();
+        for (std::int64_t t = 0; t < nt; ++t) {
+          const double* kr = kh + (j0 + t) * D;
+          double dot = 0, abs_dot = 0;
+          for (std::int64_t d = 0; d < D; ++d) {
+            dot += q[d] * kr[d];
+            abs_dot += std::fabs(q[d] * kr[d]);
+          }
+          logit[t] = dot;
+          tile_max = std::max(tile_max, dot);
+          largest = std::max(largest, abs_dot);
+        }
+        if (tile_max > m) {  // rescale what was summed under the old max
+          const double r = std::exp(m - tile_max);
+          l *= r;
+          for (std::int64_t d = 0; d < D; ++d) {
+            acc[d] *= r;
+            mag[d] *= r;
+          }
+          m = tile_max;
+        }
+        for (std::int64_t t = 0; t < nt; ++t) {
+          const double p = std::exp(logit[t] - m);
+          const double* vr = vh + (j0 + t) * D;
+          l += p;
+          for (std::int64_t d = 0; d < D; ++d) {
+            acc[d] += p * vr[d];
+            mag[d] += p * std::fabs(vr[d]);
+          }
+        }
+      }
+      const double g = (sqrt_d + 4.0) * largest + sqrt_sk + 4.0;
+      row_growth[static_cast<std::size_t>(row)] = g;
+      for (std::int64_t d = 0; d < D; ++d) {
+        ref.value[static_cast<std::size_t>(row * D + d)] = l > 0 ? acc[d] / l : 0.0;
+        ref.magnitude[static_cast<std::size_t>(row * D + d)] = l > 0 ? g * mag[d] / l : 0.0;
+      }
+    }
+  }
+  ref.growth = 0;
+  for (double g : row_growth) ref.growth = std::max(ref.growth, g);
+  if (ref.growth > 0) {
+    for (double& m : ref.magnitude) m /= ref.growth;
+  }
+  return ref;
+}
+
+Tolerance attention_tolerance(const AttentionSpec& s, double growth) {
+  Tolerance t;
+  t.c = 3.0;
+  t.u_acc = unit_roundoff(DType::fp32);
+  t.u_out = unit_roundoff(s.dtype);
+  t.g = growth;
+  t.g_formula =
+      "max over rows of (sqrt(D)+4)*L_row+sqrt(Sk)+4, L_row = max_j scale*|q|.|k_j|; "
+      "magnitude = |P|.|V| * G_row/g";
+  t.tiny = smallest_subnormal(s.dtype);
+  return t;
+}
+
+CheckResult check_attention(const AttentionSpec& spec, const HostTensors& inputs,
+                            const HostTensors& outputs, double c_override) {
+  const AttentionReference ref = attention_reference(spec, inputs);
+  Tolerance tolerance = attention_tolerance(spec, ref.growth);
+  if (c_override > 0) tolerance.c = c_override;
+  return compare_with_reference(outputs.at("O"), ref.value.data(), ref.magnitude.data(),
+                                tolerance);
+}
+
+}  // namespace aicert

@@ -1,0 +1,47 @@
+// Attention workload: seeded Q, K, V, the fp64 streaming reference and the check of O.
+//
+// Tolerance (DESIGN.md, "bound each element by what rounding can explain", per output row):
+//   |O - R| <= c * (u_acc * G_row * (|P|.|V|) + u_out * |R|) + tiny
+// with P the exact softmax weights of the row and (|P|.|V|)_d = sum_j P_j |V_jd|. An error e in
+// a logit changes its weight by the factor exp(e), so logit errors count relative to the row's
+// largest logit magnitude L_row = max_j scale * sum_d |q_d||k_jd|: fp32 dot products of length
+// D (sqrt(D)), the scaling, the max subtraction and exp (about 4 more roundings of a number of
+// size L_row); the sums over Sk keys add sqrt(Sk) + 4 (weights, their sum, the division):
+//   G_row = (sqrt(D) + 4) * L_row + sqrt(Sk) + 4.
+// The report records g = the largest G_row of the case; each element's magnitude carries its
+// row's share G_row / g, so the product is exactly the bound above. c = 3 as for GEMM.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "workloads/attention_spec.h"
+#include "workloads/check_result.h"
+#include "workloads/host_tensors.h"
+
+namespace aicert {
+
+// Tensors "Q" [B,Hq,Sq,D], "K" and "V" [B,Hkv,Sk,D] (seeded, rounded to spec.dtype) and the
+// output "O" [B,Hq,Sq,D].
+HostTensors make_attention_tensors(const AttentionSpec& spec, std::uint64_t seed);
+
+struct AttentionReference {
+  std::vector<double> value;      // O in fp64
+  std::vector<double> magnitude;  // (|P|.|V|) * G_row / growth
+  double growth = 0;              // largest G_row of the case
+};
+
+// fp64 reference from the (rounded) inputs. Per query row, keys are streamed in tiles with an
+// online (running max and sum) softmax: O(D) state per row, O(Sk*D) per head for the widened
+// K and V, never an Sq x Sk matrix. Multithreaded over rows; cost about 4*B*Hq*Sq*Sk*D.
+AttentionReference attention_reference(const AttentionSpec& spec, const HostTensors& inputs);
+
+// c = 3, u_acc = 2^-24, u_out of the dtype, g = growth (see the header comment).
+Tolerance attention_tolerance(const AttentionSpec& spec, double growth);
+
+// Checks output "O" of `outputs` against the reference computed from `inputs`; a positive
+// `c_override` replaces the safety factor c of attention_tolerance().
+CheckResult check_attention(const AttentionSpec& spec, const HostTensors& inputs,
+                            const HostTensors& outputs, double c_override = 0);
+
+}  // namespace aicert
