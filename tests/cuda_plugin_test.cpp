@@ -1,6 +1,6 @@
 // The CUDA plugin as the harness sees it (dlopen). Without a GPU: the plugin loads and says why
 // it is unavailable (asserted), the rest skips with that reason. With a GPU: device fields, the
-// full GEMM matrix of both implementations (cuda:tiled, cuda:cublasLt) x fp32/fp16/bf16 x
+// full GEMM matrix of both implementations (cuda:tiled, cuda:cublaslt) x fp32/fp16/bf16 x
 // NN/NT/TN against the fp64 reference, refusals, an injected error, guards, beta = 0, timing.
 #include <gtest/gtest.h>
 
@@ -105,7 +105,7 @@ TEST(CudaPlugin, OffersOwnAndCublasLtGemm) {
   REQUIRE_CUDA_BACKEND();
   const auto impls = backend().implementations("gemm");
   EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:tiled"), impls.end());
-  EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:cublasLt"), impls.end());
+  EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:cublaslt"), impls.end());
   EXPECT_TRUE(backend().implementations("attention").empty());
   std::string why;
   EXPECT_EQ(make(gemm(8, 8, 8, GemmLayout::NN, DType::fp32), 0, "cuda:nope", &why), nullptr);
@@ -131,7 +131,7 @@ constexpr std::pair<double, double> kAlphaBeta[] = {{1.0, 0.0}, {-1.5, 0.5}, {0.
 // The reason a case must be refused with, or empty when it must run.
 std::string expected_refusal(const std::string& impl, const GemmSpec& s, const DeviceInfo& d) {
   if (impl == "cuda:tiled" && d.properties.at("own_kernels") != "yes") return "cuda:tiled";
-  if (impl == "cuda:cublasLt" && s.k == 0) return "K=0";
+  if (impl == "cuda:cublaslt" && s.k == 0) return "K=0";
   return {};
 }
 
@@ -173,7 +173,7 @@ std::string matrix_name(const ::testing::TestParamInfo<MatrixParam>& info) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllCases, CudaGemmMatrix,
-    ::testing::Combine(::testing::Values("cuda:tiled", "cuda:cublasLt"),
+    ::testing::Combine(::testing::Values("cuda:tiled", "cuda:cublaslt"),
                        ::testing::Values(DType::fp32, DType::fp16, DType::bf16),
                        ::testing::Values(GemmLayout::NN, GemmLayout::NT, GemmLayout::TN)),
     matrix_name);
@@ -273,7 +273,7 @@ TEST_P(CudaGemmImpl, EventTimerSumsEveryLaunchSinceTheLastSync) {
   EXPECT_EQ(kernel->elapsed_ms_since_last_sync(), 0.0);  // nothing since the last sync
 }
 
-INSTANTIATE_TEST_SUITE_P(BothImpls, CudaGemmImpl, ::testing::Values("cuda:tiled", "cuda:cublasLt"),
+INSTANTIATE_TEST_SUITE_P(BothImpls, CudaGemmImpl, ::testing::Values("cuda:tiled", "cuda:cublaslt"),
                          [](const auto& info) {
                            return info.param.substr(info.param.find(':') + 1);
                          });

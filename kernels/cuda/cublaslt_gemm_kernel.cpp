@@ -115,7 +115,7 @@ void CublasLtGemmKernel::upload(const HostTensors& tensors) {
 }
 
 void CublasLtGemmKernel::run() {
-  if (buffers_.empty()) throw std::logic_error("cuda:cublasLt run() before upload()");
+  if (buffers_.empty()) throw std::logic_error("cuda:cublaslt run() before upload()");
   stream_.activate();
   const std::string& where = stream_.label();
   const float alpha = static_cast<float>(spec_.alpha), beta = static_cast<float>(spec_.beta);

@@ -1,4 +1,4 @@
-// "cuda:cublasLt": the vendor GEMM through cuBLASLt for fp32, fp16 and bf16 (fp32 compute and
+// "cuda:cublaslt": the vendor GEMM through cuBLASLt for fp32, fp16 and bf16 (fp32 compute and
 // scale type). Row-major C = op(A)op(B) is computed as the column-major C^T = op(B)^T op(A)^T,
 // with the algorithm the heuristic ranks first and a 32 MiB workspace.
 #pragma once
@@ -25,7 +25,7 @@ class CublasLtGemmKernel final : public Kernel {
                                                     std::string* why_not);
   ~CublasLtGemmKernel() override;
 
-  std::string_view impl() const override { return "cuda:cublasLt"; }
+  std::string_view impl() const override { return "cuda:cublaslt"; }
   void upload(const HostTensors& tensors) override;
   void run() override;
   double elapsed_ms_since_last_sync() override;

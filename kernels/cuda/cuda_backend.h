@@ -1,5 +1,5 @@
 // The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled") and cuBLASLt
-// ("cuda:cublasLt"). Without a driver or device, create() says why and returns null.
+// ("cuda:cublaslt"). Without a driver or device, create() says why and returns null.
 #pragma once
 
 #include <memory>

@@ -12,7 +12,7 @@ namespace aicert::cuda {
 
 // The own kernels: SIMT for fp32, tensor cores (mma.sync) for fp16 and bf16.
 inline constexpr std::string_view kOwnImpl = "cuda:tiled";
-inline constexpr std::string_view kCublasLtImpl = "cuda:cublasLt";
+inline constexpr std::string_view kCublasLtImpl = "cuda:cublaslt";
 
 // Empty when supported, else "not supported: <why>". `own_image_error` is what
 // own_gemm_image_error() said for the device (empty: the own kernels have code for it).
