@@ -12,17 +12,19 @@
 #include <cstdint>
 
 #include "kernels/cuda/gemm_launch.h"
+#include "kernels/cuda/tensor_core_tiling.h"
 
 namespace aicert::cuda {
 namespace {
 
 // ---- tensor-core kernel -------------------------------------------------------------------------
 
-constexpr int kBM = kTensorCoreBlockM, kBN = kTensorCoreBlockN, kBK = kTensorCoreBlockK;
-constexpr int kStages = kTensorCoreStages;
-constexpr int kThreads = 256;
-constexpr int kTileElems = kBM * kBK;  // one operand tile of one stage (A and B alike)
-static_assert(kBM == kBN && kBM * kBK == kBK * kBN, "A and B tiles share one shape of storage");
+using namespace tiling;  // NOLINT(google-build-using-namespace): the kernel's own index math
+constexpr int kBM = kBlockM, kBN = kBlockN, kBK = kBlockK;
+static_assert(kBM == kTensorCoreBlockM && kBN == kTensorCoreBlockN && kBK == kTensorCoreBlockK &&
+                  kStages == kTensorCoreStages,
+              "gemm_launch.h and tensor_core_tiling.h describe one tiling");
+static_assert(kBM == kBN, "A and B tiles share one shape of storage");
 constexpr int kSmemBytes = 2 * kStages * kTileElems * 2;
 
 using Bits = std::uint16_t;  // fp16/bf16 as raw bits; only mma and the epilogue interpret them
@@ -91,17 +93,15 @@ __device__ __forceinline__ Bits float_to_bits(float f) {
   }
 }
 
-// A shared-memory tile of ROWS rows of CHUNKS 16-byte chunks (8 elements each). The chunk index
-// is XOR-swizzled with the row so that the 8 rows one ldmatrix reads (and the rows cp.async
-// writes) fall in distinct banks: rows of 64 bytes (CHUNKS=4) pair up, rows of 256 bytes
-// (CHUNKS=16) take the low three bits of the row.
+// A shared-memory tile of ROWS rows of CHUNKS 16-byte chunks (8 elements each), swizzled.
 template <int ROWS, int CHUNKS>
 struct SwizzledTile {
   static_assert(ROWS * CHUNKS * 8 == kTileElems, "tile size");
-  static_assert(CHUNKS == 4 || CHUNKS == 16, "swizzle defined for 64- and 256-byte rows");
   __device__ __forceinline__ static int offset(int row, int chunk) {
-    const int swizzle = CHUNKS == 4 ? ((row >> 1) & 3) : (row & 7);
-    return row * CHUNKS * 8 + ((chunk ^ swizzle) << 3);
+    return swizzled_offset<CHUNKS>(row, chunk);
+  }
+  __device__ __forceinline__ static int offset(RowChunk rc) {
+    return swizzled_offset<CHUNKS>(rc.row, rc.chunk);
   }
 };
 
@@ -160,7 +160,7 @@ __global__ void __launch_bounds__(kThreads, 2)
   const Bits* a = static_cast<const Bits*>(g.a);
   const Bits* b = static_cast<const Bits*>(g.b);
   const int warp = static_cast<int>(threadIdx.x) / 32, lane = static_cast<int>(threadIdx.x) % 32;
-  const int warp_m = (warp / 4) * 64, warp_n = (warp % 4) * 32;
+  const int warp_m = warp_m_base(warp), warp_n = warp_n_base(warp);
 
   auto load_stage = [&](int stage, int kt) {
     const int k0 = kt * kBK;
@@ -193,7 +193,6 @@ __global__ void __launch_bounds__(kThreads, 2)
     cp_async_commit();
   }
 
-  const int r8 = lane % 8, j4 = lane / 8;
   for (int kt = 0; kt < k_tiles; ++kt) {
     cp_async_wait<kStages - 2>();  // tile kt has landed (this thread's copies)
     __syncthreads();               // ... and everyone's; stage (kt-1) is free again
@@ -210,22 +209,22 @@ __global__ void __launch_bounds__(kThreads, 2)
 #pragma unroll
       for (int i = 0; i < 4; ++i) {
         const int m_base = warp_m + i * 16;
+        const RowChunk src = a_fragment_source(A_KMAJOR, lane, m_base, ks);
         if constexpr (A_KMAJOR) {
-          ldmatrix_x4(af[i], ta + TileK::offset(m_base + lane % 16, ks * 2 + lane / 16));
+          ldmatrix_x4(af[i], ta + TileK::offset(src));
         } else {
-          ldmatrix_x4_trans(af[i],
-                            ta + TileMN::offset(ks * 16 + (j4 / 2) * 8 + r8, m_base / 8 + j4 % 2));
+          ldmatrix_x4_trans(af[i], ta + TileMN::offset(src));
         }
       }
 #pragma unroll
       for (int jn = 0; jn < 2; ++jn) {
         const int n_base = warp_n + jn * 16;
         unsigned r[4];
+        const RowChunk src = b_fragment_source(B_KMAJOR, lane, n_base, ks);
         if constexpr (B_KMAJOR) {
-          ldmatrix_x4(r, tb + TileK::offset(n_base + (j4 / 2) * 8 + r8, ks * 2 + j4 % 2));
+          ldmatrix_x4(r, tb + TileK::offset(src));
         } else {
-          ldmatrix_x4_trans(r,
-                            tb + TileMN::offset(ks * 16 + (j4 % 2) * 8 + r8, n_base / 8 + j4 / 2));
+          ldmatrix_x4_trans(r, tb + TileMN::offset(src));
         }
         bf[jn * 2][0] = r[0];
         bf[jn * 2][1] = r[1];
@@ -247,18 +246,14 @@ __global__ void __launch_bounds__(kThreads, 2)
 #pragma unroll
     for (int j = 0; j < 4; ++j) {
 #pragma unroll
-      for (int h = 0; h < 2; ++h) {
-        const int row = bm + warp_m + i * 16 + lane / 4 + h * 8;
-        if (row >= g.m) continue;
-#pragma unroll
-        for (int e = 0; e < 2; ++e) {
-          const int col = bn + warp_n + j * 8 + (lane % 4) * 2 + e;
-          if (col >= g.n) continue;
-          Bits& out = c[static_cast<std::int64_t>(row) * g.ldc + col];
-          float v = g.alpha * acc[i][j][h * 2 + e];
-          if (g.beta != 0.f) v = fmaf(g.beta, bits_to_float<T>(out), v);
-          out = float_to_bits<T>(v);
-        }
+      for (int e = 0; e < 4; ++e) {
+        const int row = bm + acc_row(warp, lane, i, e);
+        const int col = bn + acc_col(warp, lane, j, e);
+        if (row >= g.m || col >= g.n) continue;
+        Bits& out = c[static_cast<std::int64_t>(row) * g.ldc + col];
+        float v = g.alpha * acc[i][j][e];
+        if (g.beta != 0.f) v = fmaf(g.beta, bits_to_float<T>(out), v);
+        out = float_to_bits<T>(v);
       }
     }
   }
