@@ -1,0 +1,37 @@
+// The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled") and cuBLASLt
+// ("cuda:cublaslt"). Without a driver or device, create() says why and returns null.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/backend_api.h"
+#include "kernels/cuda/device_caps.h"
+
+namespace aicert::cuda {
+
+class CudaBackend final : public Backend {
+ public:
+  // Null with the reason ("cudaGetDeviceCount failed: cudaErrorInsufficientDriver (...)") when
+  // the runtime finds no usable driver or no device.
+  static std::unique_ptr<CudaBackend> create(std::string* why_unavailable);
+
+  std::string_view name() const override { return "cuda"; }
+  std::string runtime_version() const override;
+  std::vector<DeviceInfo> devices() override;
+  std::vector<std::string> implementations(std::string_view workload) const override;
+  std::unique_ptr<Kernel> make(const CaseSpec& spec, int device, std::string_view impl,
+                               std::string* why_not) override;
+
+  const DeviceCaps& caps(int device) const;
+
+ private:
+  CudaBackend(std::vector<DeviceCaps> devices, int driver, int runtime);
+
+  std::vector<DeviceCaps> devices_;
+  std::vector<std::string> own_image_errors_;  // per device, from own_gemm_image_error()
+  std::string driver_version_, runtime_version_;
+};
+
+}  // namespace aicert::cuda

@@ -1,0 +1,54 @@
+// Support decisions for the CUDA GEMM implementations.
+#include "kernels/cuda/gemm_support.h"
+
+#include <cstdint>
+#include <limits>
+
+#include "kernels/cuda/gemm_launch.h"
+#include "workloads/host_tensors.h"
+
+namespace aicert::cuda {
+
+std::string gemm_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec,
+                                    std::string_view impl, const std::string& own_image_error) {
+  // The kernels index rows and columns with 32-bit ints and launch one block per output tile.
+  constexpr std::int64_t kMaxDim = std::int64_t{1} << 30;
+  if (spec.m > kMaxDim || spec.n > kMaxDim || spec.k > kMaxDim) {
+    return "not supported: a dimension exceeds 2^30, the kernels' index range";
+  }
+  const std::int64_t blocks = ((spec.m + kTensorCoreBlockM - 1) / kTensorCoreBlockM) *
+                              ((spec.n + kTensorCoreBlockN - 1) / kTensorCoreBlockN);
+  if (impl == kOwnImpl && blocks > std::numeric_limits<int>::max()) {
+    return "not supported: " + std::to_string(blocks) + " output tiles exceed one grid";
+  }
+  if (impl == kOwnImpl) {
+    if (caps.cc_major < 8) {
+      return "not supported: cuda:tiled needs compute capability 8.0 (cp.async, bf16 mma.sync); " +
+             caps.label() + " has " + std::to_string(caps.cc_major) + "." +
+             std::to_string(caps.cc_minor);
+    }
+    if (!own_image_error.empty()) {
+      return "not supported: cuda:tiled has no code for " + caps.label() + " (sm_" +
+             std::to_string(caps.compute_capability()) + "): " + own_image_error;
+    }
+  }
+  if (impl == kCublasLtImpl && spec.k == 0) {
+    // cuBLASLt layouts need a leading dimension >= 1 row; K=0 makes A's or B's ld zero.
+    return "not supported: cuBLASLt rejects K=0 (leading dimension 0)";
+  }
+  const double elem = static_cast<double>(dtype_size(spec.dtype));
+  const double guards = 2.0 * GuardedBuffer::kGuardBytes;
+  const double bytes =
+      (static_cast<double>(spec.m) * spec.k + static_cast<double>(spec.k) * spec.n +
+       static_cast<double>(spec.m) * spec.n) *
+          elem +
+      3 * guards;
+  if (bytes > static_cast<double>(caps.global_mem_bytes)) {
+    return "not supported: the operands need " + std::to_string(static_cast<std::uint64_t>(bytes)) +
+           " bytes, more than the " + std::to_string(caps.global_mem_bytes) + " bytes of " +
+           caps.label();
+  }
+  return {};
+}
+
+}  // namespace aicert::cuda

@@ -1,0 +1,113 @@
+// GEMM on CUDA device 0: cuda:tiled (own kernels) against cuda:cublaslt in the same run, square
+// NN shapes 4096 and 8192 in bf16, fp16 and fp32. Time is the device's (CUDA events around each
+// launch, UseManualTime). At the end the own/cuBLASLt ratio per dtype and size is printed with
+// the H100 targets of issue 6 (cuBLASLt bf16 8192^3 >= 700 TFLOP/s, own >= 50% of it).
+// Without a driver or GPU it prints why and exits 0.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <tuple>
+
+#include "kernels/cuda/cuda_backend.h"
+#include "workloads/gemm_workload.h"
+
+namespace {
+
+using aicert::cuda::CudaBackend;
+
+CudaBackend* backend(std::string* why) {
+  static std::string reason;
+  static std::unique_ptr<CudaBackend> b = CudaBackend::create(&reason);
+  *why = reason;
+  return b.get();
+}
+
+// Best TFLOP/s per (impl, dtype, size), for the closing ratio.
+std::map<std::tuple<std::string, aicert::DType, int>, double>& results() {
+  static std::map<std::tuple<std::string, aicert::DType, int>, double> r;
+  return r;
+}
+
+void BM_CudaGemm(benchmark::State& state, const std::string& impl, aicert::DType dtype) {
+  std::string why;
+  CudaBackend* b = backend(&why);
+  if (!b) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  const int size = static_cast<int>(state.range(0));
+  aicert::GemmSpec spec;
+  spec.m = spec.n = spec.k = size;
+  spec.dtype = dtype;
+  auto kernel = b->make(aicert::CaseSpec{spec, 1}, 0, impl, &why);
+  if (!kernel) {
+    state.SkipWithError(why.c_str());
+    return;
+  }
+  kernel->upload(aicert::make_gemm_tensors(spec, 1));
+  for (int i = 0; i < 3; ++i) kernel->run();  // warm-up: clocks, caches, lazy module loading
+  kernel->elapsed_ms_since_last_sync();
+  double total_ms = 0;
+  for (auto _ : state) {
+    kernel->run();
+    const double ms = kernel->elapsed_ms_since_last_sync();
+    total_ms += ms;
+    state.SetIterationTime(ms * 1e-3);
+  }
+  const double tflops =
+      spec.flops() * 1e-12 * static_cast<double>(state.iterations()) / (total_ms * 1e-3);
+  state.counters["TFLOP/s"] = tflops;
+  state.SetLabel(b->devices().front().name);
+  double& best = results()[{impl, dtype, size}];
+  best = std::max(best, tflops);
+}
+
+void register_all() {
+  for (aicert::DType dtype : {aicert::DType::bf16, aicert::DType::fp16, aicert::DType::fp32}) {
+    for (const std::string impl : {"cuda:cublaslt", "cuda:tiled"}) {
+      const std::string name =
+          "BM_CudaGemm/" + impl.substr(5) + "/" + std::string(aicert::dtype_name(dtype));
+      benchmark::RegisterBenchmark(name.c_str(), BM_CudaGemm, impl, dtype)
+          ->Arg(4096)
+          ->Arg(8192)
+          ->Unit(benchmark::kMillisecond)
+          ->UseManualTime()
+          ->MinTime(1.0);
+    }
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  std::string why;
+  if (!backend(&why)) {
+    std::printf("cuda_gemm_bench: CUDA backend unavailable: %s; nothing to measure\n", why.c_str());
+    return 0;
+  }
+  register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  for (aicert::DType dtype : {aicert::DType::bf16, aicert::DType::fp16, aicert::DType::fp32}) {
+    for (int size : {4096, 8192}) {
+      const auto& r = results();
+      auto own = r.find({"cuda:tiled", dtype, size});
+      auto lt = r.find({"cuda:cublaslt", dtype, size});
+      if (own == r.end() || lt == r.end() || lt->second <= 0) continue;
+      std::printf("%s %d^3: cuda:tiled %.1f TFLOP/s, cuda:cublaslt %.1f TFLOP/s, ratio %.2f\n",
+                  std::string(aicert::dtype_name(dtype)).c_str(), size, own->second, lt->second,
+                  own->second / lt->second);
+      if (dtype == aicert::DType::bf16 && size == 8192) {
+        std::printf("  targets (H100): cuBLASLt >= 700 TFLOP/s: %s; own >= 50%% of cuBLASLt: %s\n",
+                    lt->second >= 700 ? "met" : "NOT met",
+                    own->second >= 0.5 * lt->second ? "met" : "NOT met");
+      }
+    }
+  }
+  return 0;
+}

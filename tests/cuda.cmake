@@ -1,0 +1,18 @@
+# CUDA backend suites. Without a GPU (or driver) they check the unavailable path and skip the
+# rest with the runtime's reason.
+if(TARGET aicert-backend-cuda)
+  # The plugin as the harness loads it: unavailable-with-reason here, the GEMM matrix on a GPU.
+  aicert_add_test(cuda_plugin_test
+    SOURCES cuda_plugin_test.cpp
+    LIBS aicert_workloads ${CMAKE_DL_LIBS})
+  add_dependencies(cuda_plugin_test aicert-backend-cuda)
+
+  # Internals that need no GPU: checking macro, support decisions.
+  aicert_add_test(cuda_internal_test SOURCES cuda_internal_test.cpp LIBS aicert_cuda_core)
+
+  # No visible device (CUDA_VISIBLE_DEVICES emptied before the first CUDA call): own executable.
+  aicert_add_test(cuda_no_device_test
+    SOURCES cuda_no_device_test.cpp
+    LIBS aicert_workloads ${CMAKE_DL_LIBS})
+  add_dependencies(cuda_no_device_test aicert-backend-cuda aicert aicert-backend-cpu)
+endif()

@@ -1,0 +1,282 @@
+// The CUDA plugin as the harness sees it (dlopen). Without a GPU: the plugin loads and says why
+// it is unavailable (asserted), the rest skips with that reason. With a GPU: device fields, the
+// full GEMM matrix of both implementations (cuda:tiled, cuda:cublaslt) x fp32/fp16/bf16 x
+// NN/NT/TN against the fp64 reference, refusals, an injected error, guards, beta = 0, timing.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <ostream>
+#include <regex>
+#include <tuple>
+
+#include "cuda_test_util.h"
+
+namespace aicert {
+
+void PrintTo(DType t, std::ostream* os) { *os << dtype_name(t); }
+void PrintTo(GemmLayout l, std::ostream* os) { *os << layout_name(l); }
+
+namespace {
+
+using test::describe;
+
+test::CudaPlugin& plugin() {
+  static test::CudaPlugin p = test::load_cuda_plugin();
+  return p;
+}
+
+// Skips the test when there is no CUDA driver or device; fails when the plugin is broken.
+#define REQUIRE_CUDA_BACKEND()                                       \
+  do {                                                               \
+    ASSERT_TRUE(plugin().load_error.empty()) << plugin().load_error; \
+    if (!plugin().backend) GTEST_SKIP() << plugin().why_unavailable; \
+  } while (0)
+
+Backend& backend() { return *plugin().backend; }
+
+GemmSpec gemm(std::int64_t m, std::int64_t n, std::int64_t k, GemmLayout layout, DType dtype,
+              double alpha = 1.0, double beta = 0.0) {
+  GemmSpec s;
+  s.m = m, s.n = n, s.k = k, s.layout = layout, s.dtype = dtype, s.alpha = alpha, s.beta = beta;
+  return s;
+}
+
+std::unique_ptr<Kernel> make(const GemmSpec& s, int device, const std::string& impl,
+                             std::string* why) {
+  return backend().make(CaseSpec{s, 42}, device, impl, why);
+}
+
+TEST(CudaPlugin, ExportsEntryWithApiVersionAndName) {
+  ASSERT_TRUE(plugin().load_error.empty()) << plugin().load_error;
+  EXPECT_EQ(plugin().entry->api_version, kPluginApiVersion);
+  EXPECT_STREQ(plugin().entry->backend_name, "cuda");
+}
+
+// The one test that runs everywhere: either a backend or the runtime's reason why not.
+TEST(CudaPlugin, IsAvailableOrSaysWhy) {
+  ASSERT_TRUE(plugin().load_error.empty()) << plugin().load_error;
+  if (plugin().backend) return;
+  const std::string& why = plugin().why_unavailable;
+  EXPECT_TRUE(
+      std::regex_search(why, std::regex(R"(^cudaGetDeviceCount failed: cudaError\w+ \(.+\)$)")) ||
+      why == "the CUDA runtime sees no device")
+      << why;
+}
+
+TEST(CudaPlugin, EnumeratesDevicesWithFilledFields) {
+  REQUIRE_CUDA_BACKEND();
+  EXPECT_EQ(backend().name(), "cuda");
+  const std::string version = backend().runtime_version();
+  EXPECT_NE(version.find("CUDA driver "), std::string::npos) << version;
+  EXPECT_NE(version.find("CUDA runtime "), std::string::npos) << version;
+  EXPECT_NE(version.find("cuBLASLt "), std::string::npos) << version;
+  const auto devices = backend().devices();
+  ASSERT_GE(devices.size(), 1u);
+  const std::regex pci(R"([0-9a-f]{4}:[0-9a-f]{2}:[0-9a-f]{2}\.0)");
+  const std::regex uuid(R"(GPU-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    const DeviceInfo& d = devices[i];
+    SCOPED_TRACE(d.name);
+    EXPECT_EQ(d.index, static_cast<int>(i));
+    EXPECT_FALSE(d.name.empty());
+    EXPECT_EQ(d.vendor, "NVIDIA");
+    EXPECT_EQ(d.kind, "gpu");
+    EXPECT_TRUE(std::regex_match(d.pci_bus_id, pci)) << d.pci_bus_id;
+    EXPECT_FALSE(d.driver_version.empty());
+    EXPECT_GT(d.memory_bytes, 0u);
+    EXPECT_GT(d.compute_units, 0);
+    const auto& p = d.properties;
+    for (const char* key :
+         {"compute_capability", "sm_count", "max_clock_mhz", "memory_clock_mhz", "ecc", "uuid",
+          "cuda_runtime_version", "cuda_driver_version", "gemm_tiling", "own_kernels"}) {
+      ASSERT_TRUE(p.count(key)) << key;
+      EXPECT_FALSE(p.at(key).empty()) << key;
+    }
+    EXPECT_TRUE(std::regex_match(p.at("compute_capability"), std::regex(R"(\d+\.\d)")));
+    EXPECT_TRUE(std::regex_match(p.at("uuid"), uuid)) << p.at("uuid");
+    EXPECT_TRUE(p.at("ecc") == "enabled" || p.at("ecc") == "disabled");
+    EXPECT_EQ(p.at("sm_count"), std::to_string(d.compute_units));
+  }
+}
+
+TEST(CudaPlugin, OffersOwnAndCublasLtGemm) {
+  REQUIRE_CUDA_BACKEND();
+  const auto impls = backend().implementations("gemm");
+  EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:tiled"), impls.end());
+  EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:cublaslt"), impls.end());
+  EXPECT_TRUE(backend().implementations("attention").empty());
+  std::string why;
+  EXPECT_EQ(make(gemm(8, 8, 8, GemmLayout::NN, DType::fp32), 0, "cuda:nope", &why), nullptr);
+  EXPECT_EQ(why.rfind("not supported: ", 0), 0u) << why;
+}
+
+// ---- the GEMM matrix ----------------------------------------------------------------------------
+
+using MatrixParam = std::tuple<std::string, DType, GemmLayout>;
+
+class CudaGemmMatrix : public ::testing::TestWithParam<MatrixParam> {};
+
+struct Shape {
+  std::int64_t m, n, k;
+};
+// Odd shapes (element-wise loads at every edge), K = 0, and shapes whose rows are 16-byte
+// aligned (the cp.async path) with full and partial 128x128 tiles and several K tiles.
+constexpr Shape kShapes[] = {{1, 1, 1},       {17, 33, 65},   {1000, 3, 7},
+                             {31, 45, 0},     {64, 64, 64},   {257, 129, 300},
+                             {256, 384, 512}, {200, 136, 72}, {136, 264, 1032}};
+constexpr std::pair<double, double> kAlphaBeta[] = {{1.0, 0.0}, {-1.5, 0.5}, {0.75, -2.0}};
+
+// The reason a case must be refused with, or empty when it must run.
+std::string expected_refusal(const std::string& impl, const GemmSpec& s, const DeviceInfo& d) {
+  if (impl == "cuda:tiled" && d.properties.at("own_kernels") != "yes") return "cuda:tiled";
+  if (impl == "cuda:cublaslt" && s.k == 0) return "K=0";
+  return {};
+}
+
+TEST_P(CudaGemmMatrix, MatchesReferenceOnEveryDevice) {
+  REQUIRE_CUDA_BACKEND();
+  const auto& [impl, dtype, layout] = GetParam();
+  for (const DeviceInfo& d : backend().devices()) {
+    for (const Shape& shape : kShapes) {
+      for (const auto& [alpha, beta] : kAlphaBeta) {
+        const GemmSpec s = gemm(shape.m, shape.n, shape.k, layout, dtype, alpha, beta);
+        SCOPED_TRACE(d.name + " " + impl + " " + describe(s));
+        std::string why;
+        auto kernel = make(s, d.index, impl, &why);
+        const std::string refusal = expected_refusal(impl, s, d);
+        if (!refusal.empty()) {
+          EXPECT_EQ(kernel, nullptr);
+          EXPECT_NE(why.find(refusal), std::string::npos) << why;
+          EXPECT_EQ(why.rfind("not supported: ", 0), 0u) << why;
+          continue;
+        }
+        ASSERT_NE(kernel, nullptr) << why;
+        EXPECT_EQ(kernel->impl(), impl);
+        EXPECT_EQ(kernel->timer_name(), "cuda-events");
+        const auto r = test::run_gemm(*kernel, s);
+        EXPECT_TRUE(r.check.passed) << describe(r.check);
+        EXPECT_EQ(r.check.guard_bytes_touched, 0u);
+        EXPECT_EQ(r.check.elements, static_cast<std::uint64_t>(s.m * s.n));
+        EXPECT_GE(r.elapsed_ms, 0.0);
+      }
+    }
+  }
+}
+
+std::string matrix_name(const ::testing::TestParamInfo<MatrixParam>& info) {
+  const auto& [impl, dtype, layout] = info.param;
+  return impl.substr(impl.find(':') + 1) + "_" + std::string(dtype_name(dtype)) + "_" +
+         std::string(layout_name(layout));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllCases, CudaGemmMatrix,
+    ::testing::Combine(::testing::Values("cuda:tiled", "cuda:cublaslt"),
+                       ::testing::Values(DType::fp32, DType::fp16, DType::bf16),
+                       ::testing::Values(GemmLayout::NN, GemmLayout::NT, GemmLayout::TN)),
+    matrix_name);
+
+// ---- the checks around the matrix ---------------------------------------------------------------
+
+class CudaGemmImpl : public ::testing::TestWithParam<std::string> {};
+
+// A check that cannot fail proves nothing: corrupt one element of a correct result.
+TEST_P(CudaGemmImpl, InjectedErrorInDownloadedResultIsDetected) {
+  REQUIRE_CUDA_BACKEND();
+  for (DType dtype : {DType::fp32, DType::bf16}) {
+    const GemmSpec s = gemm(17, 33, 65, GemmLayout::NN, dtype, 1.0, 0.5);
+    SCOPED_TRACE(describe(s));
+    std::string why;
+    auto kernel = make(s, 0, GetParam(), &why);
+    if (!kernel) GTEST_SKIP() << why;
+    auto r = test::run_gemm(*kernel, s);
+    ASSERT_TRUE(r.check.passed) << describe(r.check);
+    Tensor& c = r.outputs.at("C");
+    const std::size_t victim = 5 * 33 + 7;
+    store_from_float(c.data(), dtype, victim, load_as_float(c.data(), dtype, victim) * 1.5f + 1.0f);
+    const CheckResult bad = check_gemm(s, r.inputs, r.outputs);
+    EXPECT_FALSE(bad.passed);
+    EXPECT_EQ(bad.wrong_count, 1u);
+    EXPECT_EQ(bad.worst_index, static_cast<std::int64_t>(victim));
+  }
+}
+
+// download() brings back the whole device buffer: host guards wiped after the upload come back
+// intact (the kernel wrote inside the payload only), and a changed guard byte fails the check.
+TEST_P(CudaGemmImpl, DownloadReturnsWholeBufferWithIntactGuards) {
+  REQUIRE_CUDA_BACKEND();
+  for (DType dtype : {DType::fp32, DType::fp16}) {
+    const GemmSpec s = gemm(257, 136, 304, GemmLayout::TN, dtype, 1.0, 1.0);
+    SCOPED_TRACE(describe(s));
+    std::string why;
+    auto kernel = make(s, 0, GetParam(), &why);
+    if (!kernel) GTEST_SKIP() << why;
+    HostTensors inputs = make_gemm_tensors(s, 3);
+    kernel->upload(inputs);
+    kernel->run();
+    kernel->elapsed_ms_since_last_sync();
+    HostTensors outputs = inputs;
+    Tensor& c = outputs.at("C");
+    std::memset(c.buffer.whole(), 0, c.buffer.total_bytes());
+    ASSERT_GT(c.buffer.touched_guard_bytes(), 0u);
+    kernel->download(outputs);
+    EXPECT_EQ(c.buffer.touched_guard_bytes(), 0u);
+    EXPECT_TRUE(check_gemm(s, inputs, outputs).passed);
+    c.buffer.whole()[GuardedBuffer::kGuardBytes + c.buffer.payload_bytes()] = std::byte{0};
+    const CheckResult bad = check_gemm(s, inputs, outputs);
+    EXPECT_FALSE(bad.passed);
+    EXPECT_EQ(bad.guard_bytes_touched, 1u);
+  }
+}
+
+// beta == 0 must not read C: a NaN-filled C still gives the exact product.
+TEST_P(CudaGemmImpl, BetaZeroDoesNotReadC) {
+  REQUIRE_CUDA_BACKEND();
+  for (DType dtype : {DType::fp32, DType::bf16}) {
+    const GemmSpec s = gemm(70, 90, 33, GemmLayout::NT, dtype, 2.0, 0.0);
+    SCOPED_TRACE(describe(s));
+    std::string why;
+    auto kernel = make(s, 0, GetParam(), &why);
+    if (!kernel) GTEST_SKIP() << why;
+    HostTensors inputs = make_gemm_tensors(s, 11);
+    Tensor& c0 = inputs.at("C");
+    for (std::size_t i = 0; i < c0.elements(); ++i) {
+      store_from_float(c0.data(), dtype, i, std::numeric_limits<float>::quiet_NaN());
+    }
+    kernel->upload(inputs);
+    kernel->run();
+    kernel->elapsed_ms_since_last_sync();
+    HostTensors outputs = inputs;
+    kernel->download(outputs);
+    const CheckResult r = check_gemm(s, inputs, outputs);
+    EXPECT_TRUE(r.passed) << describe(r);
+    EXPECT_EQ(r.nan_count, 0u);
+  }
+}
+
+// Every launch since the last sync is timed, and a sync with none since returns 0.
+TEST_P(CudaGemmImpl, EventTimerSumsEveryLaunchSinceTheLastSync) {
+  REQUIRE_CUDA_BACKEND();
+  const GemmSpec s = gemm(512, 512, 512, GemmLayout::NN, DType::bf16, 1.0, 0.0);
+  std::string why;
+  auto kernel = make(s, 0, GetParam(), &why);
+  if (!kernel) GTEST_SKIP() << why;
+  kernel->upload(make_gemm_tensors(s, 5));
+  kernel->run();
+  const double one = kernel->elapsed_ms_since_last_sync();
+  EXPECT_GT(one, 0.0);
+  for (int i = 0; i < 10; ++i) kernel->run();
+  const double ten = kernel->elapsed_ms_since_last_sync();
+  EXPECT_GT(ten, 0.0);
+  EXPECT_EQ(kernel->elapsed_ms_since_last_sync(), 0.0);  // nothing since the last sync
+}
+
+INSTANTIATE_TEST_SUITE_P(BothImpls, CudaGemmImpl, ::testing::Values("cuda:tiled", "cuda:cublaslt"),
+                         [](const auto& info) {
+                           return info.param.substr(info.param.find(':') + 1);
+                         });
+
+}  // namespace
+}  // namespace aicert
