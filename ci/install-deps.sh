@@ -8,6 +8,7 @@ packages=(
   libcli11-dev libpugixml-dev libhwloc-dev hwloc libssl-dev
   libopenblas-dev libgtest-dev libgmock-dev libbenchmark-dev libxml2-utils
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo libclblast-dev
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -52,7 +52,7 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
       "Run, check and time cases of one workload. Every option left out expands to its "
       "default: all available backends, all their devices and implementations, a small set of "
       "shapes and every dtype. Prints one line per case and writes the report XML.");
-  cmd->add_option("--workload,-w", o->run.workload, "Workload to run (gemm)")
+  cmd->add_option("--workload,-w", o->run.workload, "Workload to run: gemm or collective")
       ->capture_default_str();
   cmd->add_option("--backend,-b", o->run.backends,
                   "Backend(s) to run on: cpu, opencl, cuda, hip, level_zero (default: every "
@@ -66,11 +66,28 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                   "GEMM shape(s) MxNxK, e.g. 1024x1024x1024 (default: 512x512x512 NN, "
                   "257x129x300 NT, 128x384x96 TN)")
       ->delimiter(',');
-  cmd->add_option("--dtype,-t", o->run.dtypes, "Element type(s): fp32, fp16, bf16 (default: all)")
+  cmd->add_option("--dtype,-t", o->run.dtypes,
+                  "Element type(s): fp32, fp16, bf16; collectives also int32 (default: all)")
       ->delimiter(',');
   cmd->add_option("--layout", o->run.layout,
                   "GEMM layout: NN, NT (B stored transposed) or TN (A stored transposed); "
                   "default NN for --shape");
+  cmd->add_option("--op", o->run.ops,
+                  "Collective op(s): allreduce (= allreduce-sum), allreduce-max, allgather, "
+                  "reducescatter, broadcast, alltoall (default: all, both allreduce reductions)")
+      ->delimiter(',');
+  cmd->add_option("--ranks", o->run.ranks, "Collective rank count(s) (default: 2)")
+      ->delimiter(',');
+  cmd->add_option("--min-bytes", o->run.min_bytes,
+                  "Collective message size sweep: smallest size in bytes")
+      ->capture_default_str();
+  cmd->add_option("--max-bytes", o->run.max_bytes,
+                  "Collective message size sweep: largest size in bytes")
+      ->capture_default_str();
+  cmd->add_option("--size-factor", o->run.size_factor,
+                  "Collective message size sweep: factor between sizes")
+      ->capture_default_str();
+  cmd->add_option("--root", o->run.root, "Broadcast root rank")->capture_default_str();
   cmd->add_option("--alpha", o->run.alpha, "GEMM alpha")->capture_default_str();
   cmd->add_option("--beta", o->run.beta, "GEMM beta (0: C is not read)")->capture_default_str();
   cmd->add_option("--seed", o->run.seed, "Seed of the inputs (same seed, same bytes everywhere)")

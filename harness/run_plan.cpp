@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "harness/exit_codes.h"
@@ -24,6 +25,9 @@ constexpr DefaultGemmShape kDefaultGemmShapes[] = {
     {"128x384x96", GemmLayout::TN},
 };
 constexpr DType kAllDtypes[] = {DType::fp32, DType::fp16, DType::bf16};
+constexpr DType kCollectiveDtypes[] = {DType::fp32, DType::bf16, DType::fp16, DType::int32};
+constexpr const char* kDefaultCollectiveOps[] = {"allreduce-sum", "allreduce-max", "allgather",
+                                                 "reducescatter-sum", "broadcast", "alltoall"};
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -35,7 +39,9 @@ std::vector<GemmSpec> gemm_specs(const RunOptions& o, double max_bytes) {
   std::vector<DType> dtypes;
   for (const auto& name : o.dtypes) {
     const auto t = parse_dtype(name);
-    if (!t) throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16)"};
+    if (!t || *t == DType::int32) {
+      throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16)"};
+    }
     dtypes.push_back(*t);
   }
   if (dtypes.empty()) dtypes.assign(std::begin(kAllDtypes), std::end(kAllDtypes));
@@ -75,12 +81,103 @@ std::vector<GemmSpec> gemm_specs(const RunOptions& o, double max_bytes) {
   }
   return specs;
 }
+
+std::vector<CollectiveSpec> collective_specs(const RunOptions& o, double max_bytes) {
+  std::vector<DType> dtypes;
+  for (const auto& name : o.dtypes) {
+    const auto t = parse_dtype(name);
+    if (!t) throw UsageError{"unknown dtype '" + name + "' (known: fp32, bf16, fp16, int32)"};
+    dtypes.push_back(*t);
+  }
+  if (dtypes.empty()) dtypes.assign(std::begin(kCollectiveDtypes), std::end(kCollectiveDtypes));
+
+  struct OpChoice {
+    CollectiveOp op;
+    ReduceOp reduce;
+  };
+  std::vector<OpChoice> ops;
+  auto add_op = [&](const std::string& text) {
+    const auto dash = text.find('-');
+    const auto op = parse_collective_op(text.substr(0, dash));
+    std::optional<ReduceOp> reduce = ReduceOp::sum;
+    if (dash != std::string::npos) reduce = parse_reduce_op(text.substr(dash + 1));
+    if (!op || !reduce || (dash != std::string::npos && !collective_reduces(*op))) {
+      throw UsageError{"unknown collective op '" + text +
+                       "' (known: allreduce, allreduce-sum, allreduce-max, allgather, "
+                       "reducescatter, reducescatter-sum, reducescatter-max, broadcast, "
+                       "alltoall)"};
+    }
+    ops.push_back({*op, *reduce});
+  };
+  if (o.ops.empty()) {
+    for (const char* name : kDefaultCollectiveOps) add_op(name);
+  } else {
+    for (const auto& name : o.ops) add_op(name);
+  }
+
+  std::vector<int> ranks = o.ranks.empty() ? std::vector<int>{2} : o.ranks;
+  if (!(o.min_bytes >= 1) || !(o.max_bytes >= o.min_bytes) || !std::isfinite(o.max_bytes)) {
+    throw UsageError{"message sizes: need 1 <= --min-bytes <= --max-bytes"};
+  }
+  if (!(o.size_factor > 1) || !std::isfinite(o.size_factor)) {
+    throw UsageError{"--size-factor must be a number greater than 1"};
+  }
+  std::vector<double> sizes;
+  for (double b = o.min_bytes; b <= o.max_bytes * (1 + 1e-12); b *= o.size_factor) {
+    sizes.push_back(std::floor(b));
+  }
+
+  std::vector<CollectiveSpec> specs;
+  for (const OpChoice& op : ops) {
+    for (DType t : dtypes) {
+      for (int n : ranks) {
+        std::int64_t last_count = 0;
+        for (double bytes : sizes) {
+          CollectiveSpec s;
+          s.op = op.op;
+          s.reduce = op.reduce;
+          s.ranks = n;
+          s.dtype = t;
+          s.root = o.root;
+          s.count = std::max<std::int64_t>(
+              1, static_cast<std::int64_t>(bytes / static_cast<double>(dtype_size(t))));
+          if (s.count == last_count) continue;  // a size below one element of this dtype
+          last_count = s.count;
+          if (const std::string why = validate_collective_spec(s, max_bytes); !why.empty()) {
+            throw UsageError{why};
+          }
+          specs.push_back(s);
+        }
+      }
+    }
+  }
+  return specs;
+}
+
+std::vector<WorkloadSpec> workload_specs(const RunOptions& o, double max_bytes) {
+  std::vector<WorkloadSpec> specs;
+  if (o.workload == "collective") {
+    if (!o.shapes.empty() || o.layout) {
+      throw UsageError{"--shape and --layout are GEMM options; collectives take --op, --ranks "
+                       "and --min-bytes/--max-bytes/--size-factor"};
+    }
+    for (const auto& s : collective_specs(o, max_bytes)) specs.emplace_back(s);
+  } else {
+    if (!o.ops.empty() || !o.ranks.empty()) {
+      throw UsageError{"--op and --ranks are collective options (--workload collective)"};
+    }
+    for (const auto& s : gemm_specs(o, max_bytes)) specs.emplace_back(s);
+  }
+  return specs;
+}
 }  // namespace
 
 const std::vector<std::pair<std::string, std::string>>& known_workloads() {
   static const std::vector<std::pair<std::string, std::string>> w{
       {"gemm", "C = alpha*op(A)*op(B) + beta*C, row-major; layouts NN NT TN; fp32 fp16 bf16 "
                "inputs with fp32 accumulation"},
+      {"collective", "allreduce (sum, max), allgather, reducescatter, broadcast, alltoall over "
+                     "N ranks; fp32 bf16 fp16 int32; message sizes swept; exact check"},
   };
   return w;
 }
@@ -101,7 +198,7 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
   const auto& workloads = known_workloads();
   if (std::none_of(workloads.begin(), workloads.end(),
                    [&](const auto& w) { return w.first == o.workload; })) {
-    throw UsageError{"unknown workload '" + o.workload + "' (known: gemm)"};
+    throw UsageError{"unknown workload '" + o.workload + "' (known: gemm, collective)"};
   }
   if (!std::isfinite(o.alpha) || !std::isfinite(o.beta)) {
     throw UsageError{"alpha and beta must be finite numbers"};
@@ -123,7 +220,7 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
     }
   }
 
-  const std::vector<GemmSpec> specs = gemm_specs(o, max_bytes);
+  const std::vector<WorkloadSpec> specs = workload_specs(o, max_bytes);
 
   std::vector<CaseRequest> plan;
   std::vector<std::string> all_offered;

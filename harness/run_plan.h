@@ -25,6 +25,15 @@ struct RunOptions {
   double alpha = 1.0;
   double beta = 0.0;
   std::uint64_t seed = 42;
+  // Collectives: ops ("allreduce" = "allreduce-sum", "allreduce-max", "allgather",
+  // "reducescatter", "broadcast", "alltoall"), rank counts, and the message sizes swept from
+  // min_bytes to max_bytes by size_factor (bytes per rank's full buffer).
+  std::vector<std::string> ops;        // empty: every op (and both reductions of allreduce)
+  std::vector<int> ranks;              // empty: 2
+  double min_bytes = 8;
+  double max_bytes = 64.0 * 1024 * 1024;
+  double size_factor = 2;
+  int root = 0;
 };
 
 // The workloads `aicert run` knows, with a one-line description.

@@ -1,16 +1,45 @@
 // Dispatch of input generation and checking to the workload of a case.
 #include "harness/workload_dispatch.h"
 
+#include "workloads/collective_workload.h"
 #include "workloads/gemm_workload.h"
 
 namespace aicert {
 
+namespace {
+template <class... Fs>
+struct Overloaded : Fs... {
+  using Fs::operator()...;
+};
+template <class... Fs>
+Overloaded(Fs...) -> Overloaded<Fs...>;
+}  // namespace
+
 HostTensors make_case_tensors(const CaseSpec& c) {
-  return std::visit([&](const GemmSpec& g) { return make_gemm_tensors(g, c.seed); }, c.spec);
+  return std::visit(
+      Overloaded{[&](const GemmSpec& g) { return make_gemm_tensors(g, c.seed); },
+                 [&](const CollectiveSpec& s) { return make_collective_tensors(s, c.seed); }},
+      c.spec);
 }
 
 CheckResult check_case(const CaseSpec& c, const HostTensors& inputs, const HostTensors& outputs) {
-  return std::visit([&](const GemmSpec& g) { return check_gemm(g, inputs, outputs, c.tolerance_c); }, c.spec);
+  return std::visit(
+      Overloaded{
+          [&](const GemmSpec& g) { return check_gemm(g, inputs, outputs, c.tolerance_c); },
+          [&](const CollectiveSpec& s) { return check_collective(s, inputs, outputs); }},
+      c.spec);
+}
+
+std::optional<Bandwidth> case_bandwidth(const CaseSpec& c, double median_ms) {
+  const auto* s = std::get_if<CollectiveSpec>(&c.spec);
+  if (s == nullptr || !(median_ms > 0)) return std::nullopt;
+  Bandwidth b;
+  b.bytes = s->bytes();
+  b.algbw_gbps = b.bytes / (median_ms * 1e6);
+  b.bus_factor = s->bus_factor();
+  b.busbw_gbps = b.algbw_gbps * b.bus_factor;
+  b.latency_us = median_ms * 1e3;
+  return b;
 }
 
 }  // namespace aicert

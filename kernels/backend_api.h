@@ -17,7 +17,7 @@
 namespace aicert {
 
 // Bump whenever a type or virtual function below changes.
-inline constexpr int kPluginApiVersion = 1;
+inline constexpr int kPluginApiVersion = 2;  // 2: collectives in WorkloadSpec, int32 DType
 
 struct DeviceInfo {
   int index = 0;                 // index within the backend

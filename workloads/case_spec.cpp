@@ -13,7 +13,9 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 }  // namespace
 
 std::string_view workload_name(const WorkloadSpec& spec) {
-  return std::visit(Overloaded{[](const GemmSpec&) { return std::string_view("gemm"); }}, spec);
+  return std::visit(Overloaded{[](const GemmSpec&) { return std::string_view("gemm"); },
+                              [](const CollectiveSpec&) { return std::string_view("collective"); }},
+                    spec);
 }
 
 DType workload_dtype(const WorkloadSpec& spec) {
@@ -27,7 +29,8 @@ double workload_flops(const WorkloadSpec& spec) {
 std::string workload_shape(const WorkloadSpec& spec) {
   return std::visit(Overloaded{[](const GemmSpec& g) {
                       return g.shape_string() + " " + std::string(layout_name(g.layout));
-                    }},
+                    },
+                               [](const CollectiveSpec& c) { return c.shape_string(); }},
                     spec);
 }
 

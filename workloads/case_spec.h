@@ -6,11 +6,12 @@
 #include <string>
 #include <variant>
 
+#include "workloads/collective_spec.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert {
 
-using WorkloadSpec = std::variant<GemmSpec>;
+using WorkloadSpec = std::variant<GemmSpec, CollectiveSpec>;
 
 struct CaseSpec {
   WorkloadSpec spec;
@@ -21,7 +22,7 @@ struct CaseSpec {
 std::string_view workload_name(const WorkloadSpec& spec);
 DType workload_dtype(const WorkloadSpec& spec);
 double workload_flops(const WorkloadSpec& spec);
-// Human-readable shape, e.g. "17x33x65 NT".
+// Human-readable shape, e.g. "17x33x65 NT" or "allreduce-sum/r2/4096B".
 std::string workload_shape(const WorkloadSpec& spec);
 
 }  // namespace aicert

@@ -1,5 +1,6 @@
 // The "cpu" backend: one device (the host CPU, all its cores), two GEMM implementations —
-// cpu:blocked (our own BLIS-style kernel) and cpu:cblas (OpenBLAS).
+// cpu:blocked (our own BLIS-style kernel) and cpu:cblas (OpenBLAS) — and the in-process
+// collectives cpu:shm (N ranks as pinned threads over shared memory).
 // Threads: every CPU the process may run on, or AICERT_CPU_THREADS (a positive integer).
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "kernels/backend_api.h"
+#include "kernels/cpu/core_pinning.h"
 #include "kernels/cpu/host_cpu.h"
 #include "kernels/cpu/thread_pool.h"
 
@@ -27,7 +29,11 @@ class CpuBackend final : public Backend {
 
  private:
   HostCpu host_;
+  std::unique_ptr<Kernel> make_collective(const CollectiveSpec& spec, std::string_view impl,
+                                          std::string* why_not);
+
   std::shared_ptr<ThreadPool> pool_;  // shared by every kernel of this backend
+  std::shared_ptr<const CorePinning> pinning_;  // made on the first collective
 };
 
 }  // namespace aicert::cpu
