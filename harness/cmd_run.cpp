@@ -87,6 +87,9 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
   cmd->add_option("--size-factor", o->run.size_factor,
                   "Collective message size sweep: factor between sizes")
       ->capture_default_str();
+  cmd->add_option("--sizes", o->run.sizes,
+                  "Collective message sizes in bytes, instead of the sweep (e.g. 8,1000,1048576)")
+      ->delimiter(',');
   cmd->add_option("--root", o->run.root, "Broadcast root rank")->capture_default_str();
   cmd->add_option("--alpha", o->run.alpha, "GEMM alpha")->capture_default_str();
   cmd->add_option("--beta", o->run.beta, "GEMM beta (0: C is not read)")->capture_default_str();

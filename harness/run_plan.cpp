@@ -91,23 +91,13 @@ std::vector<CollectiveSpec> collective_specs(const RunOptions& o, double max_byt
   }
   if (dtypes.empty()) dtypes.assign(std::begin(kCollectiveDtypes), std::end(kCollectiveDtypes));
 
-  struct OpChoice {
-    CollectiveOp op;
-    ReduceOp reduce;
-  };
   std::vector<OpChoice> ops;
   auto add_op = [&](const std::string& text) {
-    const auto dash = text.find('-');
-    const auto op = parse_collective_op(text.substr(0, dash));
-    std::optional<ReduceOp> reduce = ReduceOp::sum;
-    if (dash != std::string::npos) reduce = parse_reduce_op(text.substr(dash + 1));
-    if (!op || !reduce || (dash != std::string::npos && !collective_reduces(*op))) {
-      throw UsageError{"unknown collective op '" + text +
-                       "' (known: allreduce, allreduce-sum, allreduce-max, allgather, "
-                       "reducescatter, reducescatter-sum, reducescatter-max, broadcast, "
-                       "alltoall)"};
+    const auto choice = parse_op_choice(text);
+    if (!choice) {
+      throw UsageError{"unknown collective op '" + text + "' (known: " + kOpChoiceNames + ")"};
     }
-    ops.push_back({*op, *reduce});
+    ops.push_back(*choice);
   };
   if (o.ops.empty()) {
     for (const char* name : kDefaultCollectiveOps) add_op(name);
@@ -125,6 +115,10 @@ std::vector<CollectiveSpec> collective_specs(const RunOptions& o, double max_byt
   std::vector<double> sizes;
   for (double b = o.min_bytes; b <= o.max_bytes * (1 + 1e-12); b *= o.size_factor) {
     sizes.push_back(std::floor(b));
+  }
+  if (!o.sizes.empty()) sizes = o.sizes;
+  for (double b : sizes) {
+    if (!(b >= 1) || !std::isfinite(b)) throw UsageError{"message sizes must be at least 1 byte"};
   }
 
   std::vector<CollectiveSpec> specs;

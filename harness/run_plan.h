@@ -33,6 +33,7 @@ struct RunOptions {
   double min_bytes = 8;
   double max_bytes = 64.0 * 1024 * 1024;
   double size_factor = 2;
+  std::vector<double> sizes;           // non-empty: these sizes instead of the sweep
   int root = 0;
 };
 

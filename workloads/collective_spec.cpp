@@ -35,6 +35,19 @@ bool collective_reduces(CollectiveOp op) {
   return op == CollectiveOp::allreduce || op == CollectiveOp::reducescatter;
 }
 
+std::optional<OpChoice> parse_op_choice(std::string_view text) {
+  const auto dash = text.find('-');
+  const auto op = parse_collective_op(text.substr(0, dash));
+  if (!op) return std::nullopt;
+  OpChoice c{*op, ReduceOp::sum};
+  if (dash != std::string_view::npos) {
+    const auto reduce = parse_reduce_op(text.substr(dash + 1));
+    if (!reduce || !collective_reduces(*op)) return std::nullopt;
+    c.reduce = *reduce;
+  }
+  return c;
+}
+
 double CollectiveSpec::bus_factor() const {
   const double n = ranks;
   switch (op) {

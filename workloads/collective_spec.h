@@ -30,6 +30,17 @@ std::string_view reduce_op_name(ReduceOp op);
 std::optional<ReduceOp> parse_reduce_op(std::string_view name);
 bool collective_reduces(CollectiveOp op);  // allreduce, reducescatter
 
+struct OpChoice {
+  CollectiveOp op = CollectiveOp::allreduce;
+  ReduceOp reduce = ReduceOp::sum;
+};
+// "allreduce" (= "allreduce-sum"), "allreduce-max", "reducescatter[-sum|-max]", "allgather",
+// "broadcast", "alltoall" -> the op and its reduction; nullopt for anything else.
+std::optional<OpChoice> parse_op_choice(std::string_view text);
+inline constexpr const char* kOpChoiceNames =
+    "allreduce, allreduce-sum, allreduce-max, allgather, reducescatter, reducescatter-sum, "
+    "reducescatter-max, broadcast, alltoall";
+
 struct CollectiveSpec {
   CollectiveOp op = CollectiveOp::allreduce;
   ReduceOp reduce = ReduceOp::sum;  // allreduce and reducescatter only
