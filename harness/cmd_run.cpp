@@ -7,6 +7,7 @@
 #include "harness/console.h"
 #include "harness/exit_codes.h"
 #include "harness/machine_inventory.h"
+#include "harness/mpi_job.h"
 #include "harness/output_path.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
@@ -27,16 +28,27 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   const PluginRegistry registry = PluginRegistry::load_all();
   const std::vector<CaseRequest> plan = plan_run(o.run, registry, host_memory_budget());
 
+  // Under mpirun every rank runs the same plan in step; rank 0 alone prints and writes.
+  const MpiJob job = mpi_job_from_env();
+  const bool speaker = job.rank == 0;
   Report report = new_report(command_line);
   report.inventory = build_inventory(registry);
-  std::cout << "aicert run: " << plan.size() << " cases\n" << std::flush;
+  if (speaker) {
+    std::cout << "aicert run: " << plan.size() << " cases";
+    if (job.active) std::cout << " (MPI job of " << job.size << " ranks; rank 0 reports)";
+    std::cout << "\n" << std::flush;
+  }
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const CaseRequest& request = plan[i];
     Backend& backend = *registry.find(request.backend)->backend;
     report.cases.push_back(run_case(backend, request, o.policy));
-    std::cout << format_case_line(report.cases.back(), i + 1, plan.size()) << "\n" << std::flush;
+    if (speaker) {
+      std::cout << format_case_line(report.cases.back(), i + 1, plan.size()) << "\n"
+                << std::flush;
+    }
   }
   report.summary = summarize(report.cases);
+  if (!speaker) return report.summary.verdict == "PASS" ? kExitOk : kExitFailed;
   write_report_xml(report, o.out);
   std::cout << format_summary(report.summary) << "\n"
             << "report: " << std::filesystem::absolute(o.out).lexically_normal().string()

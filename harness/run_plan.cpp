@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "harness/exit_codes.h"
+#include "harness/mpi_job.h"
 
 namespace aicert {
 
@@ -105,7 +106,9 @@ std::vector<CollectiveSpec> collective_specs(const RunOptions& o, double max_byt
     for (const auto& name : o.ops) add_op(name);
   }
 
-  std::vector<int> ranks = o.ranks.empty() ? std::vector<int>{2} : o.ranks;
+  // Default: 2 ranks, or the job's rank count under mpirun.
+  const MpiJob job = mpi_job_from_env();
+  std::vector<int> ranks = o.ranks.empty() ? std::vector<int>{job.active ? job.size : 2} : o.ranks;
   if (!(o.min_bytes >= 1) || !(o.max_bytes >= o.min_bytes) || !std::isfinite(o.max_bytes)) {
     throw UsageError{"message sizes: need 1 <= --min-bytes <= --max-bytes"};
   }
