@@ -19,7 +19,8 @@ bool read_int(const char* name, int* out) {
 
 MpiJob mpi_job_from_env() {
   MpiJob job;
-  if ((read_int("OMPI_COMM_WORLD_RANK", &job.rank) && read_int("OMPI_COMM_WORLD_SIZE", &job.size)) ||
+  if ((read_int("OMPI_COMM_WORLD_RANK", &job.rank) &&
+       read_int("OMPI_COMM_WORLD_SIZE", &job.size)) ||
       (read_int("PMI_RANK", &job.rank) && read_int("PMI_SIZE", &job.size))) {
     job.active = job.size >= 1 && job.rank < job.size;
   }

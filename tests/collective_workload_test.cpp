@@ -1,13 +1,14 @@
 // The collective workload without a backend: block partition, tensor layout, bus factors,
 // integer-valued inputs within the exactness bound, and a check that is exact (a reference
 // implementation passes; any wrong, moved or out-of-bounds element fails).
+#include "workloads/collective_workload.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 
 #include "workloads/collective_layout.h"
-#include "workloads/collective_workload.h"
 
 namespace aicert {
 namespace {
@@ -37,11 +38,13 @@ void run_reference(const CollectiveSpec& s, HostTensors& h) {
   };
   auto reduced = [&](std::int64_t i) {
     float acc = in(0, i);
-    for (int r = 1; r < s.ranks; ++r) acc = s.reduce == ReduceOp::sum ? acc + in(r, i) : std::max(acc, in(r, i));
+    for (int r = 1; r < s.ranks; ++r)
+      acc = s.reduce == ReduceOp::sum ? acc + in(r, i) : std::max(acc, in(r, i));
     return acc;
   };
   for (int r = 0; r < s.ranks; ++r) {
-    const std::int64_t off = block_offset(s.count, s.ranks, r), bc = block_count(s.count, s.ranks, r);
+    const std::int64_t off = block_offset(s.count, s.ranks, r),
+                       bc = block_count(s.count, s.ranks, r);
     switch (s.op) {
       case CollectiveOp::allreduce:
         for (std::int64_t i = 0; i < s.count; ++i) put(r, i, reduced(i));
@@ -105,7 +108,9 @@ TEST(CollectiveSpec, NamesBusFactorsAndValidation) {
   CollectiveSpec b = spec(CollectiveOp::broadcast, 2, 8);
   b.root = 2;
   EXPECT_NE(validate_collective_spec(b, 1e9), "");
-  EXPECT_NE(validate_collective_spec(spec(CollectiveOp::allgather, 2, 8, DType::fp32, ReduceOp::max), 1e9), "");
+  EXPECT_NE(validate_collective_spec(
+                spec(CollectiveOp::allgather, 2, 8, DType::fp32, ReduceOp::max), 1e9),
+            "");
 }
 
 TEST(CollectiveWorkload, InputsAreIntegersWithinTheExactnessBound) {
@@ -186,7 +191,8 @@ TEST(CollectiveWorkload, InjectedErrorsAreDetected) {
     }
 
     HostTensors oob = good;  // a write past the end of the output
-    oob.at("Y").buffer.whole()[GuardedBuffer::payload_offset() + oob.at("Y").buffer.payload_bytes()] =
+    oob.at("Y")
+        .buffer.whole()[GuardedBuffer::payload_offset() + oob.at("Y").buffer.payload_bytes()] =
         std::byte{0};
     c = check_collective(s, in, oob);
     EXPECT_FALSE(c.passed);

@@ -95,9 +95,9 @@ TEST(CpuCollective, OffersShmForCollectivesOnly) {
 constexpr std::int64_t kCounts[] = {1, 7, 1001, 40001, 200003};
 
 TEST(CpuCollective, EveryOpAndDtypeWithOneToFourRanks) {
-  for (CollectiveOp op : {CollectiveOp::allreduce, CollectiveOp::allgather,
-                          CollectiveOp::reducescatter, CollectiveOp::broadcast,
-                          CollectiveOp::alltoall}) {
+  for (CollectiveOp op :
+       {CollectiveOp::allreduce, CollectiveOp::allgather, CollectiveOp::reducescatter,
+        CollectiveOp::broadcast, CollectiveOp::alltoall}) {
     for (DType t : {DType::fp32, DType::bf16, DType::fp16, DType::int32}) {
       for (int n : {1, 2, 3, 4}) {
         for (std::int64_t count : kCounts) {
@@ -173,9 +173,9 @@ TEST(CpuCollective, RankThatHangsIsReportedWithinTheTimeout) {
 
 TEST(CpuCollective, RankThatWritesAWrongElementIsCaught) {
   const EnvVar fault("AICERT_CPU_COLLECTIVE_FAULT", "corrupt:2");
-  for (CollectiveOp op : {CollectiveOp::allreduce, CollectiveOp::allgather,
-                          CollectiveOp::reducescatter, CollectiveOp::broadcast,
-                          CollectiveOp::alltoall}) {
+  for (CollectiveOp op :
+       {CollectiveOp::allreduce, CollectiveOp::allgather, CollectiveOp::reducescatter,
+        CollectiveOp::broadcast, CollectiveOp::alltoall}) {
     const CheckResult c = run_and_check(spec(op, 3, 301, DType::bf16), 1);
     EXPECT_FALSE(c.passed) << collective_op_name(op);
     EXPECT_EQ(c.wrong_count, 1u) << collective_op_name(op);

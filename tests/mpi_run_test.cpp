@@ -26,8 +26,10 @@ class MpiRunTest : public TempDirTest {};
 
 TEST_F(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
   const std::string out = path("report.xml");
-  const Outcome o = mpirun(2, "run --workload collective --backend mpi --sizes 8,4100,70000 "
-                              "--dtype fp32,int32,bf16 --min-time-ms 1 --out " + out);
+  const Outcome o = mpirun(2,
+                           "run --workload collective --backend mpi --sizes 8,4100,70000 "
+                           "--dtype fp32,int32,bf16 --min-time-ms 1 --out " +
+                               out);
   ASSERT_EQ(o.exit_code, 0) << o.output;
   EXPECT_NE(o.output.find("MPI job of 2 ranks"), std::string::npos) << o.output;
   // Rank 0 alone prints: each case line appears once.
@@ -59,8 +61,10 @@ TEST_F(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
 
 TEST_F(MpiRunTest, HungRankIsReportedWithinTheTimeout) {
   const auto start = std::chrono::steady_clock::now();
-  const Outcome o = mpirun(2, "run --workload collective --backend mpi --op allreduce "
-                              "--sizes 4096 --dtype fp32 --out " + path("report.xml"),
+  const Outcome o = mpirun(2,
+                           "run --workload collective --backend mpi --op allreduce "
+                           "--sizes 4096 --dtype fp32 --out " +
+                               path("report.xml"),
                            "AICERT_MPI_COLLECTIVE_FAULT=hang:1 AICERT_COLLECTIVE_TIMEOUT_S=2");
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

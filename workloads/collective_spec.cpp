@@ -5,19 +5,24 @@ namespace aicert {
 
 std::string_view collective_op_name(CollectiveOp op) {
   switch (op) {
-    case CollectiveOp::allreduce: return "allreduce";
-    case CollectiveOp::allgather: return "allgather";
-    case CollectiveOp::reducescatter: return "reducescatter";
-    case CollectiveOp::broadcast: return "broadcast";
-    case CollectiveOp::alltoall: return "alltoall";
+    case CollectiveOp::allreduce:
+      return "allreduce";
+    case CollectiveOp::allgather:
+      return "allgather";
+    case CollectiveOp::reducescatter:
+      return "reducescatter";
+    case CollectiveOp::broadcast:
+      return "broadcast";
+    case CollectiveOp::alltoall:
+      return "alltoall";
   }
   return "?";
 }
 
 std::optional<CollectiveOp> parse_collective_op(std::string_view name) {
-  for (CollectiveOp op : {CollectiveOp::allreduce, CollectiveOp::allgather,
-                          CollectiveOp::reducescatter, CollectiveOp::broadcast,
-                          CollectiveOp::alltoall}) {
+  for (CollectiveOp op :
+       {CollectiveOp::allreduce, CollectiveOp::allgather, CollectiveOp::reducescatter,
+        CollectiveOp::broadcast, CollectiveOp::alltoall}) {
     if (name == collective_op_name(op)) return op;
   }
   return std::nullopt;
@@ -51,11 +56,14 @@ std::optional<OpChoice> parse_op_choice(std::string_view text) {
 double CollectiveSpec::bus_factor() const {
   const double n = ranks;
   switch (op) {
-    case CollectiveOp::allreduce: return 2.0 * (n - 1) / n;
+    case CollectiveOp::allreduce:
+      return 2.0 * (n - 1) / n;
     case CollectiveOp::allgather:
     case CollectiveOp::reducescatter:
-    case CollectiveOp::alltoall: return (n - 1) / n;
-    case CollectiveOp::broadcast: return 1.0;
+    case CollectiveOp::alltoall:
+      return (n - 1) / n;
+    case CollectiveOp::broadcast:
+      return 1.0;
   }
   return 1.0;
 }
@@ -85,7 +93,8 @@ std::string validate_collective_spec(const CollectiveSpec& s, double max_bytes) 
     return "ranks " + std::to_string(s.ranks) + " is not in 1..1024";
   }
   if (s.count < 1) return "count " + std::to_string(s.count) + " must be at least 1 element";
-  if (s.count > (std::int64_t{1} << 40)) return "count " + std::to_string(s.count) + " is too large";
+  if (s.count > (std::int64_t{1} << 40))
+    return "count " + std::to_string(s.count) + " is too large";
   if (s.op == CollectiveOp::broadcast && (s.root < 0 || s.root >= s.ranks)) {
     return "broadcast root " + std::to_string(s.root) + " is not a rank of " +
            std::to_string(s.ranks);

@@ -45,11 +45,13 @@ struct CollectiveSpec {
   CollectiveOp op = CollectiveOp::allreduce;
   ReduceOp reduce = ReduceOp::sum;  // allreduce and reducescatter only
   int ranks = 2;
-  std::int64_t count = 0;           // elements of one rank's full buffer
+  std::int64_t count = 0;  // elements of one rank's full buffer
   DType dtype = DType::fp32;
-  int root = 0;                     // broadcast only
+  int root = 0;  // broadcast only
 
-  double bytes() const { return static_cast<double>(count) * static_cast<double>(dtype_size(dtype)); }
+  double bytes() const {
+    return static_cast<double>(count) * static_cast<double>(dtype_size(dtype));
+  }
   // Collectives move data; they compute no flops worth counting.
   double flops() const { return 0.0; }
   // busbw = algbw * factor: allreduce 2(n-1)/n; allgather, reducescatter, alltoall (n-1)/n;

@@ -17,10 +17,14 @@ constexpr std::uint64_t kStreamX = 11;
 
 std::int64_t exact_integer_limit(DType t) {
   switch (t) {
-    case DType::fp32: return std::int64_t{1} << 24;
-    case DType::fp16: return std::int64_t{1} << 11;
-    case DType::bf16: return std::int64_t{1} << 8;
-    case DType::int32: return std::int64_t{1} << 24;
+    case DType::fp32:
+      return std::int64_t{1} << 24;
+    case DType::fp16:
+      return std::int64_t{1} << 11;
+    case DType::bf16:
+      return std::int64_t{1} << 8;
+    case DType::int32:
+      return std::int64_t{1} << 24;
   }
   return 0;
 }
@@ -54,12 +58,15 @@ HostTensors make_collective_tensors(const CollectiveSpec& s, std::uint64_t seed)
   Tensor& x = h.at("X");
   for (std::int64_t i = 0; i < nx; ++i) {
     // seeded_uniform is in [-1, 1): map it onto the 2m+1 integers -m..m.
-    const double u = (static_cast<double>(seeded_uniform(seed, kStreamX, static_cast<std::uint64_t>(i))) + 1.0) / 2.0;
+    const double u =
+        (static_cast<double>(seeded_uniform(seed, kStreamX, static_cast<std::uint64_t>(i))) + 1.0) /
+        2.0;
     const double v = std::min(std::floor(u * (2 * m + 1)), 2 * m) - m;
     store_from_float(x.data(), s.dtype, static_cast<std::size_t>(i), static_cast<float>(v));
   }
   Tensor& y = h.at("Y");
-  for (std::int64_t i = 0; i < ny; ++i) store_from_float(y.data(), s.dtype, static_cast<std::size_t>(i), 0.0f);
+  for (std::int64_t i = 0; i < ny; ++i)
+    store_from_float(y.data(), s.dtype, static_cast<std::size_t>(i), 0.0f);
   return h;
 }
 
@@ -93,7 +100,8 @@ CheckResult check_collective(const CollectiveSpec& s, const HostTensors& inputs,
     double* y = ref.data() + out.offset;
     switch (s.op) {
       case CollectiveOp::allreduce:
-        for (std::int64_t i = 0; i < s.count; ++i) y[i] = r == 0 ? reduced(i) : ref[static_cast<std::size_t>(i)];
+        for (std::int64_t i = 0; i < s.count; ++i)
+          y[i] = r == 0 ? reduced(i) : ref[static_cast<std::size_t>(i)];
         break;
       case CollectiveOp::broadcast:
         for (std::int64_t i = 0; i < s.count; ++i) y[i] = in(s.root, i);

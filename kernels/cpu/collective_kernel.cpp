@@ -60,8 +60,10 @@ void CollectiveKernel::upload(const HostTensors& tensors) {
   tensors_.upload(tensors);
   const auto e = static_cast<std::int64_t>(dtype_size(spec_.dtype));
   if (tensors_.dtype("X") != spec_.dtype || tensors_.dtype("Y") != spec_.dtype ||
-      tensors_.payload_bytes("X") != static_cast<std::size_t>(collective_input_elements(spec_) * e) ||
-      tensors_.payload_bytes("Y") != static_cast<std::size_t>(collective_output_elements(spec_) * e)) {
+      tensors_.payload_bytes("X") !=
+          static_cast<std::size_t>(collective_input_elements(spec_) * e) ||
+      tensors_.payload_bytes("Y") !=
+          static_cast<std::size_t>(collective_output_elements(spec_) * e)) {
     throw std::invalid_argument("cpu:shm: tensors X and Y do not match " + spec_.shape_string() +
                                 " " + std::string(dtype_name(spec_.dtype)));
   }

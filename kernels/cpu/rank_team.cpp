@@ -123,7 +123,8 @@ void RankTeam::check_waiting(int rank, int peer, const char* what) const {
 
 void RankTeam::run(const std::function<void(int rank)>& job, double timeout_s) {
   if (broken_) {
-    throw std::runtime_error("collective team is broken: a rank never returned from an earlier run");
+    throw std::runtime_error(
+        "collective team is broken: a rank never returned from an earlier run");
   }
   if (pinned_caller_ != std::this_thread::get_id()) {
     cpu_set_t old;
@@ -163,10 +164,10 @@ void RankTeam::run(const std::function<void(int rank)>& job, double timeout_s) {
     if (now > deadline + timeout_ns / 4 + 100'000'000) {
       broken_ = true;
       std::lock_guard<std::mutex> lock(s.error_mutex);
-      throw std::runtime_error("collective: " + std::to_string(others - s.finished.load()) +
-                               " rank(s) never returned after the timeout of " +
-                               std::to_string(timeout_s) + " s (hung); first failure: " +
-                               (s.first_error.empty() ? "none reported" : s.first_error));
+      throw std::runtime_error(
+          "collective: " + std::to_string(others - s.finished.load()) +
+          " rank(s) never returned after the timeout of " + std::to_string(timeout_s) +
+          " s (hung); first failure: " + (s.first_error.empty() ? "none reported" : s.first_error));
     }
     std::this_thread::sleep_for(std::chrono::microseconds(20));
   }

@@ -22,10 +22,12 @@ std::string ShmCollective::algorithm() const {
       return "rs+ag pipelined, " + std::to_string(chunks) + " chunks of " +
              std::to_string(kChunkBytes / 1024) + " KiB";
     }
-    case CollectiveOp::reducescatter: return "direct reduce";
+    case CollectiveOp::reducescatter:
+      return "direct reduce";
     case CollectiveOp::allgather:
     case CollectiveOp::broadcast:
-    case CollectiveOp::alltoall: return "direct copy";
+    case CollectiveOp::alltoall:
+      return "direct copy";
   }
   return "?";
 }
@@ -37,8 +39,7 @@ void ShmCollective::publish(int rank, std::uint64_t value) {
 void ShmCollective::wait_progress(const RankTeam& team, int rank, int peer, std::uint64_t value,
                                   const char* what) const {
   const auto& flag = progress_[static_cast<std::size_t>(peer)].value;
-  team.wait_for(rank, peer, what,
-                [&] { return flag.load(std::memory_order_acquire) >= value; });
+  team.wait_for(rank, peer, what, [&] { return flag.load(std::memory_order_acquire) >= value; });
 }
 
 void ShmCollective::run_rank(int r, std::uint64_t epoch, const std::vector<const std::byte*>& in,
@@ -56,8 +57,8 @@ void ShmCollective::run_rank(int r, std::uint64_t epoch, const std::vector<const
   switch (spec_.op) {
     case CollectiveOp::allreduce: {
       if (spec_.bytes() <= kOneShotBytes || n == 1) {
-        reduce_buffers(spec_.dtype, spec_.reduce, in.data(), n, out[static_cast<std::size_t>(r)],
-                       0, count);
+        reduce_buffers(spec_.dtype, spec_.reduce, in.data(), n, out[static_cast<std::size_t>(r)], 0,
+                       count);
         break;
       }
       const std::int64_t chunks = (count + chunk_elems_ - 1) / chunk_elems_;

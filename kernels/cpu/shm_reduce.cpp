@@ -61,8 +61,8 @@ void reduce_typed(const std::byte* const* ins, int n, std::int64_t begin, std::b
 }
 
 template <class T>
-void reduce_op(ReduceOp op, const std::byte* const* ins, int n, std::int64_t begin,
-               std::byte* out, std::int64_t out_begin, std::int64_t count) {
+void reduce_op(ReduceOp op, const std::byte* const* ins, int n, std::int64_t begin, std::byte* out,
+               std::int64_t out_begin, std::int64_t count) {
   if (op == ReduceOp::max) {
     reduce_typed<T, true>(ins, n, begin, out, out_begin, count);
   } else {
@@ -76,10 +76,14 @@ void reduce_buffers_to(DType dtype, ReduceOp op, const std::byte* const* ins, in
                        std::int64_t count) {
   if (count <= 0) return;
   switch (dtype) {
-    case DType::fp32: return reduce_op<Fp32>(op, ins, n, begin, out, out_begin, count);
-    case DType::int32: return reduce_op<Int32>(op, ins, n, begin, out, out_begin, count);
-    case DType::bf16: return reduce_op<Bf16>(op, ins, n, begin, out, out_begin, count);
-    case DType::fp16: return reduce_op<Fp16>(op, ins, n, begin, out, out_begin, count);
+    case DType::fp32:
+      return reduce_op<Fp32>(op, ins, n, begin, out, out_begin, count);
+    case DType::int32:
+      return reduce_op<Int32>(op, ins, n, begin, out, out_begin, count);
+    case DType::bf16:
+      return reduce_op<Bf16>(op, ins, n, begin, out, out_begin, count);
+    case DType::fp16:
+      return reduce_op<Fp16>(op, ins, n, begin, out, out_begin, count);
   }
 }
 

@@ -28,8 +28,8 @@ double timeout_from_env() {
 }  // namespace
 
 bool launched_by_mpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS",
-                        "AICERT_MPI"}) {
+  for (const char* v :
+       {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS", "AICERT_MPI"}) {
     if (std::getenv(v) != nullptr) return true;
   }
   return false;
@@ -60,7 +60,8 @@ MpiBackend::MpiBackend() {
                 MPI_CHAR, MPI_COMM_WORLD);
   std::map<std::string, std::string> ranks_by_host;
   for (int r = 0; r < size_; ++r) {
-    std::string& ranks = ranks_by_host[std::string(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME])];
+    std::string& ranks =
+        ranks_by_host[std::string(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME])];
     ranks += (ranks.empty() ? "" : ",") + std::to_string(r);
   }
   for (const auto& [host, ranks] : ranks_by_host) {
@@ -102,7 +103,8 @@ std::unique_ptr<Kernel> MpiBackend::make(const CaseSpec& spec, int device, std::
   const auto* c = std::get_if<CollectiveSpec>(&spec.spec);
   if (c == nullptr) return fail("the mpi backend runs collectives only");
   if (device != 0) return fail("the mpi backend has one device (MPI_COMM_WORLD)");
-  if (impl != kMpiNativeImpl) return fail("the mpi backend has only " + std::string(kMpiNativeImpl));
+  if (impl != kMpiNativeImpl)
+    return fail("the mpi backend has only " + std::string(kMpiNativeImpl));
   if (c->ranks != size_) {
     return fail("this MPI job has " + std::to_string(size_) + " ranks, the case " +
                 std::to_string(c->ranks) + " (use --ranks " + std::to_string(size_) + ")");

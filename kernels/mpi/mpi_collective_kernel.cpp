@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <thread>
 #include <stdexcept>
+#include <thread>
 
 #include "workloads/collective_layout.h"
 
@@ -17,16 +17,14 @@ void check(int rc, const char* call) {
   char text[MPI_MAX_ERROR_STRING];
   int len = 0;
   MPI_Error_string(rc, text, &len);
-  throw std::runtime_error(std::string(call) + " failed: " + std::string(text, static_cast<std::size_t>(len)));
+  throw std::runtime_error(std::string(call) +
+                           " failed: " + std::string(text, static_cast<std::size_t>(len)));
 }
 #define AICERT_MPI_CHECK(call) check((call), #call)
 }  // namespace
 
 MpiCollectiveKernel::MpiCollectiveKernel(const CollectiveSpec& spec, int rank, double timeout_s)
-    : spec_(spec),
-      rank_(rank),
-      elem_(dtype_size(spec.dtype)),
-      watchdog_(rank, timeout_s) {
+    : spec_(spec), rank_(rank), elem_(dtype_size(spec.dtype)), watchdog_(rank, timeout_s) {
   if (collective_reduces(spec.op)) type_ = spec.dtype == DType::int32 ? MPI_INT32_T : MPI_FLOAT;
   const int n = spec.ranks;
   counts_.resize(static_cast<std::size_t>(n));
@@ -50,8 +48,8 @@ MpiCollectiveKernel::MpiCollectiveKernel(const CollectiveSpec& spec, int rank, d
   if (const char* fault = std::getenv("AICERT_MPI_COLLECTIVE_FAULT")) {
     hang_ = std::string(fault) == "hang:" + std::to_string(rank);
   }
-  what_ = std::string("MPI ") + spec.op_string() + " of " +
-          std::to_string(spec.count * e) + " bytes";
+  what_ =
+      std::string("MPI ") + spec.op_string() + " of " + std::to_string(spec.count * e) + " bytes";
 }
 
 void MpiCollectiveKernel::upload(const HostTensors& tensors) {
@@ -59,8 +57,10 @@ void MpiCollectiveKernel::upload(const HostTensors& tensors) {
   const ElementSpan in = collective_input_span(spec_, rank_);
   const ElementSpan out = collective_output_span(spec_, rank_);
   send_.resize(static_cast<std::size_t>(in.count) * elem_);
-  std::memcpy(send_.data(), static_cast<const std::byte*>(x.data()) + in.offset * static_cast<std::int64_t>(elem_),
-              send_.size());
+  std::memcpy(
+      send_.data(),
+      static_cast<const std::byte*>(x.data()) + in.offset * static_cast<std::int64_t>(elem_),
+      send_.size());
   recv_.assign(static_cast<std::size_t>(out.count) * elem_, std::byte{0});
   // Broadcast is in place on the root: its output is its input.
   if (spec_.op == CollectiveOp::broadcast && rank_ == spec_.root) recv_ = send_;
@@ -91,8 +91,8 @@ void MpiCollectiveKernel::run() {
       break;
     case CollectiveOp::broadcast: {
       std::byte* buffer = rank_ == spec_.root ? send_.data() : recv_.data();
-      AICERT_MPI_CHECK(MPI_Bcast(buffer, static_cast<int>(recv_.size()), MPI_BYTE, spec_.root,
-                                 MPI_COMM_WORLD));
+      AICERT_MPI_CHECK(
+          MPI_Bcast(buffer, static_cast<int>(recv_.size()), MPI_BYTE, spec_.root, MPI_COMM_WORLD));
       break;
     }
     case CollectiveOp::alltoall:
@@ -120,8 +120,10 @@ void MpiCollectiveKernel::download(HostTensors& tensors) {
   std::vector<int> counts(static_cast<std::size_t>(n)), displs(static_cast<std::size_t>(n));
   for (int j = 0; j < n; ++j) {
     const ElementSpan s = collective_output_span(spec_, j);
-    counts[static_cast<std::size_t>(j)] = static_cast<int>(s.count * static_cast<std::int64_t>(elem_));
-    displs[static_cast<std::size_t>(j)] = static_cast<int>(s.offset * static_cast<std::int64_t>(elem_));
+    counts[static_cast<std::size_t>(j)] =
+        static_cast<int>(s.count * static_cast<std::int64_t>(elem_));
+    displs[static_cast<std::size_t>(j)] =
+        static_cast<int>(s.offset * static_cast<std::int64_t>(elem_));
   }
   watchdog_.arm("MPI_Allgatherv of the outputs");
   AICERT_MPI_CHECK(MPI_Allgatherv(recv_.data(), static_cast<int>(recv_.size()), MPI_BYTE, y.data(),

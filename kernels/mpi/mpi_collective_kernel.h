@@ -37,7 +37,7 @@ class MpiCollectiveKernel final : public Kernel {
   std::size_t elem_;
   MPI_Datatype type_ = MPI_BYTE;  // of reductions; copies move bytes
   std::vector<std::byte> send_, recv_;
-  std::vector<int> counts_, displs_;     // per rank, in bytes (or elements for reductions)
+  std::vector<int> counts_, displs_;    // per rank, in bytes (or elements for reductions)
   std::vector<int> counts2_, displs2_;  // alltoall receive side
   bool uploaded_ = false;
   bool hang_ = false;

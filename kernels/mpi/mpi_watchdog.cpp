@@ -44,9 +44,8 @@ void Watchdog::main() {
     const auto deadline = std::chrono::steady_clock::now() +
                           std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                               std::chrono::duration<double>(timeout_s_));
-    const bool ended = cv_.wait_until(lock, deadline, [&] {
-      return stop_ || !armed_ || generation_ != generation;
-    });
+    const bool ended = cv_.wait_until(
+        lock, deadline, [&] { return stop_ || !armed_ || generation_ != generation; });
     if (ended) continue;
     std::fprintf(stderr,
                  "aicert: mpi rank %d: %s did not complete within %g s "

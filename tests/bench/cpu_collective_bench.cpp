@@ -117,7 +117,8 @@ void bm_memcpy(benchmark::State& state) {
     std::vector<std::thread> helpers;
     for (int t = 1; t < threads; ++t) {
       helpers.emplace_back([&, t] {
-        std::memcpy(dst[static_cast<std::size_t>(t)].data(), src[static_cast<std::size_t>(t)].data(), kBytes);
+        std::memcpy(dst[static_cast<std::size_t>(t)].data(),
+                    src[static_cast<std::size_t>(t)].data(), kBytes);
       });
     }
     std::memcpy(dst[0].data(), src[0].data(), kBytes);
