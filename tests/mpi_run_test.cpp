@@ -54,7 +54,17 @@ TEST_F(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
   EXPECT_EQ(passed, 45);
   bool found = false;
   for (const auto& d : r.inventory.devices) {
-    if (d.backend == "mpi") found = d.properties.at("ranks") == "2";
+    if (d.backend != "mpi") continue;
+    found = d.properties.at("ranks") == "2";
+    // Every host of the job, with its summary and ranks (one host here: both ranks).
+    int hosts = 0;
+    for (const auto& [key, value] : d.properties) {
+      if (key.rfind("host:", 0) != 0) continue;
+      ++hosts;
+      EXPECT_NE(value.find("logical CPUs"), std::string::npos) << value;
+      EXPECT_NE(value.find("ranks 0,1"), std::string::npos) << value;
+    }
+    EXPECT_EQ(hosts, 1);
   }
   EXPECT_TRUE(found) << "the mpi device with its rank count is in the inventory";
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "kernels/mpi/host_summary.h"
 #include "kernels/mpi/mpi_collective_kernel.h"
 
 namespace aicert::mpi {
@@ -52,20 +53,25 @@ MpiBackend::MpiBackend() {
   MPI_Get_library_version(version, &len);
   library_ = std::string(version, static_cast<std::size_t>(len));
   if (const auto nl = library_.find_first_of("\n,"); nl != std::string::npos) library_.resize(nl);
-  // Every rank's host name, so the inventory says where the ranks ran.
-  char name[MPI_MAX_PROCESSOR_NAME] = {};
-  MPI_Get_processor_name(name, &len);
-  std::vector<char> all(static_cast<std::size_t>(size_) * MPI_MAX_PROCESSOR_NAME);
-  MPI_Allgather(name, MPI_MAX_PROCESSOR_NAME, MPI_CHAR, all.data(), MPI_MAX_PROCESSOR_NAME,
-                MPI_CHAR, MPI_COMM_WORLD);
-  std::map<std::string, std::string> ranks_by_host;
+  // Every rank's host name and host summary, so rank 0's inventory lists every host of the
+  // job (one entry per host) and which ranks ran there.
+  constexpr int kNameBytes = MPI_MAX_PROCESSOR_NAME;
+  constexpr int kSummaryBytes = 512;
+  constexpr int kRecord = kNameBytes + kSummaryBytes;
+  std::vector<char> mine(kRecord, '\0');
+  MPI_Get_processor_name(mine.data(), &len);
+  const std::string summary = host_summary();
+  summary.copy(mine.data() + kNameBytes, kSummaryBytes - 1);
+  std::vector<char> all(static_cast<std::size_t>(size_) * kRecord);
+  MPI_Allgather(mine.data(), kRecord, MPI_CHAR, all.data(), kRecord, MPI_CHAR, MPI_COMM_WORLD);
   for (int r = 0; r < size_; ++r) {
-    std::string& ranks =
-        ranks_by_host[std::string(&all[static_cast<std::size_t>(r) * MPI_MAX_PROCESSOR_NAME])];
-    ranks += (ranks.empty() ? "" : ",") + std::to_string(r);
+    const char* record = &all[static_cast<std::size_t>(r) * kRecord];
+    HostEntry& h = hosts_[std::string(record)];
+    h.summary = std::string(record + kNameBytes);
+    h.ranks += (h.ranks.empty() ? "" : ",") + std::to_string(r);
   }
-  for (const auto& [host, ranks] : ranks_by_host) {
-    host_ += (host_.empty() ? "" : "; ") + host + " (ranks " + ranks + ")";
+  for (const auto& [host, entry] : hosts_) {
+    host_ += (host_.empty() ? "" : "; ") + host + " (ranks " + entry.ranks + ")";
   }
 }
 
@@ -86,6 +92,9 @@ std::vector<DeviceInfo> MpiBackend::devices() {
   d.properties["ranks"] = std::to_string(size_);
   d.properties["this_rank"] = std::to_string(rank_);
   d.properties["hosts"] = host_;
+  for (const auto& [host, entry] : hosts_) {
+    d.properties["host:" + host] = entry.summary + "; ranks " + entry.ranks;
+  }
   return {d};
 }
 

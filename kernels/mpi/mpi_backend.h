@@ -4,6 +4,7 @@
 // PMI launcher), or with AICERT_MPI=1 (a singleton world of one rank).
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,11 @@ class MpiBackend final : public Backend {
   int rank_ = 0, size_ = 1;
   std::string library_;
   std::string host_;
+  struct HostEntry {
+    std::string summary;  // host_summary() of that host
+    std::string ranks;    // "0,1"
+  };
+  std::map<std::string, HostEntry> hosts_;  // by host name
 };
 
 }  // namespace aicert::mpi
