@@ -8,6 +8,11 @@
 namespace aicert {
 
 namespace {
+// memcpy that accepts the null data() of an empty vector when there is nothing to copy.
+void copy_bytes(void* dst, const void* src, std::size_t bytes) {
+  if (bytes > 0) std::memcpy(dst, src, bytes);
+}
+
 // out[o + i] = reduce over ranks of in[r][b + i], i < n.
 void reduce_into(const CollectiveSpec& s, const std::vector<const std::byte*>& in, std::int64_t b,
                  std::byte* out, std::int64_t n) {
@@ -18,11 +23,11 @@ void reduce_into(const CollectiveSpec& s, const std::vector<const std::byte*>& i
       std::int64_t acc = 0;
       for (int r = 0; r < s.ranks; ++r) {
         std::int32_t v;
-        std::memcpy(&v, in[static_cast<std::size_t>(r)] + at * 4, 4);
+        copy_bytes(&v, in[static_cast<std::size_t>(r)] + at * 4, 4);
         acc = r == 0 ? v : (max ? std::max<std::int64_t>(acc, v) : acc + v);
       }
       const auto v = static_cast<std::int32_t>(acc);
-      std::memcpy(out + i * 4, &v, 4);
+      copy_bytes(out + i * 4, &v, 4);
     } else {
       float acc = 0;
       for (int r = 0; r < s.ranks; ++r) {
@@ -47,24 +52,24 @@ void run_collective_on_host(const CollectiveSpec& s, const std::vector<const std
         if (r == 0) {
           reduce_into(s, in, 0, y, s.count);
         } else {
-          std::memcpy(y, out[0], static_cast<std::size_t>(s.count * e));
+          copy_bytes(y, out[0], static_cast<std::size_t>(s.count * e));
         }
         break;
       case CollectiveOp::reducescatter:
         reduce_into(s, in, off, y, bc);
         break;
       case CollectiveOp::broadcast:
-        std::memcpy(y, in[static_cast<std::size_t>(s.root)], static_cast<std::size_t>(s.count * e));
+        copy_bytes(y, in[static_cast<std::size_t>(s.root)], static_cast<std::size_t>(s.count * e));
         break;
       case CollectiveOp::allgather:
         for (int j = 0; j < n; ++j) {
-          std::memcpy(y + block_offset(s.count, n, j) * e, in[static_cast<std::size_t>(j)],
+          copy_bytes(y + block_offset(s.count, n, j) * e, in[static_cast<std::size_t>(j)],
                       static_cast<std::size_t>(block_count(s.count, n, j) * e));
         }
         break;
       case CollectiveOp::alltoall:
         for (int i = 0; i < n; ++i) {
-          std::memcpy(y + i * bc * e, in[static_cast<std::size_t>(i)] + off * e,
+          copy_bytes(y + i * bc * e, in[static_cast<std::size_t>(i)] + off * e,
                       static_cast<std::size_t>(bc * e));
         }
         break;

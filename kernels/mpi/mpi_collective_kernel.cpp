@@ -57,10 +57,12 @@ void MpiCollectiveKernel::upload(const HostTensors& tensors) {
   const ElementSpan in = collective_input_span(spec_, rank_);
   const ElementSpan out = collective_output_span(spec_, rank_);
   send_.resize(static_cast<std::size_t>(in.count) * elem_);
-  std::memcpy(
-      send_.data(),
-      static_cast<const std::byte*>(x.data()) + in.offset * static_cast<std::int64_t>(elem_),
-      send_.size());
+  if (!send_.empty()) {  // an empty vector's data() may be null, which memcpy must not get
+    std::memcpy(
+        send_.data(),
+        static_cast<const std::byte*>(x.data()) + in.offset * static_cast<std::int64_t>(elem_),
+        send_.size());
+  }
   recv_.assign(static_cast<std::size_t>(out.count) * elem_, std::byte{0});
   // Broadcast is in place on the root: its output is its input.
   if (spec_.op == CollectiveOp::broadcast && rank_ == spec_.root) recv_ = send_;
