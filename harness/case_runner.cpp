@@ -97,6 +97,7 @@ CaseResult run_case(Backend& backend, const CaseRequest& request, const Measurem
     if (result.timing->median_ms > 0) {
       result.gflops = workload_flops(request.spec.spec) / (result.timing->median_ms * 1e6);
     }
+    result.bandwidth = case_bandwidth(request.spec, result.timing->median_ms);
     result.verdict = result.check->passed ? Verdict::pass : Verdict::fail;
     result.reason = result.check->reason;
     if (repeat_check_s > 0 && result.verdict == Verdict::pass) {

@@ -32,10 +32,14 @@ std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const Prof
   if (offered.empty()) return {};
   o.shapes = test.shapes;
   o.dtypes = test.dtypes;
+  o.ops = test.ops;
+  o.ranks = test.ranks;
+  o.sizes = test.sizes;
   o.alpha = test.alpha;
   o.beta = test.beta;
   o.seed = profile.seed;
   std::vector<CaseRequest> cases;
+  if (test.workload == "collective") return plan_run(o, registry, max_bytes);
   // Layouts are GEMM's alone: another workload is planned once, without one.
   std::vector<std::optional<std::string>> layouts{std::nullopt};
   if (test.workload == "gemm") {

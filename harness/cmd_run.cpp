@@ -7,6 +7,7 @@
 #include "harness/console.h"
 #include "harness/exit_codes.h"
 #include "harness/machine_inventory.h"
+#include "harness/mpi_job.h"
 #include "harness/output_path.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
@@ -27,16 +28,27 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   const PluginRegistry registry = PluginRegistry::load_all();
   const std::vector<CaseRequest> plan = plan_run(o.run, registry, host_memory_budget());
 
+  // Under mpirun every rank runs the same plan in step; rank 0 alone prints and writes.
+  const MpiJob job = mpi_job_from_env();
+  const bool speaker = job.rank == 0;
   Report report = new_report(command_line);
   report.inventory = build_inventory(registry);
-  std::cout << "aicert run: " << plan.size() << " cases\n" << std::flush;
+  if (speaker) {
+    std::cout << "aicert run: " << plan.size() << " cases";
+    if (job.active) std::cout << " (MPI job of " << job.size << " ranks; rank 0 reports)";
+    std::cout << "\n" << std::flush;
+  }
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const CaseRequest& request = plan[i];
     Backend& backend = *registry.find(request.backend)->backend;
     report.cases.push_back(run_case(backend, request, o.policy));
-    std::cout << format_case_line(report.cases.back(), i + 1, plan.size()) << "\n" << std::flush;
+    if (speaker) {
+      std::cout << format_case_line(report.cases.back(), i + 1, plan.size()) << "\n"
+                << std::flush;
+    }
   }
   report.summary = summarize(report.cases);
+  if (!speaker) return report.summary.verdict == "PASS" ? kExitOk : kExitFailed;
   write_report_xml(report, o.out);
   std::cout << format_summary(report.summary) << "\n"
             << "report: " << std::filesystem::absolute(o.out).lexically_normal().string()
@@ -50,13 +62,14 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
   CLI::App* cmd = app.add_subcommand(
       "run",
       "Run, check and time cases of the workloads. Every option left out expands to its "
-      "default: every workload (gemm and attention; with --shape, the workloads of the shapes "
-      "given), all available backends, all their devices and implementations, a small set of "
+      "default: gemm and attention (with --shape, the workloads of the shapes given; "
+      "collectives with --workload collective or --op), all available backends, all their devices and implementations, a small set of "
       "shapes and every dtype. Prints one line per case and writes the report XML.");
   cmd->add_option("--workload,-w", o->run.workloads,
-                  "Workload(s) to run: gemm, attention or all; repeatable or comma-separated "
-                  "(default: all, or those of the --shape values given). A selected workload "
-                  "without a --shape of its own runs its default shapes")
+                  "Workload(s) to run: gemm, attention, collective or all; repeatable or "
+                  "comma-separated (default: gemm and attention, or those of the --shape values "
+                  "given; --op/--ranks alone select collective). A selected workload without a "
+                  "--shape of its own runs its defaults")
       ->delimiter(',');
   cmd->add_option("--backend,-b", o->run.backends,
                   "Backend(s) to run on: cpu, opencl, cuda, hip, level_zero (default: every "
@@ -76,11 +89,31 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
   cmd->add_flag("--causal", o->run.causal,
                 "Attention: causal mask, bottom-right aligned (query i sees keys j <= i + Sk - "
                 "Sq; needs Sq <= Sk). Applies to every attention shape, defaults included");
-  cmd->add_option("--dtype,-t", o->run.dtypes, "Element type(s): fp32, fp16, bf16 (default: all)")
+  cmd->add_option("--dtype,-t", o->run.dtypes,
+                  "Element type(s): fp32, fp16, bf16; collectives also int32 (default: all)")
       ->delimiter(',');
   cmd->add_option("--layout", o->run.layout,
                   "GEMM layout: NN, NT (B stored transposed) or TN (A stored transposed); "
                   "default NN for --shape");
+  cmd->add_option("--op", o->run.ops,
+                  "Collective op(s): allreduce (= allreduce-sum), allreduce-max, allgather, "
+                  "reducescatter, broadcast, alltoall (default: all, both allreduce reductions)")
+      ->delimiter(',');
+  cmd->add_option("--ranks", o->run.ranks, "Collective rank count(s) (default: 2)")
+      ->delimiter(',');
+  cmd->add_option("--min-bytes", o->run.min_bytes,
+                  "Collective message size sweep: smallest size in bytes")
+      ->capture_default_str();
+  cmd->add_option("--max-bytes", o->run.max_bytes,
+                  "Collective message size sweep: largest size in bytes")
+      ->capture_default_str();
+  cmd->add_option("--size-factor", o->run.size_factor,
+                  "Collective message size sweep: factor between sizes")
+      ->capture_default_str();
+  cmd->add_option("--sizes", o->run.sizes,
+                  "Collective message sizes in bytes, instead of the sweep (e.g. 8,1000,1048576)")
+      ->delimiter(',');
+  cmd->add_option("--root", o->run.root, "Broadcast root rank")->capture_default_str();
   cmd->add_option("--alpha", o->run.alpha, "GEMM alpha")->capture_default_str();
   cmd->add_option("--beta", o->run.beta, "GEMM beta (0: C is not read)")->capture_default_str();
   cmd->add_option("--seed", o->run.seed, "Seed of the inputs (same seed, same bytes everywhere)")

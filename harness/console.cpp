@@ -11,7 +11,15 @@ std::string format_case_line(const CaseResult& r, std::size_t index, std::size_t
   std::snprintf(head, sizeof head, "[%*zu/%zu] %-13s ", width, index, total,
                 std::string(verdict_name(r.verdict)).c_str());
   std::string line = head + r.id;
-  if (r.timing) {
+  if (r.timing && r.bandwidth) {
+    const Bandwidth& b = *r.bandwidth;
+    char perf[160];
+    std::snprintf(perf, sizeof perf,
+                  "  %11.0f B  %10.2f us  algbw %8.3f GB/s  busbw %8.3f GB/s  cv %5.1f%%%s",
+                  b.bytes, b.latency_us, b.algbw_gbps, b.busbw_gbps, 100.0 * r.timing->cv,
+                  r.timing->noisy ? " (noisy)" : "");
+    line += perf;
+  } else if (r.timing) {
     char perf[96];
     std::snprintf(perf, sizeof perf, "  %9.2f GFLOP/s  cv %5.1f%%%s", r.gflops,
                   100.0 * r.timing->cv, r.timing->noisy ? " (noisy)" : "");

@@ -46,7 +46,8 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 }  // namespace
 
 const std::vector<std::string>& PluginRegistry::known_backends() {
-  static const std::vector<std::string> names{"cpu", "opencl", "cuda", "hip", "level_zero"};
+  static const std::vector<std::string> names{"cpu", "opencl", "cuda", "hip", "level_zero",
+                                              "mpi"};
   return names;
 }
 

@@ -35,7 +35,10 @@ struct ProfileThreshold {
 struct ProfileTest {
   std::string id;
   std::string workload;
-  std::vector<std::string> shapes, dtypes, layouts;
+  std::vector<std::string> shapes, dtypes, layouts;  // shapes and layouts: GEMM
+  std::vector<std::string> ops;       // collectives: op names (empty: every op)
+  std::vector<int> ranks;             // collectives: rank counts (empty: 2)
+  std::vector<double> sizes;          // collectives: message sizes in bytes (required)
   std::vector<std::string> backends;  // empty: every available backend
   std::vector<std::string> impls;     // empty: every implementation the backend offers
   double alpha = 1.0, beta = 0.0;

@@ -17,6 +17,7 @@
 #include "workloads/sha256.h"
 #include "reports/xml_source.h"
 #include "workloads/attention_spec.h"
+#include "workloads/collective_spec.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert {
@@ -176,9 +177,38 @@ class ProfileReader {
     return items;
   }
 
+  // <ops>, <ranks> and <sizes> of a collective test (no <shapes> or <layouts>).
+  void read_collective_matrix(pugi::xml_node t, ProfileTest& test) const {
+    for (const char* name : {"shapes", "layouts"}) {
+      if (t.child(name)) x_.fail(t.child(name), "<" + std::string(name) + "> is for GEMM tests");
+    }
+    test.ops = list(t, "ops", [](const std::string& s) {
+      return parse_op_choice(s) ? std::string()
+                                : "unknown collective op (known: " + std::string(kOpChoiceNames) + ")";
+    });
+    auto positive_integer = [](const std::string& s, long long max) {
+      char* end = nullptr;
+      const long long v = std::strtoll(s.c_str(), &end, 10);
+      return end != s.c_str() && *end == '\0' && v >= 1 && v <= max;
+    };
+    for (const auto& r : list(t, "ranks", [&](const std::string& s) {
+           return positive_integer(s, 1024) ? std::string() : std::string("not a rank count in 1..1024");
+         })) {
+      test.ranks.push_back(std::stoi(r));
+    }
+    for (const auto& s : list(t, "sizes", [&](const std::string& s) {
+           return positive_integer(s, 1LL << 40) ? std::string()
+                                                 : std::string("not a size in bytes (1 to 2^40)");
+         })) {
+      test.sizes.push_back(static_cast<double>(std::stoll(s)));
+    }
+    if (test.sizes.empty()) x_.fail(t, "<test id=\"" + test.id + "\"> has no <sizes>");
+  }
+
   ProfileTest read_test(pugi::xml_node t, const std::vector<std::string>& tiers) const {
     only(t, {"id", "workload", "blocker", "repeat-check", "alpha", "beta", "causal"},
-         {"shapes", "dtypes", "layouts", "backends", "impls", "tolerance", "threshold"});
+         {"shapes", "ops", "ranks", "sizes", "dtypes", "layouts", "backends", "impls", "tolerance",
+          "threshold"});
     ProfileTest test;
     test.line = x_.line_of(t);
     test.id = non_empty(t, "id");
@@ -205,18 +235,29 @@ class ProfileReader {
 
     // Whether a shape fits this machine's memory is decided when the run is planned.
     constexpr double kAnySize = std::numeric_limits<double>::infinity();
-    test.shapes = list(t, "shapes", [&](const std::string& s) {
-      std::string error;
-      if (test.workload == "attention") {
-        const auto spec = parse_attention_shape(s, &error);
-        return spec ? validate_attention_spec(*spec, kAnySize) : error;
+    if (test.workload == "collective") {
+      read_collective_matrix(t, test);
+    } else {
+      test.shapes = list(t, "shapes", [&](const std::string& s) {
+        std::string error;
+        if (test.workload == "attention") {
+          const auto spec = parse_attention_shape(s, &error);
+          return spec ? validate_attention_spec(*spec, kAnySize) : error;
+        }
+        const auto spec = parse_gemm_shape(s, &error);
+        return spec ? validate_gemm_spec(*spec, kAnySize) : error;
+      });
+      if (test.shapes.empty()) x_.fail(t, "<test id=\"" + test.id + "\"> has no <shapes>");
+      for (const char* name : {"ops", "ranks", "sizes"}) {
+        if (t.child(name)) x_.fail(t.child(name), "<" + std::string(name) + "> is for collectives");
       }
-      const auto spec = parse_gemm_shape(s, &error);
-      return spec ? validate_gemm_spec(*spec, kAnySize) : error;
-    });
-    if (test.shapes.empty()) x_.fail(t, "<test id=\"" + test.id + "\"> has no <shapes>");
-    test.dtypes = list(t, "dtypes", [](const std::string& s) {
-      return parse_dtype(s) ? std::string() : std::string("unknown dtype (known: fp32, fp16, bf16)");
+    }
+    const bool collective = test.workload == "collective";
+    test.dtypes = list(t, "dtypes", [collective](const std::string& s) {
+      const auto d = parse_dtype(s);
+      if (d && (collective || *d != DType::int32)) return std::string();
+      return std::string(collective ? "unknown dtype (known: fp32, bf16, fp16, int32)"
+                                    : "unknown dtype (known: fp32, fp16, bf16)");
     });
     test.layouts = list(t, "layouts", [](const std::string& s) {
       return parse_layout(s) ? std::string() : std::string("unknown layout (known: NN, NT, TN)");

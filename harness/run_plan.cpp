@@ -6,9 +6,11 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "harness/exit_codes.h"
+#include "harness/mpi_job.h"
 
 namespace aicert {
 
@@ -35,7 +37,10 @@ constexpr DefaultAttentionShape kDefaultAttentionShapes[] = {
     {"1,8,8,1,128,500", false},
 };
 constexpr DType kAllDtypes[] = {DType::fp32, DType::fp16, DType::bf16};
-constexpr const char* kWorkloadNames = "gemm, attention, all";
+constexpr const char* kWorkloadNames = "gemm, attention, collective, all";
+constexpr DType kCollectiveDtypes[] = {DType::fp32, DType::bf16, DType::fp16, DType::int32};
+constexpr const char* kDefaultCollectiveOps[] = {"allreduce-sum", "allreduce-max", "allgather",
+                                                 "reducescatter-sum", "broadcast", "alltoall"};
 
 // The workload a shape is written for: "MxNxK" is GEMM, comma-separated fields attention.
 std::string workload_of_shape(const std::string& shape) {
@@ -66,7 +71,9 @@ std::vector<DType> selected_dtypes(const RunOptions& o) {
   std::vector<DType> dtypes;
   for (const auto& name : o.dtypes) {
     const auto t = parse_dtype(name);
-    if (!t) throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16)"};
+    if (!t || *t == DType::int32) {
+      throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16)"};
+    }
     dtypes.push_back(*t);
   }
   if (dtypes.empty()) dtypes.assign(std::begin(kAllDtypes), std::end(kAllDtypes));
@@ -143,6 +150,74 @@ std::vector<WorkloadSpec> attention_specs(const RunOptions& o,
   return specs;
 }
 
+std::vector<CollectiveSpec> collective_specs(const RunOptions& o, double max_bytes) {
+  std::vector<DType> dtypes;
+  for (const auto& name : o.dtypes) {
+    const auto t = parse_dtype(name);
+    if (!t) throw UsageError{"unknown dtype '" + name + "' (known: fp32, bf16, fp16, int32)"};
+    dtypes.push_back(*t);
+  }
+  if (dtypes.empty()) dtypes.assign(std::begin(kCollectiveDtypes), std::end(kCollectiveDtypes));
+
+  std::vector<OpChoice> ops;
+  auto add_op = [&](const std::string& text) {
+    const auto choice = parse_op_choice(text);
+    if (!choice) {
+      throw UsageError{"unknown collective op '" + text + "' (known: " + kOpChoiceNames + ")"};
+    }
+    ops.push_back(*choice);
+  };
+  if (o.ops.empty()) {
+    for (const char* name : kDefaultCollectiveOps) add_op(name);
+  } else {
+    for (const auto& name : o.ops) add_op(name);
+  }
+
+  // Default: 2 ranks, or the job's rank count under mpirun.
+  const MpiJob job = mpi_job_from_env();
+  std::vector<int> ranks = o.ranks.empty() ? std::vector<int>{job.active ? job.size : 2} : o.ranks;
+  if (!(o.min_bytes >= 1) || !(o.max_bytes >= o.min_bytes) || !std::isfinite(o.max_bytes)) {
+    throw UsageError{"message sizes: need 1 <= --min-bytes <= --max-bytes"};
+  }
+  if (!(o.size_factor > 1) || !std::isfinite(o.size_factor)) {
+    throw UsageError{"--size-factor must be a number greater than 1"};
+  }
+  std::vector<double> sizes;
+  for (double b = o.min_bytes; b <= o.max_bytes * (1 + 1e-12); b *= o.size_factor) {
+    sizes.push_back(std::floor(b));
+  }
+  if (!o.sizes.empty()) sizes = o.sizes;
+  for (double b : sizes) {
+    if (!(b >= 1) || !std::isfinite(b)) throw UsageError{"message sizes must be at least 1 byte"};
+  }
+
+  std::vector<CollectiveSpec> specs;
+  for (const OpChoice& op : ops) {
+    for (DType t : dtypes) {
+      for (int n : ranks) {
+        std::int64_t last_count = 0;
+        for (double bytes : sizes) {
+          CollectiveSpec s;
+          s.op = op.op;
+          s.reduce = op.reduce;
+          s.ranks = n;
+          s.dtype = t;
+          s.root = o.root;
+          s.count = std::max<std::int64_t>(
+              1, static_cast<std::int64_t>(bytes / static_cast<double>(dtype_size(t))));
+          if (s.count == last_count) continue;  // a size below one element of this dtype
+          last_count = s.count;
+          if (const std::string why = validate_collective_spec(s, max_bytes); !why.empty()) {
+            throw UsageError{why};
+          }
+          specs.push_back(s);
+        }
+      }
+    }
+  }
+  return specs;
+}
+
 struct WorkloadCases {
   std::string workload;
   std::vector<WorkloadSpec> specs;
@@ -178,13 +253,29 @@ std::vector<WorkloadCases> workload_cases(const RunOptions& o, double max_bytes)
     }
     if (o.workloads.empty()) add(w);
   }
+  // --op or --ranks without --workload select the collectives.
+  if (o.workloads.empty() && o.shapes.empty() && (!o.ops.empty() || !o.ranks.empty())) {
+    add("collective");
+  }
+  // The default set is GEMM and attention; the collective sweep (8 B to 64 MiB) runs when asked
+  // for (--workload collective or all, --op, --ranks) and in the certification profiles.
   if (names.empty()) {
-    for (const auto& known : known_workloads()) add(known.first);
+    add("gemm");
+    add("attention");
+  }
+  const bool collective = std::find(names.begin(), names.end(), "collective") != names.end();
+  if (!collective && (!o.ops.empty() || !o.ranks.empty())) {
+    throw UsageError{"--op and --ranks are collective options (--workload collective)"};
   }
   std::vector<WorkloadCases> out;
   for (const auto& w : names) {
     if (w == "gemm") out.push_back({w, gemm_specs(o, gemm_shapes, max_bytes)});
     if (w == "attention") out.push_back({w, attention_specs(o, attention_shapes, max_bytes)});
+    if (w == "collective") {
+      std::vector<WorkloadSpec> specs;
+      for (const auto& c : collective_specs(o, max_bytes)) specs.emplace_back(c);
+      out.push_back({w, std::move(specs)});
+    }
   }
   return out;
 }
@@ -198,6 +289,9 @@ const std::vector<std::pair<std::string, std::string>>& known_workloads() {
       {"attention",
        "O = softmax(scale*Q*K^T [causal]) V, Q [B,Hq,Sq,D], K and V [B,Hkv,Sk,D] "
        "(grouped-query); fp32 fp16 bf16 with fp32 accumulation"},
+      {"collective",
+       "allreduce (sum, max), allgather, reducescatter, broadcast, alltoall over N ranks; "
+       "fp32 bf16 fp16 int32; message sizes swept; exact check"},
   };
   return w;
 }

@@ -16,8 +16,9 @@ namespace aicert {
 
 // Workloads and shapes: each --shape names its workload by its form (MxNxK is GEMM, comma-
 // separated B,Hq,Hkv,S,D[,Sk] is attention). With no --workload, the workloads run are those of
-// the shapes given, or every workload when no shape is given; --workload (repeatable, or "all")
-// selects explicitly, and a selected workload without a shape of its own runs its defaults.
+// the shapes given, the collectives when only --op/--ranks are given, or GEMM and attention;
+// --workload (repeatable, or "all") selects explicitly, and a selected workload without a
+// shape of its own runs its defaults.
 struct RunOptions {
   std::vector<std::string> workloads;  // empty: see above; "all": every workload
   std::vector<std::string> backends;   // empty: every available backend
@@ -30,6 +31,16 @@ struct RunOptions {
   double alpha = 1.0;
   double beta = 0.0;
   std::uint64_t seed = 42;
+  // Collectives: ops ("allreduce" = "allreduce-sum", "allreduce-max", "allgather",
+  // "reducescatter", "broadcast", "alltoall"), rank counts, and the message sizes swept from
+  // min_bytes to max_bytes by size_factor (bytes per rank's full buffer).
+  std::vector<std::string> ops;        // empty: every op (and both reductions of allreduce)
+  std::vector<int> ranks;              // empty: 2
+  double min_bytes = 8;
+  double max_bytes = 64.0 * 1024 * 1024;
+  double size_factor = 2;
+  std::vector<double> sizes;           // non-empty: these sizes instead of the sweep
+  int root = 0;
 };
 
 // The workloads `aicert run` knows, with a one-line description.

@@ -2,6 +2,7 @@
 #include "harness/workload_dispatch.h"
 
 #include "workloads/attention_workload.h"
+#include "workloads/collective_workload.h"
 #include "workloads/gemm_workload.h"
 
 namespace aicert {
@@ -18,7 +19,8 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 HostTensors make_case_tensors(const CaseSpec& c) {
   return std::visit(
       Overloaded{[&](const GemmSpec& g) { return make_gemm_tensors(g, c.seed); },
-                 [&](const AttentionSpec& a) { return make_attention_tensors(a, c.seed); }},
+                 [&](const AttentionSpec& a) { return make_attention_tensors(a, c.seed); },
+                 [&](const CollectiveSpec& s) { return make_collective_tensors(s, c.seed); }},
       c.spec);
 }
 
@@ -26,8 +28,21 @@ CheckResult check_case(const CaseSpec& c, const HostTensors& inputs, const HostT
   return std::visit(
       Overloaded{
           [&](const GemmSpec& g) { return check_gemm(g, inputs, outputs, c.tolerance_c); },
-          [&](const AttentionSpec& a) { return check_attention(a, inputs, outputs, c.tolerance_c); }},
+          [&](const AttentionSpec& a) { return check_attention(a, inputs, outputs, c.tolerance_c); },
+          [&](const CollectiveSpec& s) { return check_collective(s, inputs, outputs); }},
       c.spec);
+}
+
+std::optional<Bandwidth> case_bandwidth(const CaseSpec& c, double median_ms) {
+  const auto* s = std::get_if<CollectiveSpec>(&c.spec);
+  if (s == nullptr || !(median_ms > 0)) return std::nullopt;
+  Bandwidth b;
+  b.bytes = s->bytes();
+  b.algbw_gbps = b.bytes / (median_ms * 1e6);
+  b.bus_factor = s->bus_factor();
+  b.busbw_gbps = b.algbw_gbps * b.bus_factor;
+  b.latency_us = median_ms * 1e3;
+  return b;
 }
 
 }  // namespace aicert

@@ -2,6 +2,9 @@
 // A new workload adds one alternative to WorkloadSpec and one branch per function here.
 #pragma once
 
+#include <optional>
+
+#include "reports/case_result.h"
 #include "workloads/case_spec.h"
 #include "workloads/check_result.h"
 #include "workloads/host_tensors.h"
@@ -9,6 +12,9 @@
 namespace aicert {
 
 HostTensors make_case_tensors(const CaseSpec& spec);
+// Bytes moved and bandwidths of a data-movement case at the given time; empty for a workload
+// measured in flops.
+std::optional<Bandwidth> case_bandwidth(const CaseSpec& spec, double median_ms);
 CheckResult check_case(const CaseSpec& spec, const HostTensors& inputs,
                        const HostTensors& outputs);
 

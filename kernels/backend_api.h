@@ -17,7 +17,7 @@
 namespace aicert {
 
 // Bump whenever a type or virtual function below changes.
-inline constexpr int kPluginApiVersion = 2;  // 2: WorkloadSpec gained AttentionSpec
+inline constexpr int kPluginApiVersion = 2;  // 2: AttentionSpec and CollectiveSpec in WorkloadSpec, int32
 
 struct DeviceInfo {
   int index = 0;                 // index within the backend

@@ -46,6 +46,16 @@ struct ConsistencyCheck {
   double seconds = 0;              // how long the repeats ran
 };
 
+// Data-movement workloads (collectives): the message size and the bandwidths from the median
+// time. algbw = bytes / time; busbw = algbw * bus_factor (see CollectiveSpec::bus_factor).
+struct Bandwidth {
+  double bytes = 0;
+  double algbw_gbps = 0;           // GB/s (1e9 bytes per second)
+  double busbw_gbps = 0;
+  double bus_factor = 0;
+  double latency_us = 0;           // the median time of one operation
+};
+
 struct CaseResult {
   std::string id;                  // unique within a report, e.g. "gemm/cpu0/cpu:cblas/fp32/NN/64x64x64"
   CaseSpec spec;
@@ -59,6 +69,7 @@ struct CaseResult {
   std::optional<CheckResult> check;
   std::optional<TimingStats> timing;
   double gflops = 0;               // from the median time; 0 when not timed
+  std::optional<Bandwidth> bandwidth;  // collectives, when timed
   // Certification only (aicert certify): the profile test this case belongs to, whether it
   // blocks certification, the waiver applied, the repeat-consistency check and thresholds.
   std::string test_id;

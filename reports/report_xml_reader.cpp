@@ -45,9 +45,22 @@ WorkloadSpec read_attention(const XmlSource& x, pugi::xml_node n) {
   return a;
 }
 
-constexpr std::array<std::pair<const char*, SpecReader>, 2> kSpecReaders{{
+WorkloadSpec read_collective(const XmlSource& x, pugi::xml_node n) {
+  CollectiveSpec c;
+  c.op = x.enumerated(n, "op", &parse_collective_op,
+                      "collective op (allreduce, allgather, reducescatter, broadcast, alltoall)");
+  c.reduce = x.enumerated(n, "reduce", &parse_reduce_op, "reduction (sum, max)");
+  c.ranks = x.integer<int>(n, "ranks", 1);
+  c.count = x.integer<std::int64_t>(n, "count", 1);
+  c.dtype = x.enumerated(n, "dtype", &parse_dtype, "dtype");
+  c.root = x.integer<int>(n, "root", 0);
+  return c;
+}
+
+constexpr std::array<std::pair<const char*, SpecReader>, 3> kSpecReaders{{
     {"gemm", &read_gemm},
     {"attention", &read_attention},
+    {"collective", &read_collective},
 }};
 
 std::optional<std::string> parse_summary_verdict(std::string_view s) {
@@ -135,6 +148,14 @@ class ReportReader {
     }
     if (const pugi::xml_node check = n.child("check")) c.check = read_check(check);
     if (const pugi::xml_node timing = n.child("timing")) c.timing = read_timing(timing);
+    if (const pugi::xml_node b = n.child("bandwidth")) {
+      Bandwidth& bw = c.bandwidth.emplace();
+      bw.bytes = x_.real(b, "bytes");
+      bw.algbw_gbps = x_.real(b, "algbw-gbps");
+      bw.busbw_gbps = x_.real(b, "busbw-gbps");
+      bw.bus_factor = x_.real(b, "bus-factor");
+      bw.latency_us = x_.real(b, "latency-us");
+    }
     if (const pugi::xml_node k = n.child("consistency")) {
       ConsistencyCheck& cc = c.consistency.emplace();
       cc.runs = x_.integer<int>(k, "runs", 0);

@@ -211,7 +211,27 @@ struct SpecWriter {
     put(n, "scale", a.softmax_scale());
     put(n, "seed", seed);
   }
+
+  void operator()(const CollectiveSpec& c) {
+    pugi::xml_node n = case_node.append_child("collective");
+    put(n, "op", collective_op_name(c.op));
+    put(n, "reduce", reduce_op_name(c.reduce));
+    put(n, "ranks", c.ranks);
+    put(n, "count", c.count);
+    put(n, "dtype", dtype_name(c.dtype));
+    put(n, "root", c.root);
+    put(n, "seed", seed);
+  }
 };
+
+void append_bandwidth(pugi::xml_node case_node, const Bandwidth& b) {
+  pugi::xml_node n = case_node.append_child("bandwidth");
+  put(n, "bytes", b.bytes);
+  put(n, "algbw-gbps", b.algbw_gbps);
+  put(n, "busbw-gbps", b.busbw_gbps);
+  put(n, "bus-factor", b.bus_factor);
+  put(n, "latency-us", b.latency_us);
+}
 
 void append_check(pugi::xml_node case_node, const CheckResult& c) {
   pugi::xml_node n = case_node.append_child("check");
@@ -298,6 +318,7 @@ void append_case(pugi::xml_node cases, const CaseResult& c) {
   if (!c.inputs_sha256.empty()) put(n.append_child("inputs"), "sha256", c.inputs_sha256);
   if (c.check) append_check(n, *c.check);
   if (c.timing) append_timing(n, *c.timing);
+  if (c.bandwidth) append_bandwidth(n, *c.bandwidth);
   append_certification_of_case(n, c);
 }
 

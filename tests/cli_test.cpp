@@ -183,6 +183,34 @@ TEST_F(CliTest, RunAttentionWritesAValidReport) {
   EXPECT_GT(c.gflops, 0.0);
 }
 
+TEST_F(CliTest, CollectiveRunPrintsBandwidthsAndWritesThemIntoTheReport) {
+  const std::string out = path("report.xml");
+  const Outcome o = aicert("run --workload collective --op allreduce --backend cpu --ranks 2 "
+                           "--min-bytes 8 --max-bytes 100000 --size-factor 4 --dtype fp32,bf16 "
+                           "--min-time-ms 1 --out " + out);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("collective/cpu0/cpu:shm/fp32/allreduce-sum/r2/8B"), std::string::npos)
+      << o.output;
+  for (const char* word : {" B ", " us ", "algbw", "busbw"}) {
+    EXPECT_NE(o.output.find(word), std::string::npos) << word;
+  }
+  expect_valid_against_schema(out);
+  const Report r = read_report_xml(out);
+  ASSERT_EQ(r.cases.size(), 14u);  // 7 sizes (8 B .. 32 KiB by 4) x 2 dtypes
+  for (const auto& c : r.cases) {
+    EXPECT_EQ(c.verdict, Verdict::pass) << c.id << ": " << c.reason;
+    ASSERT_TRUE(c.bandwidth.has_value()) << c.id;
+    ASSERT_TRUE(c.timing.has_value());
+    EXPECT_DOUBLE_EQ(c.bandwidth->bus_factor, 1.0);  // allreduce on 2 ranks: 2(n-1)/n
+    EXPECT_NEAR(c.bandwidth->algbw_gbps, c.bandwidth->bytes / (c.timing->median_ms * 1e6),
+                1e-9 * c.bandwidth->algbw_gbps);
+    EXPECT_TRUE(c.check->tolerance.exact);
+  }
+  EXPECT_EQ(aicert("run --workload collective --op allsum --backend cpu --out " + out).exit_code, 2);
+  EXPECT_EQ(aicert("run --workload collective --shape 8x8x8 --backend cpu --out " + out).exit_code,
+            2);
+}
+
 TEST_F(CliTest, DefaultSetRunsOnEveryShapeDtypeAndImplementation) {
   const std::string out = path("report.xml");
   const Outcome o = aicert("run --backend cpu --warmups 0 --min-reps 1 --min-time-ms 0 --out " +

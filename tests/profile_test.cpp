@@ -87,5 +87,61 @@ TEST(Profiles, EveryFeatureReadsIntoTheModel) {
   EXPECT_EQ(p.waivers[0].reason, "driver bug 123");
 }
 
+// A profile with one test and nothing else around it; returns what read_profile() threw, or "".
+std::string read_one_test(const std::string& test) {
+  const fs::path file = fs::temp_directory_path() / ("aicert-profile-c-" + std::to_string(getpid()));
+  std::ofstream(file) << "<aicert-profile schema-version=\"1\" id=\"x\" version=\"1\" "
+                         "policy-version=\"p\">\n  <tiers><tier id=\"t\"/></tiers>\n  " +
+                             test + "\n</aicert-profile>\n";
+  std::string error;
+  try {
+    read_profile(file.string());
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  fs::remove(file);
+  return error;
+}
+
+TEST(Profiles, CollectiveTestsTakeOpsRanksAndSizes) {
+  const fs::path file = fs::temp_directory_path() / ("aicert-profile-c-" + std::to_string(getpid()));
+  std::ofstream(file) << R"(<aicert-profile schema-version="1" id="x" version="1" policy-version="p">
+  <tiers><tier id="t"/></tiers>
+  <test id="c" workload="collective">
+    <ops>allreduce-max alltoall</ops>
+    <ranks>2 3</ranks>
+    <sizes>8 4100</sizes>
+    <dtypes>int32 bf16</dtypes>
+  </test>
+</aicert-profile>
+)";
+  const Profile p = read_profile(file.string());
+  fs::remove(file);
+  ASSERT_EQ(p.tests.size(), 1u);
+  EXPECT_EQ(p.tests[0].ops, (std::vector<std::string>{"allreduce-max", "alltoall"}));
+  EXPECT_EQ(p.tests[0].ranks, (std::vector<int>{2, 3}));
+  EXPECT_EQ(p.tests[0].sizes, (std::vector<double>{8, 4100}));
+  EXPECT_TRUE(p.tests[0].shapes.empty());
+
+  const char* cases[][2] = {
+      {"<test id=\"c\" workload=\"collective\"><ops>allsum</ops><sizes>8</sizes></test>",
+       "unknown collective op"},
+      {"<test id=\"c\" workload=\"collective\"><ranks>0</ranks><sizes>8</sizes></test>",
+       "not a rank count"},
+      {"<test id=\"c\" workload=\"collective\"><sizes>8 -1</sizes></test>", "not a size"},
+      {"<test id=\"c\" workload=\"collective\"><ops>alltoall</ops></test>", "has no <sizes>"},
+      {"<test id=\"c\" workload=\"collective\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
+       "is for GEMM tests"},
+      {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
+       "is for collectives"},
+      {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><dtypes>int32</dtypes></test>",
+       "unknown dtype"},
+  };
+  for (const auto& c : cases) {
+    const std::string error = read_one_test(c[0]);
+    EXPECT_NE(error.find(c[1]), std::string::npos) << c[0] << "\n -> " << error;
+  }
+}
+
 }  // namespace
 }  // namespace aicert

@@ -348,7 +348,25 @@ Report rich_report() {
   attention.timing = timing({0.5, 0.25}, false);
   attention.gflops = 12.5;
 
-  r.cases = {pass, fail, unsupported, garbage, crash, attention};
+  CaseResult collective;
+  collective.id = "collective/cpu0/cpu:shm/int32/reducescatter-max/r3/4004B";
+  CollectiveSpec cs;
+  cs.op = CollectiveOp::reducescatter;
+  cs.reduce = ReduceOp::max;
+  cs.ranks = 3;
+  cs.count = 1001;
+  cs.dtype = DType::int32;
+  cs.root = 0;
+  collective.spec = {cs, 42};
+  collective.backend = "cpu";
+  collective.impl = "cpu:shm";
+  collective.verdict = Verdict::pass;
+  collective.check = passing_check();
+  collective.check->tolerance = {0, 0, 0, 0, "exact: integer inputs in [-5592405, 5592405]", 0, true};
+  collective.timing = timing({0.004, 0.005}, false);
+  collective.bandwidth = Bandwidth{4004, 1.001, 0.6673333333333333, 2.0 / 3.0, 4.0};
+
+  r.cases = {pass, fail, unsupported, garbage, crash, attention, collective};
   r.summary = summarize(r.cases);
   r.profile = ProfileIdentity{"standard", "1.0", "2026.11",
                               "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8",
@@ -489,7 +507,7 @@ void expect_equal(const CaseResult& a, const CaseResult& b) {
     EXPECT_EQ(x->dtype, y.dtype);
     EXPECT_SAME(x->alpha, y.alpha);
     EXPECT_SAME(x->beta, y.beta);
-  } else {
+  } else if (std::holds_alternative<AttentionSpec>(a.spec.spec)) {
     const auto& p = std::get<AttentionSpec>(a.spec.spec);
     const auto& q = std::get<AttentionSpec>(b.spec.spec);
     EXPECT_EQ(p.batch, q.batch);
@@ -501,6 +519,15 @@ void expect_equal(const CaseResult& a, const CaseResult& b) {
     EXPECT_EQ(p.causal, q.causal);
     EXPECT_EQ(p.dtype, q.dtype);
     EXPECT_SAME(p.softmax_scale(), q.softmax_scale());
+  } else {
+    const auto& c = std::get<CollectiveSpec>(a.spec.spec);
+    const auto& d = std::get<CollectiveSpec>(b.spec.spec);
+    EXPECT_EQ(c.op, d.op);
+    EXPECT_EQ(c.reduce, d.reduce);
+    EXPECT_EQ(c.ranks, d.ranks);
+    EXPECT_EQ(c.count, d.count);
+    EXPECT_EQ(c.dtype, d.dtype);
+    EXPECT_EQ(c.root, d.root);
   }
   EXPECT_EQ(a.spec.seed, b.spec.seed);
   EXPECT_EQ(a.backend, b.backend);
@@ -535,6 +562,14 @@ void expect_equal(const CaseResult& a, const CaseResult& b) {
   ASSERT_EQ(a.timing.has_value(), b.timing.has_value());
   if (a.timing) expect_equal(*a.timing, *b.timing);
   EXPECT_SAME(a.gflops, b.gflops);
+  ASSERT_EQ(a.bandwidth.has_value(), b.bandwidth.has_value());
+  if (a.bandwidth) {
+    EXPECT_SAME(a.bandwidth->bytes, b.bandwidth->bytes);
+    EXPECT_SAME(a.bandwidth->algbw_gbps, b.bandwidth->algbw_gbps);
+    EXPECT_SAME(a.bandwidth->busbw_gbps, b.bandwidth->busbw_gbps);
+    EXPECT_SAME(a.bandwidth->bus_factor, b.bandwidth->bus_factor);
+    EXPECT_SAME(a.bandwidth->latency_us, b.bandwidth->latency_us);
+  }
 }
 
 void expect_equal(const Report& a, const Report& b) {
@@ -628,7 +663,7 @@ TEST_F(ReportXml, EveryFieldSurvivesWriteValidateRead) {
   if (have_xmllint()) EXPECT_VALID(file);
   const Report back = read_report_xml(file.string());
   expect_equal(report, back);
-  EXPECT_EQ(back.summary.total, 6);
+  EXPECT_EQ(back.summary.total, 7);  // gemm x5, attention, collective
   EXPECT_EQ(back.summary.failed, 2);
   EXPECT_EQ(back.summary.verdict, "FAIL");
 }
@@ -819,7 +854,12 @@ std::vector<Damage> damages() {
     return [from, to](const std::string& good) { return replace_first(good, from, to); };
   };
   return {
-      {"truncated", [](const std::string& good) { return good.substr(0, good.size() / 2); },
+      {"truncated",
+       [](const std::string& good) {
+         // Cut mid-document, and never right after a line break (the last line must hold text).
+         std::string cut = good.substr(0, good.size() / 2);
+         return cut.substr(0, cut.find_last_not_of(" \n") + 1);
+       },
        last_text_line, "truncated file: the XML document does not end"},
       {"truncated-in-a-tag",
        [](const std::string& good) { return good.substr(0, good.find("<summary") + 12); },
@@ -874,7 +914,7 @@ std::vector<Damage> damages() {
        "<aicert-report> has no <summary> element"},
       {"missing-spec", edit("<gemm m=\"17\"", "<gemmm m=\"17\""),
        at("id=\"gemm/opencl1/opencl:tiled-8x8/bf16"),
-       "<case> has no workload spec element (<gemm>, <attention>)"},
+       "<case> has no workload spec element (<gemm>, <attention>, <collective>)"},
       {"workload-mismatch", edit("workload=\"gemm\"", "workload=\"attention\""),
        at("workload=\"attention\""), "<case> says workload=\"attention\" but holds a <gemm>"},
       {"bad-hex-id", edit("vendor-id=\"0x10de\"", "vendor-id=\"nvidia\""), at("nvidia"),

@@ -1,6 +1,7 @@
 // Planning of `aicert run` against the real plugins of the build tree.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <set>
 
 #include "harness/exit_codes.h"
@@ -82,6 +83,66 @@ TEST(RunPlan, ExplicitOptionsNarrowThePlan) {
   EXPECT_EQ(g.dtype, DType::bf16);
   EXPECT_EQ(g.beta, 2);
   EXPECT_EQ(case_id(plan[0]), "gemm/cpu0/cpu:blocked/bf16/TN/17x33x65");
+}
+
+TEST(RunPlan, CollectiveDefaultsSweepEveryOpDtypeAndSize) {
+  const PluginRegistry registry = PluginRegistry::load_all();
+  RunOptions o;
+  o.workloads = {"collective"};
+  o.backends = {"cpu"};
+  const auto plan = plan_run(o, registry, 1e11);
+  // 6 ops (allreduce sum and max) x 4 dtypes x 24 sizes (8 B .. 64 MiB by 2), 2 ranks.
+  EXPECT_EQ(plan.size(), 6u * 4u * 24u);
+  std::set<std::string> ids;
+  for (const auto& r : plan) ids.insert(case_id(r));
+  EXPECT_EQ(ids.size(), plan.size()) << "case ids must be unique";
+  EXPECT_TRUE(ids.count("collective/cpu0/cpu:shm/int32/alltoall/r2/67108864B"));
+  EXPECT_TRUE(ids.count("collective/cpu0/cpu:shm/bf16/allreduce-max/r2/8B"));
+}
+
+TEST(RunPlan, CollectiveOptionsNarrowThePlan) {
+  const PluginRegistry registry = PluginRegistry::load_all();
+  RunOptions o;
+  o.workloads = {"collective"};
+  o.backends = {"cpu"};
+  o.ops = {"allreduce", "reducescatter-max"};
+  o.ranks = {3, 4};
+  o.dtypes = {"fp16"};
+  o.min_bytes = 6;
+  o.max_bytes = 54;
+  o.size_factor = 3;
+  const auto plan = plan_run(o, registry, 1e10);
+  ASSERT_EQ(plan.size(), 2u * 2u * 3u);  // 6, 18, 54 bytes: 3, 9, 27 elements
+  EXPECT_EQ(case_id(plan[0]), "collective/cpu0/cpu:shm/fp16/allreduce-sum/r3/6B");
+  const auto& c = std::get<CollectiveSpec>(plan.back().spec.spec);
+  EXPECT_EQ(c.op, CollectiveOp::reducescatter);
+  EXPECT_EQ(c.reduce, ReduceOp::max);
+  EXPECT_EQ(c.ranks, 4);
+  EXPECT_EQ(c.count, 27);
+
+  for (auto bad : std::vector<std::function<void(RunOptions&)>>{
+           [](RunOptions& x) { x.ops = {"allgather-max"}; },
+           [](RunOptions& x) { x.ops = {"gather"}; },
+           [](RunOptions& x) { x.ranks = {0}; },
+           [](RunOptions& x) { x.size_factor = 1; },
+           [](RunOptions& x) { x.min_bytes = 100; },
+           [](RunOptions& x) { x.shapes = {"8x8x8"}; },
+           [](RunOptions& x) { x.dtypes = {"fp64"}; }}) {
+    RunOptions b = o;
+    bad(b);
+    EXPECT_THROW(plan_run(b, registry, 1e10), UsageError);
+  }
+  RunOptions gemm;
+  gemm.workloads = {"gemm"};
+  gemm.ranks = {2};
+  EXPECT_THROW(plan_run(gemm, registry, 1e10), UsageError);  // --ranks is a collective option
+  RunOptions implied;
+  implied.backends = {"cpu"};
+  implied.ops = {"allgather"};
+  implied.sizes = {64};
+  const auto by_op = plan_run(implied, registry, 1e10);  // --op alone selects the collectives
+  ASSERT_FALSE(by_op.empty());
+  EXPECT_TRUE(std::holds_alternative<CollectiveSpec>(by_op.front().spec.spec));
 }
 
 TEST(RunPlan, UnavailableBackendAskedForByNameIsAUsageError) {

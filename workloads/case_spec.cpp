@@ -14,7 +14,8 @@ Overloaded(Fs...) -> Overloaded<Fs...>;
 
 std::string_view workload_name(const WorkloadSpec& spec) {
   return std::visit(Overloaded{[](const GemmSpec&) { return std::string_view("gemm"); },
-                               [](const AttentionSpec&) { return std::string_view("attention"); }},
+                               [](const AttentionSpec&) { return std::string_view("attention"); },
+                               [](const CollectiveSpec&) { return std::string_view("collective"); }},
                     spec);
 }
 
@@ -32,7 +33,8 @@ std::string workload_shape(const WorkloadSpec& spec) {
                                },
                                [](const AttentionSpec& a) {
                                  return a.shape_string() + (a.causal ? " causal" : " full");
-                               }},
+                               },
+                               [](const CollectiveSpec& c) { return c.shape_string(); }},
                     spec);
 }
 

@@ -4,14 +4,26 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 namespace aicert {
+
+namespace {
+// Nearest integer (ties to even), saturated to the int32 range; NaN becomes 0.
+std::int32_t round_to_int32(float f) {
+  if (std::isnan(f)) return 0;
+  if (f >= 2147483648.0f) return std::numeric_limits<std::int32_t>::max();
+  if (f <= -2147483648.0f) return std::numeric_limits<std::int32_t>::min();
+  return static_cast<std::int32_t>(std::nearbyint(f));
+}
+}  // namespace
 
 std::string_view dtype_name(DType t) {
   switch (t) {
     case DType::fp32: return "fp32";
     case DType::fp16: return "fp16";
     case DType::bf16: return "bf16";
+    case DType::int32: return "int32";
   }
   return "?";
 }
@@ -20,16 +32,18 @@ std::optional<DType> parse_dtype(std::string_view name) {
   if (name == "fp32") return DType::fp32;
   if (name == "fp16") return DType::fp16;
   if (name == "bf16") return DType::bf16;
+  if (name == "int32") return DType::int32;
   return std::nullopt;
 }
 
-std::size_t dtype_size(DType t) { return t == DType::fp32 ? 4 : 2; }
+std::size_t dtype_size(DType t) { return t == DType::fp32 || t == DType::int32 ? 4 : 2; }
 
 double unit_roundoff(DType t) {
   switch (t) {
     case DType::fp32: return std::ldexp(1.0, -24);
     case DType::fp16: return std::ldexp(1.0, -11);
     case DType::bf16: return std::ldexp(1.0, -8);
+    case DType::int32: return 0.0;
   }
   return 1.0;
 }
@@ -95,6 +109,7 @@ float load_as_float(const void* data, DType t, std::size_t i) {
     case DType::fp32: return static_cast<const float*>(data)[i];
     case DType::fp16: return fp16_to_float(static_cast<const std::uint16_t*>(data)[i]);
     case DType::bf16: return bf16_to_float(static_cast<const std::uint16_t*>(data)[i]);
+    case DType::int32: return static_cast<float>(static_cast<const std::int32_t*>(data)[i]);
   }
   return 0.0f;
 }
@@ -104,6 +119,7 @@ void store_from_float(void* data, DType t, std::size_t i, float f) {
     case DType::fp32: static_cast<float*>(data)[i] = f; break;
     case DType::fp16: static_cast<std::uint16_t*>(data)[i] = float_to_fp16(f); break;
     case DType::bf16: static_cast<std::uint16_t*>(data)[i] = float_to_bf16(f); break;
+    case DType::int32: static_cast<std::int32_t*>(data)[i] = round_to_int32(f); break;
   }
 }
 
@@ -112,6 +128,7 @@ float round_to(DType t, float f) {
     case DType::fp32: return f;
     case DType::fp16: return fp16_to_float(float_to_fp16(f));
     case DType::bf16: return bf16_to_float(float_to_bf16(f));
+    case DType::int32: return static_cast<float>(round_to_int32(f));
   }
   return f;
 }

@@ -11,6 +11,7 @@ double smallest_subnormal(DType t) {
     case DType::fp32: return std::ldexp(1.0, -149);
     case DType::fp16: return std::ldexp(1.0, -24);
     case DType::bf16: return std::ldexp(1.0, -133);
+    case DType::int32: return 0.0;
   }
   return 0;
 }

@@ -67,6 +67,7 @@ std::optional<GemmSpec> parse_gemm_shape(std::string_view text, std::string* err
 }
 
 std::string validate_gemm_spec(const GemmSpec& spec, double max_bytes) {
+  if (spec.dtype == DType::int32) return "int32 is not a GEMM dtype (fp32, fp16, bf16)";
   if (spec.m <= 0 || spec.n <= 0) {
     return "shape " + spec.shape_string() + ": M and N must be positive";
   }

@@ -55,8 +55,10 @@ std::unique_ptr<Kernel> CblasKernel::make(const GemmSpec& spec, std::shared_ptr<
     case DType::fp16:
       if (why_not) *why_not = "CBLAS has no fp16 GEMM (OpenBLAS " + openblas_version() + ")";
       return nullptr;
+    case DType::int32:
+      break;
   }
-  if (why_not) *why_not = "unknown dtype";
+  if (why_not) *why_not = "CBLAS has no " + std::string(dtype_name(spec.dtype)) + " GEMM";
   return nullptr;
 }
 

@@ -9,6 +9,7 @@
 #include "kernels/cpu/blocking.h"
 #include "kernels/cpu/cblas_kernel.h"
 #include "kernels/cpu/flash_kernel.h"
+#include "kernels/cpu/collective_kernel.h"
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/openblas_library.h"
 #include "kernels/cpu/softmax_step.h"
@@ -79,6 +80,7 @@ std::vector<DeviceInfo> CpuBackend::devices() {
 std::vector<std::string> CpuBackend::implementations(std::string_view workload) const {
   if (workload == "gemm") return {std::string(kBlockedImpl), std::string(kCblasImpl)};
   if (workload == "attention") return {std::string(kFlashImpl)};
+  if (workload == "collective") return {std::string(kShmCollectiveImpl)};
   return {};
 }
 
@@ -104,6 +106,9 @@ std::unique_ptr<Kernel> CpuBackend::make(const CaseSpec& spec, int device, std::
     if (k == nullptr) return fail(why);
     return std::make_unique<FlashKernel>(*attention, *k, select_softmax_step(*k), pool_);
   }
+  if (const auto* coll = std::get_if<CollectiveSpec>(&spec.spec)) {
+    return make_collective(*coll, impl, why_not);
+  }
   const auto* gemm = std::get_if<GemmSpec>(&spec.spec);
   if (gemm == nullptr) {
     return fail("the cpu backend implements no " + std::string(workload_name(spec.spec)));
@@ -121,6 +126,24 @@ std::unique_ptr<Kernel> CpuBackend::make(const CaseSpec& spec, int device, std::
   if (impl == kCblasImpl) return CblasKernel::make(*gemm, pool_, why_not);
   return fail("the cpu backend has no implementation '" + std::string(impl) +
               "' (it has cpu:blocked, cpu:cblas)");
+}
+
+std::unique_ptr<Kernel> CpuBackend::make_collective(const CollectiveSpec& spec,
+                                                    std::string_view impl, std::string* why_not) {
+  auto fail = [&](std::string reason) -> std::unique_ptr<Kernel> {
+    if (why_not) *why_not = std::move(reason);
+    return nullptr;
+  };
+  if (impl != kShmCollectiveImpl) {
+    return fail("the cpu backend has no collective implementation '" + std::string(impl) +
+                "' (it has cpu:shm)");
+  }
+  const std::string invalid =
+      validate_collective_spec(spec, static_cast<double>(host_.memory_bytes));
+  if (!invalid.empty()) return fail("invalid collective case: " + invalid);
+  if (!pinning_) pinning_ = std::make_shared<const CorePinning>();
+  return std::make_unique<CollectiveKernel>(spec, pinning_, collective_timeout_from_env(),
+                                            collective_fault_from_env());
 }
 
 }  // namespace aicert::cpu

@@ -1,6 +1,7 @@
 // The "cpu" backend: one device (the host CPU, all its cores), two GEMM implementations —
-// cpu:blocked (our own BLIS-style kernel) and cpu:cblas (OpenBLAS) — and one attention
-// implementation, cpu:flash.
+// cpu:blocked (our own BLIS-style kernel) and cpu:cblas (OpenBLAS) — one attention
+// implementation, cpu:flash, and the in-process collectives cpu:shm (N ranks as pinned threads
+// over shared memory).
 // Threads: every CPU the process may run on, or AICERT_CPU_THREADS (a positive integer).
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "kernels/backend_api.h"
+#include "kernels/cpu/core_pinning.h"
 #include "kernels/cpu/host_cpu.h"
 #include "kernels/cpu/thread_pool.h"
 
@@ -28,7 +30,11 @@ class CpuBackend final : public Backend {
 
  private:
   HostCpu host_;
+  std::unique_ptr<Kernel> make_collective(const CollectiveSpec& spec, std::string_view impl,
+                                          std::string* why_not);
+
   std::shared_ptr<ThreadPool> pool_;  // shared by every kernel of this backend
+  std::shared_ptr<const CorePinning> pinning_;  // made on the first collective
 };
 
 }  // namespace aicert::cpu

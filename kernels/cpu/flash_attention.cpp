@@ -37,6 +37,8 @@ void widen_row(const void* src, DType t, std::size_t first, std::int64_t n, floa
       for (std::int64_t d = 0; d < n; ++d) dst[d] = bf16_bits_to_float(p[d]);
       break;
     }
+    case DType::int32:  // refused by validate_attention_spec
+      break;
   }
 }
 
@@ -226,6 +228,8 @@ void FlashAttention::attend(std::int64_t item, int thread, const void* q, void* 
           break;
         case DType::bf16:
           static_cast<std::uint16_t*>(o)[index] = float_to_bf16(value);
+          break;
+        case DType::int32:  // refused by validate_attention_spec
           break;
       }
     }

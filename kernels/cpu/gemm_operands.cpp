@@ -70,6 +70,8 @@ void widen_to_fp32(ThreadPool& pool, const void* src, DType t, float* dst, std::
         case DType::fp16:
           dst[i] = fp16_bits_to_float(h[i]);
           break;
+        case DType::int32:  // not a GEMM dtype: rejected by validate_gemm_spec
+          __builtin_trap();
       }
     }
   };

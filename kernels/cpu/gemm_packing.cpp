@@ -92,6 +92,8 @@ void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std:
       return pack_typed<LoadBf16>(src, r, width, dst);
     case DType::fp16:
       return pack_typed<LoadFp16>(src, r, width, dst);
+    case DType::int32:
+      break;
   }
   // Unreachable: the kernels accept only the dtypes above (checked in make()).
   __builtin_trap();

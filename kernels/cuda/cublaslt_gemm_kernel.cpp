@@ -17,6 +17,8 @@ cudaDataType_t cuda_type(DType t) {
       return CUDA_R_16F;
     case DType::bf16:
       return CUDA_R_16BF;
+    case DType::int32:  // not a GEMM dtype: refused by validate_gemm_spec
+      break;
   }
   return CUDA_R_32F;
 }

@@ -45,6 +45,8 @@ void OwnGemmKernel::run() {
     case DType::bf16:
       AICERT_CUDA(where, launch_tensor_core_gemm(TensorCoreType::bf16, g, stream_.get()));
       break;
+    case DType::int32:  // not a GEMM dtype: refused by validate_gemm_spec
+      break;
   }
   timer_.end(stream_.get(), where);
 }

@@ -15,6 +15,8 @@ int dtype_code(DType t) {
       return 1;
     case DType::bf16:
       return 2;
+    case DType::int32:  // not a GEMM dtype: rejected by validate_gemm_spec
+      break;
   }
   return 0;
 }

@@ -7,6 +7,7 @@
 #include "kernels/opencl/flash_attention_kernel.h"
 #include "kernels/opencl/gemm_support.h"
 #include "kernels/opencl/gemm_tiling.h"
+#include "kernels/opencl/host_staged_collective.h"
 #include "kernels/opencl/tiled_gemm_kernel.h"
 #ifdef AICERT_HAVE_CLBLAST
 #include "kernels/opencl/clblast_gemm_kernel.h"
@@ -51,6 +52,7 @@ std::vector<DeviceInfo> OpenClBackend::devices() {
 
 std::vector<std::string> OpenClBackend::implementations(std::string_view workload) const {
   if (workload == "attention") return {std::string(kFlashImpl)};
+  if (workload == "collective") return {std::string(kHostStagedImpl)};
   if (workload != "gemm") return {};
   std::vector<std::string> impls{std::string(kTiledImpl)};
 #ifdef AICERT_HAVE_CLBLAST
@@ -89,6 +91,37 @@ std::unique_ptr<Kernel> OpenClBackend::make(const CaseSpec& spec, int device, st
       return set_why(std::move(why));
     }
     return std::make_unique<FlashAttentionKernel>(ctx, cache_, *attention);
+  }
+  if (const auto* coll = std::get_if<CollectiveSpec>(&spec.spec)) {
+    if (impl != kHostStagedImpl) {
+      return set_why("not supported: opencl has no collective implementation '" +
+                     std::string(impl) + "' (it has " + std::string(kHostStagedImpl) + ")");
+    }
+    if (device < 0 || static_cast<std::size_t>(device) >= enumeration_.devices.size()) {
+      return set_why("no OpenCL device " + std::to_string(device));
+    }
+    // The ranks are the devices of this device's platform, in order; a collective runs once
+    // per platform, from its first device.
+    const cl_platform_id platform = enumeration_.devices[static_cast<std::size_t>(device)].platform;
+    std::vector<int> members;
+    for (const ClDevice& d : enumeration_.devices) {
+      if (d.platform == platform) members.push_back(d.index);
+    }
+    if (members.front() != device) {
+      return set_why("not supported: collectives over platform devices run from its first "
+                     "device (" + std::to_string(members.front()) + ")");
+    }
+    if (coll->ranks > static_cast<int>(members.size())) {
+      return set_why("not supported: " + std::to_string(coll->ranks) + " ranks, but the platform "
+                     "has " + std::to_string(members.size()) + " device(s) (PoCL: POCL_DEVICES=\"pthread "
+                     "pthread\" gives two)");
+    }
+    if (const std::string why = validate_collective_spec(*coll, 1e15); !why.empty()) {
+      return set_why("invalid collective case: " + why);
+    }
+    std::vector<std::shared_ptr<const DeviceContext>> contexts;
+    for (int r = 0; r < coll->ranks; ++r) contexts.push_back(context(members[static_cast<std::size_t>(r)]));
+    return std::make_unique<HostStagedCollective>(*coll, std::move(contexts));
   }
   const GemmSpec* gemm = std::get_if<GemmSpec>(&spec.spec);
   if (!gemm) {

@@ -1,0 +1,132 @@
+// The mpi backend: MPI initialization, the world as one device, and the kernel factory.
+#include "kernels/mpi/mpi_backend.h"
+
+#include <mpi.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdlib>
+#include <map>
+#include <stdexcept>
+
+#include "kernels/mpi/host_summary.h"
+#include "kernels/mpi/mpi_collective_kernel.h"
+
+namespace aicert::mpi {
+
+namespace {
+double timeout_from_env() {
+  const char* text = std::getenv("AICERT_COLLECTIVE_TIMEOUT_S");
+  if (text == nullptr || *text == '\0') return 60.0;
+  char* end = nullptr;
+  const double t = std::strtod(text, &end);
+  if (end == text || *end != '\0' || !(t > 0)) {
+    throw std::invalid_argument(std::string("AICERT_COLLECTIVE_TIMEOUT_S='") + text +
+                                "' is not a positive number of seconds");
+  }
+  return t;
+}
+}  // namespace
+
+bool launched_by_mpi() {
+  for (const char* v :
+       {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS", "AICERT_MPI"}) {
+    if (std::getenv(v) != nullptr) return true;
+  }
+  return false;
+}
+
+MpiBackend::MpiBackend() {
+  int initialized = 0;
+  MPI_Initialized(&initialized);
+  if (!initialized) {
+    int provided = 0;
+    if (MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS) {
+      throw std::runtime_error("MPI_Init_thread failed");
+    }
+    initialized_here_ = true;
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
+  MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  char version[MPI_MAX_LIBRARY_VERSION_STRING];
+  int len = 0;
+  MPI_Get_library_version(version, &len);
+  library_ = std::string(version, static_cast<std::size_t>(len));
+  if (const auto nl = library_.find_first_of("\n,"); nl != std::string::npos) library_.resize(nl);
+  // Every rank's host name and host summary, so rank 0's inventory lists every host of the
+  // job (one entry per host) and which ranks ran there.
+  constexpr int kNameBytes = MPI_MAX_PROCESSOR_NAME;
+  constexpr int kSummaryBytes = 512;
+  constexpr int kRecord = kNameBytes + kSummaryBytes;
+  std::vector<char> mine(kRecord, '\0');
+  MPI_Get_processor_name(mine.data(), &len);
+  const std::string summary = host_summary();
+  summary.copy(mine.data() + kNameBytes, kSummaryBytes - 1);
+  std::vector<char> all(static_cast<std::size_t>(size_) * kRecord);
+  MPI_Allgather(mine.data(), kRecord, MPI_CHAR, all.data(), kRecord, MPI_CHAR, MPI_COMM_WORLD);
+  for (int r = 0; r < size_; ++r) {
+    const char* record = &all[static_cast<std::size_t>(r) * kRecord];
+    HostEntry& h = hosts_[std::string(record)];
+    h.summary = std::string(record + kNameBytes);
+    h.ranks += (h.ranks.empty() ? "" : ",") + std::to_string(r);
+  }
+  for (const auto& [host, entry] : hosts_) {
+    host_ += (host_.empty() ? "" : "; ") + host + " (ranks " + entry.ranks + ")";
+  }
+}
+
+MpiBackend::~MpiBackend() {
+  if (!initialized_here_) return;
+  int finalized = 0;
+  MPI_Finalized(&finalized);
+  if (!finalized) MPI_Finalize();
+}
+
+std::vector<DeviceInfo> MpiBackend::devices() {
+  DeviceInfo d;
+  d.index = 0;
+  d.name = "MPI_COMM_WORLD, " + std::to_string(size_) + " ranks";
+  d.kind = "communicator";
+  d.driver_version = library_;
+  d.compute_units = size_;
+  d.properties["ranks"] = std::to_string(size_);
+  d.properties["this_rank"] = std::to_string(rank_);
+  d.properties["hosts"] = host_;
+  for (const auto& [host, entry] : hosts_) {
+    d.properties["host:" + host] = entry.summary + "; ranks " + entry.ranks;
+  }
+  return {d};
+}
+
+std::vector<std::string> MpiBackend::implementations(std::string_view workload) const {
+  if (workload == "collective") return {std::string(kMpiNativeImpl)};
+  return {};
+}
+
+std::unique_ptr<Kernel> MpiBackend::make(const CaseSpec& spec, int device, std::string_view impl,
+                                         std::string* why_not) {
+  auto fail = [&](std::string reason) -> std::unique_ptr<Kernel> {
+    if (why_not) *why_not = std::move(reason);
+    return nullptr;
+  };
+  const auto* c = std::get_if<CollectiveSpec>(&spec.spec);
+  if (c == nullptr) return fail("the mpi backend runs collectives only");
+  if (device != 0) return fail("the mpi backend has one device (MPI_COMM_WORLD)");
+  if (impl != kMpiNativeImpl)
+    return fail("the mpi backend has only " + std::string(kMpiNativeImpl));
+  if (c->ranks != size_) {
+    return fail("this MPI job has " + std::to_string(size_) + " ranks, the case " +
+                std::to_string(c->ranks) + " (use --ranks " + std::to_string(size_) + ")");
+  }
+  if (collective_reduces(c->op) && c->dtype != DType::fp32 && c->dtype != DType::int32) {
+    return fail("MPI has no " + std::string(dtype_name(c->dtype)) + " reduction");
+  }
+  if (static_cast<double>(c->count) * static_cast<double>(dtype_size(c->dtype)) * c->ranks >
+      static_cast<double>(INT_MAX)) {
+    return fail("MPI counts are int: " + c->shape_string() + " is too large");
+  }
+  if (const std::string why = validate_collective_spec(*c, 1e15); !why.empty()) return fail(why);
+  return std::make_unique<MpiCollectiveKernel>(*c, rank_, timeout_from_env());
+}
+
+}  // namespace aicert::mpi

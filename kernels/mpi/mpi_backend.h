@@ -1,0 +1,43 @@
+// The "mpi" backend: MPI's own collectives (MPI_Allreduce, MPI_Allgatherv, MPI_Reduce_scatter,
+// MPI_Bcast, MPI_Alltoallv) on host memory, one rank per process of an mpirun job. One device:
+// MPI_COMM_WORLD. Available only in a process started by mpirun/mpiexec (Open MPI, MPICH or any
+// PMI launcher), or with AICERT_MPI=1 (a singleton world of one rank).
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kernels/backend_api.h"
+
+namespace aicert::mpi {
+
+// True when the environment says this process is a rank of an MPI job.
+bool launched_by_mpi();
+
+class MpiBackend final : public Backend {
+ public:
+  MpiBackend();  // MPI_Init_thread unless MPI is initialized already
+  ~MpiBackend() override;
+
+  std::string_view name() const override { return "mpi"; }
+  std::string runtime_version() const override { return library_; }
+  std::vector<DeviceInfo> devices() override;
+  std::vector<std::string> implementations(std::string_view workload) const override;
+  std::unique_ptr<Kernel> make(const CaseSpec& spec, int device, std::string_view impl,
+                               std::string* why_not) override;
+
+ private:
+  bool initialized_here_ = false;
+  int rank_ = 0, size_ = 1;
+  std::string library_;
+  std::string host_;
+  struct HostEntry {
+    std::string summary;  // host_summary() of that host
+    std::string ranks;    // "0,1"
+  };
+  std::map<std::string, HostEntry> hosts_;  // by host name
+};
+
+}  // namespace aicert::mpi

@@ -1,0 +1,59 @@
+// Watchdog thread of the mpi backend; see mpi_watchdog.h.
+#include "kernels/mpi/mpi_watchdog.h"
+
+#include <mpi.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace aicert::mpi {
+
+Watchdog::Watchdog(int rank, double timeout_s)
+    : rank_(rank), timeout_s_(timeout_s), thread_([this] { main(); }) {}
+
+Watchdog::~Watchdog() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Watchdog::arm(const std::string& what) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    armed_ = true;
+    ++generation_;
+    what_ = what;
+  }
+  cv_.notify_all();
+}
+
+void Watchdog::disarm() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  armed_ = false;
+}
+
+void Watchdog::main() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  for (;;) {
+    cv_.wait(lock, [&] { return stop_ || armed_; });
+    if (stop_) return;
+    const std::uint64_t generation = generation_;
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double>(timeout_s_));
+    const bool ended = cv_.wait_until(
+        lock, deadline, [&] { return stop_ || !armed_ || generation_ != generation; });
+    if (ended) continue;
+    std::fprintf(stderr,
+                 "aicert: mpi rank %d: %s did not complete within %g s "
+                 "(AICERT_COLLECTIVE_TIMEOUT_S): a rank failed or hangs; aborting the job\n",
+                 rank_, what_.c_str(), timeout_s_);
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, 3);
+  }
+}
+
+}  // namespace aicert::mpi

@@ -1,0 +1,39 @@
+// A deadline around blocking MPI calls: if a collective has not returned within the timeout
+// (a peer rank hung or died), the watchdog says which rank and which call on stderr and aborts
+// the whole job with MPI_Abort, so an mpirun never hangs silently.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace aicert::mpi {
+
+class Watchdog {
+ public:
+  Watchdog(int rank, double timeout_s);
+  ~Watchdog();
+  Watchdog(const Watchdog&) = delete;
+  Watchdog& operator=(const Watchdog&) = delete;
+
+  // Arms the deadline for `what` (e.g. "MPI_Allreduce of 16777216 bytes"); disarm() ends it.
+  void arm(const std::string& what);
+  void disarm();
+
+ private:
+  void main();
+
+  int rank_;
+  double timeout_s_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool armed_ = false;
+  bool stop_ = false;
+  std::uint64_t generation_ = 0;
+  std::string what_;
+  std::thread thread_;
+};
+
+}  // namespace aicert::mpi

@@ -1,0 +1,5 @@
+# The cpu backend's in-process collectives (cpu:shm), loaded with dlopen as the harness does.
+aicert_add_test(cpu_collective_test
+  SOURCES cpu_collective_test.cpp
+  LIBS aicert_workloads ${CMAKE_DL_LIBS})
+add_dependencies(cpu_collective_test aicert-backend-cpu)

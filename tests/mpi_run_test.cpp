@@ -1,0 +1,88 @@
+// The mpi backend end to end: `mpirun -np 2 aicert run --workload collective --backend mpi` on
+// loopback writes one valid report from rank 0 with every case checked exactly; a rank that
+// hangs makes the job fail with a message naming it within the timeout.
+#include <chrono>
+#include <filesystem>
+
+#include "reports/report_xml.h"
+#include "tests/cli_support.h"
+
+namespace aicert {
+namespace {
+
+// Open MPI refuses root and more ranks than cores unless told; MPICH ignores these. Shared
+// memory only (no network needed).
+const std::string kMpiEnv =
+    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 "
+    "OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none "
+    "AICERT_PLUGIN_PATH=" AICERT_PLUGIN_DIR;
+
+Outcome mpirun(int ranks, const std::string& args, const std::string& env = "") {
+  return shell(kMpiEnv + " " + env + " timeout 120 " + AICERT_MPIEXEC + " -np " +
+               std::to_string(ranks) + " " + kAicert + " " + args);
+}
+
+class MpiRunTest : public TempDirTest {};
+
+TEST_F(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
+  const std::string out = path("report.xml");
+  const Outcome o = mpirun(2,
+                           "run --workload collective --backend mpi --sizes 8,4100,70000 "
+                           "--dtype fp32,int32,bf16 --min-time-ms 1 --out " +
+                               out);
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("MPI job of 2 ranks"), std::string::npos) << o.output;
+  // Rank 0 alone prints: each case line appears once.
+  const std::string line = "collective/mpi0/mpi:native/fp32/allreduce-sum/r2/4100B";
+  const auto first = o.output.find(line);
+  ASSERT_NE(first, std::string::npos) << o.output;
+  EXPECT_EQ(o.output.find(line, first + 1), std::string::npos) << o.output;
+  expect_valid_against_schema(out);
+  const Report r = read_report_xml(out);
+  // 6 ops x 3 dtypes x 3 sizes; MPI has no bf16 reduction (3 ops x 3 sizes not supported).
+  ASSERT_EQ(r.cases.size(), 54u);
+  int passed = 0;
+  for (const auto& c : r.cases) {
+    EXPECT_TRUE(c.verdict == Verdict::pass || c.verdict == Verdict::not_supported)
+        << c.id << ": " << c.reason;
+    if (c.verdict != Verdict::pass) continue;
+    ++passed;
+    EXPECT_EQ(std::get<CollectiveSpec>(c.spec.spec).ranks, 2);
+    EXPECT_TRUE(c.check->tolerance.exact);
+    ASSERT_TRUE(c.bandwidth.has_value());
+  }
+  EXPECT_EQ(passed, 45);
+  bool found = false;
+  for (const auto& d : r.inventory.devices) {
+    if (d.backend != "mpi") continue;
+    found = d.properties.at("ranks") == "2";
+    // Every host of the job, with its summary and ranks (one host here: both ranks).
+    int hosts = 0;
+    for (const auto& [key, value] : d.properties) {
+      if (key.rfind("host:", 0) != 0) continue;
+      ++hosts;
+      EXPECT_NE(value.find("logical CPUs"), std::string::npos) << value;
+      EXPECT_NE(value.find("ranks 0,1"), std::string::npos) << value;
+    }
+    EXPECT_EQ(hosts, 1);
+  }
+  EXPECT_TRUE(found) << "the mpi device with its rank count is in the inventory";
+}
+
+TEST_F(MpiRunTest, HungRankIsReportedWithinTheTimeout) {
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome o = mpirun(2,
+                           "run --workload collective --backend mpi --op allreduce "
+                           "--sizes 4096 --dtype fp32 --out " +
+                               path("report.xml"),
+                           "AICERT_MPI_COLLECTIVE_FAULT=hang:1 AICERT_COLLECTIVE_TIMEOUT_S=2");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("did not complete within 2 s"), std::string::npos) << o.output;
+  EXPECT_LT(seconds, 60.0) << "the job must end soon after the timeout, not hang";
+  EXPECT_FALSE(std::filesystem::exists(path("report.xml")));
+}
+
+}  // namespace
+}  // namespace aicert
