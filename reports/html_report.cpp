@@ -154,6 +154,77 @@ void throughput_chart(std::ostringstream& h, const std::string& title,
   h << "</svg>\n";
 }
 
+// Collectives: bus bandwidth against message size, one line per op/dtype/ranks/implementation,
+// the size on a log2 axis.
+void busbw_chart(std::ostringstream& h, const std::vector<const CaseResult*>& cases) {
+  std::map<std::string, std::vector<std::pair<double, double>>> series;  // name -> (bytes, GB/s)
+  double max_bw = 0, min_bytes = 1e300, max_bytes = 0;
+  for (const CaseResult* c : cases) {
+    const auto* spec = std::get_if<CollectiveSpec>(&c->spec.spec);
+    if (spec == nullptr || !c->bandwidth || c->verdict != Verdict::pass ||
+        !(c->bandwidth->bytes > 0) || !std::isfinite(c->bandwidth->busbw_gbps)) {
+      continue;
+    }
+    const std::string name = std::string(collective_op_name(spec->op)) +
+                             (spec->op == CollectiveOp::allreduce ||
+                                      spec->op == CollectiveOp::reducescatter
+                                  ? "-" + std::string(reduce_op_name(spec->reduce))
+                                  : "") +
+                             " " + std::string(dtype_name(spec->dtype)) + " r" +
+                             std::to_string(spec->ranks) + " " + c->impl;
+    series[name].emplace_back(c->bandwidth->bytes, c->bandwidth->busbw_gbps);
+    max_bw = std::max(max_bw, c->bandwidth->busbw_gbps);
+    min_bytes = std::min(min_bytes, c->bandwidth->bytes);
+    max_bytes = std::max(max_bytes, c->bandwidth->bytes);
+  }
+  if (series.empty()) return;
+  if (max_bw <= 0) max_bw = 1;
+  const double lo = std::floor(std::log2(min_bytes)), hi = std::max(lo + 1, std::ceil(std::log2(max_bytes)));
+  const int left = 60, top = 30, plot_w = 640, plot_h = 300;
+  const int legend_h = 14 * static_cast<int>(series.size());
+  const int width = left + plot_w + 20, height = top + plot_h + 40 + legend_h;
+  auto x_of = [&](double bytes) { return left + plot_w * (std::log2(bytes) - lo) / (hi - lo); };
+  auto y_of = [&](double bw) { return top + plot_h * (1 - bw / max_bw); };
+  static constexpr const char* kColours[] = {"#1a73e8", "#e8710a", "#188038", "#9334e6",
+                                             "#d01884", "#12a4af", "#b06000", "#5f6368"};
+  h << "<svg role=\"img\" width=\"" << width << "\" height=\"" << height << "\" viewBox=\"0 0 "
+    << width << " " << height << "\" font-family=\"system-ui,sans-serif\" font-size=\"11\">"
+    << "<title>collective bus bandwidth against message size</title>"
+    << "<text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">collective busbw (GB/s) "
+       "against message size (log scale)</text>\n"
+    << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << plot_w << "\" height=\""
+    << plot_h << "\" fill=\"none\" stroke=\"#999\"/>\n";
+  for (double e = lo; e <= hi; e += std::max(1.0, std::floor((hi - lo) / 8))) {
+    const double bytes = std::exp2(e);
+    const std::string label = bytes >= 1048576 ? num(bytes / 1048576, "%g") + " MiB"
+                              : bytes >= 1024  ? num(bytes / 1024, "%g") + " KiB"
+                                               : num(bytes, "%g") + " B";
+    h << "<text x=\"" << num(x_of(bytes), "%.1f") << "\" y=\"" << top + plot_h + 14
+      << "\" text-anchor=\"middle\">" << label << "</text>";
+  }
+  for (int i = 0; i <= 4; ++i) {
+    const double bw = max_bw * i / 4;
+    h << "<text x=\"" << left - 4 << "\" y=\"" << num(y_of(bw) + 4, "%.1f")
+      << "\" text-anchor=\"end\">" << num(bw, "%.3g") << "</text>";
+  }
+  h << "\n";
+  std::size_t index = 0;
+  int legend_y = top + plot_h + 34;
+  for (auto& [name, points] : series) {
+    std::sort(points.begin(), points.end());
+    const char* colour = kColours[index++ % 8];
+    h << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.5\" points=\"";
+    for (const auto& [bytes, bw] : points) {
+      h << num(x_of(bytes), "%.1f") << "," << num(y_of(bw), "%.1f") << " ";
+    }
+    h << "\"/><rect x=\"" << left << "\" y=\"" << legend_y - 9
+      << "\" width=\"10\" height=\"10\" fill=\"" << colour << "\"/><text x=\"" << left + 14
+      << "\" y=\"" << legend_y << "\">" << html_escape(name) << "</text>\n";
+    legend_y += 14;
+  }
+  h << "</svg>\n";
+}
+
 void system_section(std::ostringstream& h, const Inventory& inv) {
   h << "<h2>System</h2><table>"
     << "<tr><th>host</th><td>" << html_escape(inv.hostname) << "</td></tr>"
@@ -267,9 +338,13 @@ std::string report_html(const Report& r) {
   std::map<std::string, std::vector<const CaseResult*>> by_workload;
   for (const auto& c : r.cases) by_workload[std::string(workload_name(c.spec.spec))].push_back(&c);
   for (const auto& [workload, cases] : by_workload) {
-    h << "<h2>" << html_escape(workload) << "</h2>\n";
-    throughput_chart(h, workload + " throughput (GFLOP/s) by dtype, shape and implementation",
-                     cases);
+    h << "<h2 id=\"" << html_escape(workload) << "\">" << html_escape(workload) << "</h2>\n";
+    if (workload == "collective") {
+      busbw_chart(h, cases);
+    } else {
+      throughput_chart(h, workload + " throughput (GFLOP/s) by dtype, shape and implementation",
+                       cases);
+    }
     case_table(h, cases, true);
   }
   h << "</body></html>\n";

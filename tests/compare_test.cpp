@@ -4,9 +4,15 @@
 // text (a device called <script>...).
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "reports/html_report.h"
+#include "reports/junit_writer.h"
 #include "reports/report_compare.h"
 
 namespace aicert {
@@ -119,6 +125,54 @@ TEST(Html, HostileTextIsEscapedAndNothingIsFetched) {
   // Failures come before the system section, the verdict before both.
   EXPECT_LT(html.find("FAIL"), html.find("Failures"));
   EXPECT_LT(html.find("Failures"), html.find("<h2>System"));
+}
+
+// The exact HTML and JUnit of a small fixed report: a change of these views must be a conscious
+// one. AICERT_UPDATE_GOLDEN=1 rewrites the files.
+TEST(Html, SmallReportMatchesGoldenHtmlAndJunit) {
+  Report r;
+  r.report_id = "6b1d3c8e-2f4a-4b5c-8d9e-0a1b2c3d4e5f";
+  r.tool_version = "0.1.0";
+  r.git_revision = "abcdef";
+  r.created_utc = "2026-11-22T10:00:00Z";
+  r.inventory.hostname = "host";
+  r.profile = ProfileIdentity{"quick", "1.0", "2026.11", std::string(64, 'a'), "quick.xml"};
+  r.cases = {timed_case(64, {1, 1.1, 0.9}), timed_case(32, {2, 2.2, 1.8}, Verdict::fail)};
+  r.cases[0].gflops = 0.5;
+  r.cases[1].reason = "1 wrong element";
+  CollectiveSpec cs;
+  cs.ranks = 2;
+  cs.count = 1024;
+  CaseResult coll;
+  coll.id = "collective/cpu0/cpu:shm/fp32/allreduce-sum/r2/4096B";
+  coll.spec.spec = cs;
+  coll.backend = "cpu";
+  coll.impl = "cpu:shm";
+  coll.verdict = Verdict::pass;
+  coll.bandwidth = Bandwidth{4096, 2, 2, 1, 2};
+  r.cases.push_back(coll);
+  r.summary = summarize(r.cases);
+  r.certification = Certification{"NOT CERTIFIED", "", {{"functional", false, "x"}}, {"1 failed"}, ""};
+  const std::filesystem::path dir = std::filesystem::path(AICERT_SOURCE_DIR) / "tests/data/reports";
+  const std::string html = report_html(r);
+  const std::string junit_file =
+      (std::filesystem::temp_directory_path() / ("aicert-junit-" + std::to_string(getpid())))
+          .string();
+  write_junit_xml("aicert certify quick", junit_cases(r), junit_file);
+  std::ifstream j(junit_file);
+  const std::string junit((std::istreambuf_iterator<char>(j)), std::istreambuf_iterator<char>());
+  std::filesystem::remove(junit_file);
+  if (std::getenv("AICERT_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(dir / "golden-report.html") << html;
+    std::ofstream(dir / "golden-junit.xml") << junit;
+  }
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  EXPECT_EQ(html, read(dir / "golden-report.html"));
+  EXPECT_EQ(junit, read(dir / "golden-junit.xml"));
+  EXPECT_NE(junit.find("<failure message=\"fail: 1 wrong element"), std::string::npos);
 }
 
 }  // namespace
