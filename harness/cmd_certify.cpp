@@ -56,10 +56,10 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const bool terminal = ::isatty(STDOUT_FILENO) != 0;
-  std::size_t todo = 0;
-  for (const auto& c : plan.cases) todo += journal.finished().count(c.work.case_id) == 0;
-  if (todo < plan.cases.size()) {
-    std::cout << "resuming: " << plan.cases.size() - todo << " of " << plan.cases.size()
+  std::size_t remaining = 0;
+  for (const auto& c : plan.cases) remaining += journal.finished().count(c.work.case_id) == 0;
+  if (remaining < plan.cases.size()) {
+    std::cout << "resuming: " << plan.cases.size() - remaining << " of " << plan.cases.size()
               << " cases already in the journal\n";
   }
   std::map<std::string, std::unique_ptr<WorkerProcess>> workers;  // per backend/device
@@ -68,7 +68,7 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
     ++index;
     if (journal.finished().count(pc.work.case_id)) continue;
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
-    const std::string eta = done == 0 ? "?" : clock_text(elapsed / done * (todo - done));
+    const std::string eta = done == 0 ? "?" : clock_text(elapsed / done * (remaining - done));
     if (terminal) {
       std::cout << "\r\033[K[" << index << "/" << plan.cases.size() << "] running "
                 << pc.work.case_id << "  elapsed " << clock_text(elapsed) << "  eta " << eta
@@ -95,7 +95,7 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
     const double now = std::chrono::duration<double>(Clock::now() - start).count();
     std::cout << (terminal ? "\r\033[K" : "") << format_case_line(result, index, plan.cases.size())
               << "  [" << clock_text(now) << ", eta "
-              << (done == todo ? "0:00" : clock_text(now / done * (todo - done))) << "]\n"
+              << (done == remaining ? "0:00" : clock_text(now / done * (remaining - done))) << "]\n"
               << std::flush;
   }
 }
