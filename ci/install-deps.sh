@@ -9,7 +9,7 @@ packages=(
   libopenblas-dev libgtest-dev libgmock-dev libbenchmark-dev libxml2-utils
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo libclblast-dev
   chromium openssl
-  libopenmpi-dev openmpi-bin
+  libopenmpi-dev openmpi-bin libmpich-dev mpich
 )
 
 missing=()

@@ -1,9 +1,17 @@
 # `mpirun -np 2 aicert run --backend mpi` on loopback: one report from rank 0, and a hung rank
-# reported within the timeout. Open MPI's run-as-root and oversubscribe switches are set by the
-# test for its own mpirun only.
+# reported within the timeout; under Open MPI's launcher and, when the MPICH build of the plugin
+# exists, under MPICH's. Open MPI's run-as-root and oversubscribe switches are set by the test
+# for its own mpirun only.
 find_package(MPI COMPONENTS C QUIET)
 if(TARGET aicert-backend-mpi AND MPIEXEC_EXECUTABLE)
   aicert_add_test(mpi_run_test SOURCES mpi_run_test.cpp LIBS aicert_reports)
   target_compile_definitions(mpi_run_test PRIVATE AICERT_MPIEXEC="${MPIEXEC_EXECUTABLE}")
   add_dependencies(mpi_run_test aicert aicert-backend-mpi)
+  get_property(mpich_plugin_dir GLOBAL PROPERTY AICERT_MPICH_PLUGIN_DIR)
+  find_program(AICERT_MPIEXEC_MPICH NAMES mpiexec.mpich mpiexec.hydra)
+  if(mpich_plugin_dir AND AICERT_MPIEXEC_MPICH)
+    target_compile_definitions(mpi_run_test PRIVATE
+      AICERT_MPIEXEC_MPICH="${AICERT_MPIEXEC_MPICH}" AICERT_MPICH_PLUGIN_DIR="${mpich_plugin_dir}")
+    add_dependencies(mpi_run_test aicert-backend-mpi-mpich)
+  endif()
 endif()

@@ -3,6 +3,8 @@
 // hangs makes the job fail with a message naming it within the timeout.
 #include <chrono>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "reports/report_xml.h"
 #include "tests/cli_support.h"
@@ -10,21 +12,39 @@
 namespace aicert {
 namespace {
 
-// Open MPI refuses root and more ranks than cores unless told; MPICH ignores these. Shared
-// memory only (no network needed).
-const std::string kMpiEnv =
-    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 "
-    "OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none "
-    "AICERT_PLUGIN_PATH=" AICERT_PLUGIN_DIR;
+// An MPI implementation's launcher and the folder of the mpi plugin built against it.
+struct Launcher {
+  std::string name;        // "openmpi", "mpich"
+  std::string mpiexec;     // with the options it needs on one machine
+  std::string plugin_dir;  // put first in AICERT_PLUGIN_PATH
+};
 
-Outcome mpirun(int ranks, const std::string& args, const std::string& env = "") {
-  return shell(kMpiEnv + " " + env + " timeout 120 " + AICERT_MPIEXEC + " -np " +
-               std::to_string(ranks) + " " + kAicert + " " + args);
+std::vector<Launcher> launchers() {
+  std::vector<Launcher> l{{"openmpi", AICERT_MPIEXEC, AICERT_PLUGIN_DIR}};
+#ifdef AICERT_MPIEXEC_MPICH
+  // Hydra starts local ranks by fork; no ssh on a single machine.
+  l.push_back({"mpich", AICERT_MPIEXEC_MPICH " -launcher fork", AICERT_MPICH_PLUGIN_DIR});
+#endif
+  return l;
 }
 
-class MpiRunTest : public TempDirTest {};
+// Open MPI refuses root and more ranks than cores unless told; MPICH ignores these. Shared
+// memory only (no network needed).
+const std::string kOpenMpiEnv =
+    "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1 "
+    "OMPI_MCA_btl=self,vader OMPI_MCA_btl_vader_single_copy_mechanism=none ";
 
-TEST_F(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
+class MpiRunTest : public TempDirTest, public ::testing::WithParamInterface<Launcher> {
+ protected:
+  Outcome mpirun(int ranks, const std::string& args, const std::string& env = "") {
+    const Launcher& l = GetParam();
+    return shell(kOpenMpiEnv + "AICERT_PLUGIN_PATH=" + l.plugin_dir + ":" AICERT_PLUGIN_DIR +
+                 " " + env + " timeout 120 " + l.mpiexec + " -np " + std::to_string(ranks) +
+                 " " + kAicert + " " + args);
+  }
+};
+
+TEST_P(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
   const std::string out = path("report.xml");
   const Outcome o = mpirun(2,
                            "run --workload collective --backend mpi --sizes 8,4100,70000 "
@@ -67,9 +87,16 @@ TEST_F(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
     EXPECT_EQ(hosts, 1);
   }
   EXPECT_TRUE(found) << "the mpi device with its rank count is in the inventory";
+  // The plugin of this launcher's MPI ran (not the other one's).
+  const std::string library = GetParam().name == "mpich" ? "MPICH" : "Open MPI";
+  bool library_named = false;
+  for (const auto& b : r.inventory.backends) {
+    if (b.name == "mpi") library_named = b.runtime_version.find(library) != std::string::npos;
+  }
+  EXPECT_TRUE(library_named) << "the mpi backend's runtime names " << library;
 }
 
-TEST_F(MpiRunTest, HungRankIsReportedWithinTheTimeout) {
+TEST_P(MpiRunTest, HungRankIsReportedWithinTheTimeout) {
   const auto start = std::chrono::steady_clock::now();
   const Outcome o = mpirun(2,
                            "run --workload collective --backend mpi --op allreduce "
@@ -83,6 +110,9 @@ TEST_F(MpiRunTest, HungRankIsReportedWithinTheTimeout) {
   EXPECT_LT(seconds, 60.0) << "the job must end soon after the timeout, not hang";
   EXPECT_FALSE(std::filesystem::exists(path("report.xml")));
 }
+
+INSTANTIATE_TEST_SUITE_P(Launchers, MpiRunTest, ::testing::ValuesIn(launchers()),
+                         [](const auto& info) { return info.param.name; });
 
 }  // namespace
 }  // namespace aicert
