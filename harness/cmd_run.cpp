@@ -6,6 +6,7 @@
 #include "harness/commands.h"
 #include "harness/console.h"
 #include "harness/exit_codes.h"
+#include "harness/job_inventory.h"
 #include "harness/machine_inventory.h"
 #include "harness/mpi_job.h"
 #include "harness/output_path.h"
@@ -33,6 +34,9 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   const bool speaker = job.rank == 0;
   Report report = new_report(command_line);
   report.inventory = build_inventory(registry);
+  std::string no_job_hosts;
+  report.job = gather_job_hosts(registry, job, report.inventory, &no_job_hosts);
+  if (speaker && !no_job_hosts.empty()) std::cerr << "aicert: " << no_job_hosts << "\n";
   if (speaker) {
     std::cout << "aicert run: " << plan.size() << " cases";
     if (job.active) std::cout << " (MPI job of " << job.size << " ranks; rank 0 reports)";

@@ -17,7 +17,8 @@
 namespace aicert {
 
 // Bump whenever a type or virtual function below changes.
-inline constexpr int kPluginApiVersion = 2;  // 2: AttentionSpec and CollectiveSpec in WorkloadSpec, int32
+// 2: AttentionSpec and CollectiveSpec in WorkloadSpec, int32. 3: Backend::gather_to_root.
+inline constexpr int kPluginApiVersion = 3;
 
 struct DeviceInfo {
   int index = 0;                 // index within the backend
@@ -63,6 +64,13 @@ class Backend {
   // Throws std::exception on a real failure (an API error).
   virtual std::unique_ptr<Kernel> make(const CaseSpec& spec, int device, std::string_view impl,
                                        std::string* why_not) = 0;
+  // A backend whose processes form a job (mpi): every process calls it at the same point with
+  // its own text; rank 0 gets every rank's text in rank order, the others an empty vector.
+  // Other backends have no job and return {}.
+  virtual std::vector<std::string> gather_to_root(const std::string& mine) {
+    (void)mine;
+    return {};
+  }
 };
 
 struct PluginEntry {

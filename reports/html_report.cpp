@@ -272,6 +272,29 @@ void system_section(std::ostringstream& h, const Inventory& inv) {
   h << "</table>\n";
 }
 
+// The hosts of an MPI job, one row each: the reporting host is the System section above.
+void job_section(std::ostringstream& h, const JobInfo& job, const Inventory& reporting) {
+  h << "<h3>MPI job: " << job.ranks << " ranks on " << job.hosts.size()
+    << " host(s)</h3><table><tr><th>host</th><th>ranks</th><th>CPU</th><th>memory</th>"
+       "<th>OS, kernel</th><th>devices</th></tr>";
+  for (const JobHost& host : job.hosts) {
+    const Inventory& inv = host.inventory ? *host.inventory : reporting;
+    std::string devices;
+    for (const auto& d : inv.devices) {
+      if (d.kind == "gpu" || d.kind == "accelerator") {
+        devices += (devices.empty() ? "" : ", ") + d.backend + std::to_string(d.index) + " " + d.name;
+      }
+    }
+    h << "<tr><td>" << html_escape(host.hostname) << (host.inventory ? "" : " (reporting)")
+      << "</td><td>" << html_escape(host.ranks) << "</td><td>" << html_escape(inv.cpu_model)
+      << ", " << inv.cores << " cores</td><td class=\"num\">"
+      << num(inv.total_memory_bytes / 1073741824.0, "%.1f") << " GiB</td><td>"
+      << html_escape(inv.os_release) << ", " << html_escape(inv.kernel) << "</td><td>"
+      << html_escape(devices.empty() ? "none" : devices) << "</td></tr>";
+  }
+  h << "</table>\n";
+}
+
 }  // namespace
 
 std::string html_escape(std::string_view s) {
@@ -334,6 +357,7 @@ std::string report_html(const Report& r) {
     case_table(h, failures, true);
   }
   system_section(h, r.inventory);
+  if (r.job) job_section(h, *r.job, r.inventory);
 
   std::map<std::string, std::vector<const CaseResult*>> by_workload;
   for (const auto& c : r.cases) by_workload[std::string(workload_name(c.spec.spec))].push_back(&c);

@@ -11,8 +11,10 @@ namespace {
 
 bool identifying(std::string name) {
   for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  // The mpi device lists its job's hosts as "hosts" and "host:<name>".
   return name.find("serial") != std::string::npos || name.find("uuid") != std::string::npos ||
-         name.find("hostname") != std::string::npos || name.find("host-name") != std::string::npos;
+         name.find("hostname") != std::string::npos || name.find("host-name") != std::string::npos ||
+         name == "hosts" || name.rfind("host:", 0) == 0;
 }
 
 // hwloc keeps identity in <info name="HostName" value=...>, DMI*Serial, DMI*UUID and similar.

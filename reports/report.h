@@ -39,6 +39,20 @@ struct Certification {
   std::string baseline_report_id;  // the --baseline report compared against, if any
 };
 
+// One host of an MPI job and the ranks that ran there. The reporting host (rank 0's) has no
+// inventory of its own here: it is the report's inventory.
+struct JobHost {
+  std::string hostname;
+  std::string ranks;               // "0,1"
+  std::optional<Inventory> inventory;
+};
+
+// An `aicert run` under mpirun: rank 0 gathers every rank's inventory, one per host.
+struct JobInfo {
+  int ranks = 0;
+  std::vector<JobHost> hosts;      // the reporting host first, then in order of first rank
+};
+
 struct Report {
   int schema_version = kReportSchemaVersion;
   std::string report_id;           // random UUID
@@ -48,6 +62,7 @@ struct Report {
   std::string command_line;
   std::optional<ProfileIdentity> profile;
   Inventory inventory;
+  std::optional<JobInfo> job;      // present in the report of an MPI job
   std::vector<CaseResult> cases;
   ReportSummary summary;
   std::optional<Certification> certification;

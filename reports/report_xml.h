@@ -23,6 +23,10 @@ void write_report_xml(const Report& report, const std::string& path);
 // Writes a document whose root is the <inventory> element of the report schema.
 void write_inventory_xml(const Inventory& inventory, const std::string& path);
 
+// An inventory as one XML text (what an MPI rank sends rank 0) and back; errors name `where`.
+std::string inventory_to_xml(const Inventory& inventory);
+Inventory inventory_from_xml(std::string_view text, const std::string& where);
+
 // One case as one line of XML (no line break inside): a record of the certify journal and of
 // the worker protocol. case_result_from_line() reads it back; errors name `where`:`line`.
 std::string case_result_to_line(const CaseResult& c);

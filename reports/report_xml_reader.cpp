@@ -115,6 +115,7 @@ class ReportReader {
       id.source = x_.string(p, "source");
     }
     r.inventory = read_inventory(x_.child(root, "inventory"));
+    if (const pugi::xml_node job = root.child("job")) r.job = read_job(job);
     std::set<std::string> ids;
     for (pugi::xml_node c : x_.child(root, "cases").children("case")) {
       r.cases.push_back(read_case(c));
@@ -194,6 +195,20 @@ class ReportReader {
     }
     for (pugi::xml_node r : n.children("reason")) c.reasons.emplace_back(r.text().get());
     return c;
+  }
+
+ public:
+  JobInfo read_job(pugi::xml_node n) const {
+    JobInfo job;
+    job.ranks = x_.integer<int>(n, "ranks", 1);
+    for (pugi::xml_node h : n.children("host")) {
+      JobHost& host = job.hosts.emplace_back();
+      host.hostname = x_.string(h, "hostname");
+      host.ranks = x_.string(h, "ranks");
+      if (const pugi::xml_node inv = h.child("inventory")) host.inventory = read_inventory(inv);
+    }
+    if (job.hosts.empty()) x_.fail(n, "<job> lists no <host>");
+    return job;
   }
 
   Inventory read_inventory(pugi::xml_node root) const {
@@ -296,6 +311,8 @@ class ReportReader {
     return inv;
   }
 
+ private:
+
   CaseSpec read_spec(pugi::xml_node case_node) const {
     const std::string workload = x_.string(case_node, "workload");
     for (const auto& [name, reader] : kSpecReaders) {
@@ -384,6 +401,15 @@ class ReportReader {
 Report read_report_xml(const std::string& path) {
   const XmlSource source(path);
   return ReportReader(source).read();
+}
+
+Inventory inventory_from_xml(std::string_view text, const std::string& where) {
+  const XmlSource source(where, std::vector<char>(text.begin(), text.end()), 1);
+  if (std::string_view(source.root().name()) != "inventory") {
+    source.fail(source.root(), "expected an <inventory>, found <" +
+                                   std::string(source.root().name()) + ">");
+  }
+  return ReportReader(source).read_inventory(source.root());
 }
 
 CaseResult case_result_from_line(std::string_view text, const std::string& where, int line) {

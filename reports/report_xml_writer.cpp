@@ -356,6 +356,16 @@ void write_report_xml(const Report& report, const std::string& path) {
     put(p, "source", report.profile->source);
   }
   append_inventory(root, report.inventory);
+  if (report.job) {
+    pugi::xml_node job = root.append_child("job");
+    put(job, "ranks", report.job->ranks);
+    for (const JobHost& h : report.job->hosts) {
+      pugi::xml_node host = job.append_child("host");
+      put(host, "hostname", h.hostname);
+      put(host, "ranks", h.ranks);
+      if (h.inventory) append_inventory(host, *h.inventory);
+    }
+  }
   pugi::xml_node cases = root.append_child("cases");
   for (const auto& c : report.cases) append_case(cases, c);
   pugi::xml_node s = root.append_child("summary");
@@ -402,6 +412,14 @@ std::string case_result_to_line(const CaseResult& c) {
     }
   }
   return line;
+}
+
+std::string inventory_to_xml(const Inventory& inventory) {
+  pugi::xml_document doc;
+  append_inventory(doc, inventory);
+  std::ostringstream out;
+  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
+  return out.str();
 }
 
 void write_inventory_xml(const Inventory& inventory, const std::string& path) {

@@ -20,7 +20,8 @@ target_compile_definitions(test-plugin-stale PRIVATE AICERT_TEST_PLUGIN_API_VERS
 aicert_add_test(cli_test SOURCES cli_test.cpp LIBS aicert_reports)
 add_dependencies(cli_test aicert test-plugin-faulty test-plugin-stale)
 
-aicert_add_test(harness_test SOURCES measurement_test.cpp run_plan_test.cpp LIBS aicert_harness)
+aicert_add_test(harness_test SOURCES job_inventory_test.cpp measurement_test.cpp run_plan_test.cpp
+                LIBS aicert_harness)
 add_dependencies(harness_test aicert)
 
 # aicert certify end to end: profiles, verdicts, crash isolation, journal and resume, bad

@@ -127,6 +127,27 @@ TEST(Html, HostileTextIsEscapedAndNothingIsFetched) {
   EXPECT_LT(html.find("Failures"), html.find("<h2>System"));
 }
 
+TEST(Html, MpiJobListsEveryHostWithItsRanksAndDevices) {
+  Report r;
+  r.inventory.hostname = "node-a";
+  r.inventory.cpu_model = "CPU A";
+  Inventory b;
+  b.hostname = "<b>node-b</b>";
+  b.cpu_model = "CPU B";
+  BackendDeviceInfo gpu;
+  gpu.backend = "cuda";
+  gpu.kind = "gpu";
+  gpu.name = "NVIDIA H100 80GB HBM3";
+  b.devices = {gpu};
+  r.job = JobInfo{4, {{"node-a", "0,1", std::nullopt}, {b.hostname, "2,3", b}}};
+  const std::string html = report_html(r);
+  EXPECT_NE(html.find("MPI job: 4 ranks on 2 host(s)"), std::string::npos);
+  EXPECT_NE(html.find("node-a (reporting)</td><td>0,1</td><td>CPU A"), std::string::npos) << html;
+  EXPECT_NE(html.find("&lt;b&gt;node-b&lt;/b&gt;</td><td>2,3</td><td>CPU B"), std::string::npos);
+  EXPECT_NE(html.find("cuda0 NVIDIA H100 80GB HBM3"), std::string::npos);
+  EXPECT_EQ(html.find("<b>"), std::string::npos);
+}
+
 // The exact HTML and JUnit of a small fixed report: a change of these views must be a conscious
 // one. AICERT_UPDATE_GOLDEN=1 rewrites the files.
 TEST(Html, SmallReportMatchesGoldenHtmlAndJunit) {

@@ -87,6 +87,13 @@ TEST_P(MpiRunTest, TwoRanksOnLoopbackWriteOneCheckedReport) {
     EXPECT_EQ(hosts, 1);
   }
   EXPECT_TRUE(found) << "the mpi device with its rank count is in the inventory";
+  // Rank 0 gathered every rank's inventory: one host here, the reporting one, with both ranks.
+  ASSERT_TRUE(r.job.has_value());
+  EXPECT_EQ(r.job->ranks, 2);
+  ASSERT_EQ(r.job->hosts.size(), 1u);
+  EXPECT_EQ(r.job->hosts[0].hostname, r.inventory.hostname);
+  EXPECT_EQ(r.job->hosts[0].ranks, "0,1");
+  EXPECT_FALSE(r.job->hosts[0].inventory.has_value()) << "the reporting host is the report's";
   // The plugin of this launcher's MPI ran (not the other one's).
   const std::string library = GetParam().name == "mpich" ? "MPICH" : "Open MPI";
   bool library_named = false;

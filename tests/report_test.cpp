@@ -580,6 +580,19 @@ void expect_equal(const Report& a, const Report& b) {
   EXPECT_EQ(a.created_utc, b.created_utc);
   EXPECT_EQ(a.command_line, b.command_line);
   expect_equal(a.inventory, b.inventory);
+  ASSERT_EQ(a.job.has_value(), b.job.has_value());
+  if (a.job) {
+    EXPECT_EQ(a.job->ranks, b.job->ranks);
+    ASSERT_EQ(a.job->hosts.size(), b.job->hosts.size());
+    for (std::size_t i = 0; i < a.job->hosts.size(); ++i) {
+      EXPECT_EQ(a.job->hosts[i].hostname, b.job->hosts[i].hostname);
+      EXPECT_EQ(a.job->hosts[i].ranks, b.job->hosts[i].ranks);
+      ASSERT_EQ(a.job->hosts[i].inventory.has_value(), b.job->hosts[i].inventory.has_value());
+      if (a.job->hosts[i].inventory) {
+        expect_equal(*a.job->hosts[i].inventory, *b.job->hosts[i].inventory);
+      }
+    }
+  }
   ASSERT_EQ(a.cases.size(), b.cases.size());
   for (std::size_t i = 0; i < a.cases.size(); ++i) expect_equal(a.cases[i], b.cases[i]);
   EXPECT_EQ(a.summary.total, b.summary.total);
@@ -666,6 +679,46 @@ TEST_F(ReportXml, EveryFieldSurvivesWriteValidateRead) {
   EXPECT_EQ(back.summary.total, 7);  // gemm x5, attention, collective
   EXPECT_EQ(back.summary.failed, 2);
   EXPECT_EQ(back.summary.verdict, "FAIL");
+}
+
+// An MPI job's report: the reporting host by name and ranks, every other host with its own
+// inventory (what rank 0 gathered).
+TEST_F(ReportXml, JobHostsWithTheirInventoriesSurviveWriteValidateRead) {
+  Report report = rich_report();
+  JobInfo& job = report.job.emplace();
+  job.ranks = 3;
+  job.hosts.push_back({report.inventory.hostname, "0,2", std::nullopt});
+  Inventory other = report.inventory;
+  other.hostname = "node-b";
+  other.cpu_model = "Other CPU";
+  other.total_memory_bytes = 1ull << 40;
+  job.hosts.push_back({"node-b", "1", other});
+  const fs::path file = dir_ / "report.xml";
+  write_report_xml(report, file.string());
+  if (have_xmllint()) EXPECT_VALID(file);
+  const Report back = read_report_xml(file.string());
+  expect_equal(report, back);
+  ASSERT_TRUE(back.job.has_value());
+  EXPECT_EQ(back.job->ranks, 3);
+  ASSERT_EQ(back.job->hosts.size(), 2u);
+  EXPECT_EQ(back.job->hosts[0].hostname, report.inventory.hostname);
+  EXPECT_EQ(back.job->hosts[0].ranks, "0,2");
+  EXPECT_FALSE(back.job->hosts[0].inventory.has_value());
+  EXPECT_EQ(back.job->hosts[1].ranks, "1");
+  ASSERT_TRUE(back.job->hosts[1].inventory.has_value());
+  expect_equal(other, *back.job->hosts[1].inventory);
+}
+
+TEST(InventoryText, RoundTripsAndNamesTheSenderOnError) {
+  const Inventory inv = rich_report().inventory;
+  expect_equal(inv, inventory_from_xml(inventory_to_xml(inv), "rank 1"));
+  try {
+    inventory_from_xml("<inventory><host hostname=\"x\"/>", "inventory of rank 3");
+    ADD_FAILURE() << "a truncated inventory was accepted";
+  } catch (const ReportParseError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("inventory of rank 3:1: ", 0), 0u) << e.what();
+  }
+  EXPECT_THROW(inventory_from_xml("<case id=\"x\"/>", "rank 2"), ReportParseError);
 }
 
 TEST_F(ReportXml, RewritingAReadReportGivesTheSameBytes) {

@@ -98,6 +98,31 @@ std::vector<DeviceInfo> MpiBackend::devices() {
   return {d};
 }
 
+std::vector<std::string> MpiBackend::gather_to_root(const std::string& mine) {
+  if (mine.size() > static_cast<std::size_t>(INT_MAX)) {
+    throw std::length_error("gather_to_root: " + std::to_string(mine.size()) +
+                            " bytes exceed an MPI count");
+  }
+  const int length = static_cast<int>(mine.size());
+  std::vector<int> lengths(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
+  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  std::vector<int> offsets(lengths.size());
+  long long total = 0;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    offsets[r] = static_cast<int>(total);
+    total += lengths[r];
+    if (total > INT_MAX) throw std::length_error("gather_to_root: the texts exceed an MPI count");
+  }
+  std::vector<char> all(static_cast<std::size_t>(total));
+  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), offsets.data(), MPI_CHAR,
+              0, MPI_COMM_WORLD);
+  std::vector<std::string> texts;
+  for (std::size_t r = 0; r < lengths.size(); ++r) {
+    texts.emplace_back(all.data() + offsets[r], static_cast<std::size_t>(lengths[r]));
+  }
+  return texts;
+}
+
 std::vector<std::string> MpiBackend::implementations(std::string_view workload) const {
   if (workload == "collective") return {std::string(kMpiNativeImpl)};
   return {};

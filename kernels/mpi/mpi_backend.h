@@ -27,6 +27,7 @@ class MpiBackend final : public Backend {
   std::vector<std::string> implementations(std::string_view workload) const override;
   std::unique_ptr<Kernel> make(const CaseSpec& spec, int device, std::string_view impl,
                                std::string* why_not) override;
+  std::vector<std::string> gather_to_root(const std::string& mine) override;
 
  private:
   bool initialized_here_ = false;
