@@ -161,19 +161,31 @@ class Judge {
     return false;  // a device with no PCI identity is not of a PCI-matched class
   }
 
+  // What thresholds measure: GFLOP/s, or for a collective its bus bandwidth in GB/s.
+  static double metric(const CaseResult& c) {
+    if (std::holds_alternative<CollectiveSpec>(c.spec.spec)) {
+      return c.bandwidth ? c.bandwidth->busbw_gbps : 0.0;
+    }
+    return c.gflops;
+  }
+
   // The outcome of one threshold on one passed case, or nothing when it does not apply.
   std::optional<ThresholdOutcome> evaluate(const ProfileThreshold& th, const CaseResult& c) const {
+    const auto* collective = std::get_if<CollectiveSpec>(&c.spec.spec);
+    if (collective != nullptr && collective->bytes() < th.min_message_bytes) return std::nullopt;
+    const std::string unit = collective != nullptr ? "GB/s busbw" : "GFLOP/s";
     ThresholdOutcome o;
     o.tier = th.tier;
     o.kind = kind_name(th.kind);
     switch (th.kind) {
       case ThresholdKind::absolute: {
         if (!device_matches(th.match, c)) return std::nullopt;
-        o.description = "at least " + number(th.min_gflops) + " GFLOP/s";
-        o.unit = "GFLOP/s";
-        o.limit = th.min_gflops;
-        o.measured = c.gflops;
-        o.status = c.gflops >= th.min_gflops ? "met" : "missed";
+        const double limit = collective != nullptr ? th.min_busbw_gbps : th.min_gflops;
+        o.description = "at least " + number(limit) + " " + unit;
+        o.unit = unit;
+        o.limit = limit;
+        o.measured = metric(c);
+        o.status = o.measured >= limit ? "met" : "missed";
         return o;
       }
       case ThresholdKind::fraction_of_peak: {
@@ -189,14 +201,14 @@ class Judge {
               workload_dtype(other.spec.spec) != workload_dtype(c.spec.spec)) {
             continue;
           }
-          if (other.gflops > peak) peak = other.gflops, peak_id = other.id;
+          if (metric(other) > peak) peak = metric(other), peak_id = other.id;
         }
         o.description = "at least " + number(100 * th.fraction) + "% of the peak (" +
                         (peak_id.empty() ? "none measured" : peak_id) + ")";
         o.unit = "%";
         o.limit = 100 * th.fraction;
-        o.measured = peak > 0 ? 100 * c.gflops / peak : 0;
-        o.status = peak > 0 ? (c.gflops >= th.fraction * peak ? "met" : "missed") : "not-evaluated";
+        o.measured = peak > 0 ? 100 * metric(c) / peak : 0;
+        o.status = peak > 0 ? (metric(c) >= th.fraction * peak ? "met" : "missed") : "not-evaluated";
         return o;
       }
       case ThresholdKind::baseline: {
@@ -205,12 +217,12 @@ class Judge {
         o.description = "no more than " + number(th.max_regression_pct) +
                         "% slower than the baseline";
         const auto it = baseline_.find(c.id);
-        if (it == baseline_.end() || it->second->gflops <= 0) {
+        if (it == baseline_.end() || metric(*it->second) <= 0) {
           o.description += baseline_.empty() ? " (no --baseline given)" : " (not in the baseline)";
           o.status = "not-evaluated";
           return o;
         }
-        o.measured = 100 * (c.gflops / it->second->gflops - 1);
+        o.measured = 100 * (metric(c) / metric(*it->second) - 1);
         o.status = o.measured >= o.limit ? "met" : "missed";
         return o;
       }

@@ -24,11 +24,14 @@ struct DeviceMatch {
 struct ProfileThreshold {
   std::string tier;
   ThresholdKind kind = ThresholdKind::absolute;
-  double min_gflops = 0;            // absolute
+  double min_gflops = 0;            // absolute, GEMM and attention
+  double min_busbw_gbps = 0;        // absolute, collectives: bus bandwidth in GB/s
   DeviceMatch match;                // absolute
+  double min_message_bytes = 0;     // collectives: applies to messages of at least this size
+  // fraction-of-peak and baseline compare GFLOP/s, or bus bandwidth for collectives.
   double fraction = 0;              // fraction-of-peak: of the best GFLOP/s on the same device
   std::string peak_impl = "*";      //   and dtype among implementations matching this glob
-  double max_regression_pct = 0;    // baseline: GFLOP/s may drop at most this much
+  double max_regression_pct = 0;    // baseline: the metric may drop at most this much
   int line = 0;
 };
 

@@ -283,24 +283,45 @@ class ProfileReader {
       test.tolerance_c = positive(tol, "c");
     }
     for (pugi::xml_node th : t.children("threshold")) {
-      test.thresholds.push_back(read_threshold(th, tiers));
+      test.thresholds.push_back(read_threshold(th, tiers, test.workload == "collective"));
     }
     return test;
   }
 
-  ProfileThreshold read_threshold(pugi::xml_node n, const std::vector<std::string>& tiers) const {
+  // Collectives are judged by bus bandwidth (min-busbw-gbps, optionally only for messages of
+  // min-message-bytes and more); GEMM and attention by GFLOP/s (min-gflops).
+  ProfileThreshold read_threshold(pugi::xml_node n, const std::vector<std::string>& tiers,
+                                  bool collective) const {
     ProfileThreshold th;
     th.line = x_.line_of(n);
     const std::string kind = x_.string(n, "kind");
+    if (const pugi::xml_attribute a = n.attribute("min-gflops"); a && collective) {
+      x_.fail(a, n, "collectives compute nothing: judge them by bus bandwidth (min-busbw-gbps)");
+    }
+    for (const char* name : {"min-busbw-gbps", "min-message-bytes"}) {
+      if (const pugi::xml_attribute a = n.attribute(name); a && !collective) {
+        x_.fail(a, n, std::string(name) + " is for collective tests; GEMM and attention " +
+                          "thresholds use min-gflops");
+      }
+    }
+    if (collective && n.attribute("min-message-bytes")) {
+      th.min_message_bytes = positive(n, "min-message-bytes");
+    }
+    // The attributes of the other kind of workload were refused above.
     if (kind == "absolute") {
-      only(n, {"tier", "kind", "min-gflops", "pci-vendor", "pci-device", "device-name"}, {});
+      only(n, {"tier", "kind", "min-gflops", "min-busbw-gbps", "pci-vendor", "pci-device",
+               "device-name", "min-message-bytes"}, {});
       th.kind = ThresholdKind::absolute;
-      th.min_gflops = positive(n, "min-gflops");
+      if (collective) {
+        th.min_busbw_gbps = positive(n, "min-busbw-gbps");
+      } else {
+        th.min_gflops = positive(n, "min-gflops");
+      }
       if (n.attribute("pci-vendor")) th.match.pci_vendor = x_.hex16(n, "pci-vendor");
       if (n.attribute("pci-device")) th.match.pci_device = x_.hex16(n, "pci-device");
       th.match.name_pattern = n.attribute("device-name").value();
     } else if (kind == "fraction-of-peak") {
-      only(n, {"tier", "kind", "fraction", "peak-impl"}, {});
+      only(n, {"tier", "kind", "fraction", "peak-impl", "min-message-bytes"}, {});
       th.kind = ThresholdKind::fraction_of_peak;
       th.fraction = positive(n, "fraction");
       if (th.fraction > 1) {
@@ -308,7 +329,7 @@ class ProfileReader {
       }
       if (n.attribute("peak-impl")) th.peak_impl = non_empty(n, "peak-impl");
     } else if (kind == "baseline") {
-      only(n, {"tier", "kind", "max-regression-pct"}, {});
+      only(n, {"tier", "kind", "max-regression-pct", "min-message-bytes"}, {});
       th.kind = ThresholdKind::baseline;
       th.max_regression_pct = positive(n, "max-regression-pct");
       if (th.max_regression_pct >= 100) {

@@ -106,6 +106,64 @@ TEST(Certification, FractionOfPeakComparesTheSameCaseOnTheSameDevice) {
   EXPECT_EQ(r.certification->highest_tier, "gold");
 }
 
+CaseResult passed_collective(const std::string& impl, double busbw_gbps, std::int64_t count) {
+  CaseResult c;
+  CollectiveSpec s;
+  s.ranks = 2;
+  s.count = count;
+  c.spec.spec = s;
+  c.backend = "cpu";
+  c.device_name = "Test CPU 9000";
+  c.impl = impl;
+  c.test_id = "c";
+  c.blocker = true;
+  c.id = "c/" + impl + "/" + std::to_string(count);
+  c.verdict = Verdict::pass;
+  c.bandwidth = Bandwidth{s.bytes(), busbw_gbps, busbw_gbps, 1.0, 1.0};
+  return c;
+}
+
+// Collectives are judged by bus bandwidth, and only from min_message_bytes on.
+TEST(Certification, CollectiveThresholdsJudgeBusBandwidthFromTheirMessageSizeOn) {
+  Profile p;
+  p.tiers = {"base", "gold"};
+  ProfileTest t;
+  t.id = "c";
+  t.workload = "collective";
+  ProfileThreshold base;
+  base.tier = "base";
+  base.kind = ThresholdKind::absolute;
+  base.min_busbw_gbps = 5;
+  base.min_message_bytes = 1 << 20;
+  ProfileThreshold gold = base;
+  gold.tier = "gold";
+  gold.kind = ThresholdKind::baseline;
+  gold.max_regression_pct = 10;
+  t.thresholds = {base, gold};
+  p.tests.push_back(t);
+  Report r;
+  // 4 KiB at 0.1 GB/s: latency-bound, no threshold applies. 4 MiB at 8 GB/s: base met.
+  r.cases = {passed_collective("cpu:shm", 0.1, 1024), passed_collective("cpu:shm", 8, 1 << 20)};
+  Report baseline = r;
+  baseline.cases[1].bandwidth->busbw_gbps = 10;  // was 10, now 8: 20% slower
+  judge_certification(r, p, &baseline, {}, "2026-11-22");
+  EXPECT_TRUE(r.cases[0].thresholds.empty());
+  ASSERT_EQ(r.cases[1].thresholds.size(), 2u);
+  EXPECT_EQ(r.cases[1].thresholds[0].unit, "GB/s busbw");
+  EXPECT_DOUBLE_EQ(r.cases[1].thresholds[0].measured, 8.0);
+  EXPECT_EQ(r.cases[1].thresholds[0].status, "met");
+  EXPECT_DOUBLE_EQ(r.cases[1].thresholds[1].measured, -20.0);
+  EXPECT_EQ(r.cases[1].thresholds[1].status, "missed");
+  EXPECT_EQ(r.certification->highest_tier, "base");
+  // Below the base tier's bus bandwidth the case fails.
+  for (auto& c : r.cases) c.thresholds.clear();
+  r.cases[1].bandwidth->busbw_gbps = 4;
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[1].verdict, Verdict::fail);
+  EXPECT_EQ(r.cases[0].verdict, Verdict::pass);
+  EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");
+}
+
 TEST(Certification, BaselineRegressionBeyondTheLimitIsCaught) {
   Profile p = two_tier_profile();
   ProfileThreshold th;
