@@ -23,9 +23,11 @@ struct State {
   std::unique_ptr<aicert::mpi::Watchdog> watchdog;
 };
 
+// Never destroyed: finalize() may come from another library's static destructor at exit, after
+// this library's statics would be gone.
 State& state() {
-  static State s;
-  return s;
+  static State* s = new State;
+  return *s;
 }
 
 int fail(char* err, std::size_t err_bytes, const std::string& what) {
