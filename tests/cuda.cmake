@@ -27,3 +27,12 @@ if(TARGET aicert-backend-cuda)
     LIBS aicert_workloads ${CMAKE_DL_LIBS})
   add_dependencies(cuda_nccl_test aicert-backend-cuda)
 endif()
+
+# cuda:nccl under mpirun (bootstrap through libaicert-mpi-bootstrap.so); skips without a GPU.
+find_package(MPI COMPONENTS C QUIET)
+if(TARGET aicert-backend-cuda AND TARGET aicert-mpi-bootstrap AND MPIEXEC_EXECUTABLE)
+  aicert_add_test(cuda_nccl_mpi_test SOURCES cuda_nccl_mpi_test.cpp
+                  LIBS aicert_reports ${CMAKE_DL_LIBS})
+  target_compile_definitions(cuda_nccl_mpi_test PRIVATE AICERT_MPIEXEC="${MPIEXEC_EXECUTABLE}")
+  add_dependencies(cuda_nccl_mpi_test aicert aicert-backend-cuda aicert-mpi-bootstrap)
+endif()

@@ -3,21 +3,17 @@
 // loads with every needed function and a version; an NCCL error becomes a CudaError naming the
 // call, ncclGetErrorString and ncclGetLastError.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <regex>
 
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/nccl_library.h"
+#include "tests/collective_test_util.h"
 
 namespace aicert::cuda {
 namespace {
 
-struct EnvVar {
-  EnvVar(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~EnvVar() { unsetenv(name_); }
-  const char* name_;
-};
+using test::EnvVar;
 
 TEST(NcclLibrary, MissingLibraryGivesTheReason) {
   const EnvVar missing("AICERT_NCCL_LIBRARY", "libnccl-aicert-missing.so.2");

@@ -169,13 +169,15 @@ void NcclCollectiveKernel::upload(const HostTensors& tensors) {
     const ElementSpan out = collective_output_span(spec_, k.id);
     k.send.allocate(k.stream->device(), static_cast<std::size_t>(in.count * e), where);
     k.recv.allocate(k.stream->device(), static_cast<std::size_t>(out.count * e), where);
+    // On the rank's own (non-blocking) stream, so that nothing of it can overlap a collective.
     if (in.count > 0) {
-      AICERT_CUDA(where, cudaMemcpy(k.send.ptr, x + in.offset * e, k.send.bytes,
-                                    cudaMemcpyHostToDevice));
+      AICERT_CUDA(where, cudaMemcpyAsync(k.send.ptr, x + in.offset * e, k.send.bytes,
+                                         cudaMemcpyHostToDevice, k.stream->get()));
     }
-    AICERT_CUDA(where, cudaMemset(k.recv.ptr, 0, std::max<std::size_t>(k.recv.bytes, 1)));
+    AICERT_CUDA(where, cudaMemsetAsync(k.recv.ptr, 0, std::max<std::size_t>(k.recv.bytes, 1),
+                                       k.stream->get()));
+    AICERT_CUDA(where, cudaStreamSynchronize(k.stream->get()));
   }
-  AICERT_CUDA(what_, cudaDeviceSynchronize());
   uploaded_ = true;
 }
 

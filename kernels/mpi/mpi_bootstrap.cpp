@@ -76,13 +76,17 @@ int init(double timeout_s, char* err, std::size_t err_bytes) {
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &s.rank);
   MPI_Comm_size(MPI_COMM_WORLD, &s.size);
+  // The watchdog first: the split below is already collective (a rank that never comes would
+  // hang it).
+  s.watchdog = std::make_unique<aicert::mpi::Watchdog>(s.rank, timeout_s);
   MPI_Comm node = MPI_COMM_NULL;
+  s.watchdog->arm("MPI_Comm_split_type (bootstrap)");
   int rc = MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, s.rank, MPI_INFO_NULL, &node);
+  s.watchdog->disarm();
   if (rc != MPI_SUCCESS) return fail_mpi(err, err_bytes, "MPI_Comm_split_type", rc);
   MPI_Comm_rank(node, &s.local_rank);
   MPI_Comm_size(node, &s.local_size);
   MPI_Comm_free(&node);
-  s.watchdog = std::make_unique<aicert::mpi::Watchdog>(s.rank, timeout_s);
   s.ready = true;
   return 0;
 }
