@@ -3,9 +3,11 @@
 // With a GPU: every op x dtype at 1 element, odd counts and 1 MiB on one rank and on every GPU
 // (skipped with a reason on a one-GPU machine), max reductions, every broadcast root, a refusal
 // when ranks > GPUs, an injected wrong element caught by the exact check, and the NCCL-missing
-// path (AICERT_NCCL_LIBRARY naming a library that does not exist) as not-supported with reason.
+// path (AICERT_NCCL_LIBRARY naming a library that does not exist) as not-supported with reason,
+// and a held stream (a hung rank) reported at the deadline with the communicators aborted.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -166,11 +168,61 @@ TEST(CudaNccl, InjectedWrongElementIsCaught) {
   }
 }
 
+// A stream held like a hung peer: the wait gives up at the deadline, aborts the communicators
+// and throws; the aborted kernel refuses further runs; a fresh kernel afterwards runs clean.
+TEST(CudaNccl, HungRankIsReportedWithinTheTimeout) {
+  REQUIRE_CUDA_BACKEND();
+  const int n = gpu_count();
+  for (CollectiveOp op : {CollectiveOp::allreduce, CollectiveOp::alltoall}) {
+    const CollectiveSpec s = spec(op, n, 1000, DType::fp32);
+    {
+      const EnvVar fault("AICERT_NCCL_COLLECTIVE_FAULT", ("hang:" + std::to_string(n - 1)).c_str());
+      const EnvVar timeout("AICERT_COLLECTIVE_TIMEOUT_S", "0.5");
+      std::string why;
+      auto k = backend().make(CaseSpec{s, 3}, 0, "cuda:nccl", &why);
+      ASSERT_NE(k, nullptr) << why;
+      k->upload(make_collective_tensors(s, 3));
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        k->run();
+        k->elapsed_ms_since_last_sync();
+        FAIL() << "expected a timeout";
+      } catch (const std::exception& e) {
+        const std::string what = e.what();
+        EXPECT_NE(what.find("timed out after 0.5 s (AICERT_COLLECTIVE_TIMEOUT_S) waiting for "
+                            "rank(s) "),
+                  std::string::npos)
+            << what;
+        EXPECT_NE(what.find("communicators aborted"), std::string::npos) << what;
+      }
+      const double taken =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      EXPECT_GE(taken, 0.5);
+      EXPECT_LT(taken, 10.0);
+      try {
+        k->run();
+        FAIL() << "an aborted kernel must not run again";
+      } catch (const std::exception& e) {
+        EXPECT_NE(std::string(e.what()).find("aborted after an earlier error"), std::string::npos)
+            << e.what();
+      }
+    }
+    const CheckResult c = run_and_check(s);
+    EXPECT_TRUE(c.passed) << label(s) << " after the aborted one: " << c.reason;
+  }
+}
+
 TEST(CudaNccl, MalformedFaultOrTimeoutIsAnError) {
   REQUIRE_CUDA_BACKEND();
   std::string why;
   {
     const EnvVar fault("AICERT_NCCL_COLLECTIVE_FAULT", "corrupt:x");
+    EXPECT_THROW(backend().make(CaseSpec{spec(CollectiveOp::allreduce, 1, 8, DType::fp32), 1}, 0,
+                                "cuda:nccl", &why),
+                 std::invalid_argument);
+  }
+  {
+    const EnvVar fault("AICERT_NCCL_COLLECTIVE_FAULT", "stall:0");
     EXPECT_THROW(backend().make(CaseSpec{spec(CollectiveOp::allreduce, 1, 8, DType::fp32), 1}, 0,
                                 "cuda:nccl", &why),
                  std::invalid_argument);

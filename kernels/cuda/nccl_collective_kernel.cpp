@@ -2,7 +2,9 @@
 #include "kernels/cuda/nccl_collective_kernel.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 #include <thread>
@@ -28,18 +30,43 @@ ncclDataType_t nccl_type(DType t) {
   throw std::invalid_argument("cuda:nccl: unknown dtype");
 }
 
-// "corrupt:R" -> R; anything else is a malformed value.
-int corrupt_rank_from_env() {
+struct Fault {
+  std::string kind;  // "corrupt", "hang" or empty
+  int rank = -1;
+};
+
+// "corrupt:R" or "hang:R"; anything else is a malformed value.
+Fault fault_from_env() {
   const char* text = std::getenv("AICERT_NCCL_COLLECTIVE_FAULT");
-  if (text == nullptr || *text == '\0') return -1;
+  if (text == nullptr || *text == '\0') return {};
   const std::string s = text;
-  const std::string prefix = "corrupt:";
+  const auto colon = s.find(':');
+  Fault f;
+  f.kind = s.substr(0, colon == std::string::npos ? 0 : colon);
   char* end = nullptr;
-  const long r = s.rfind(prefix, 0) == 0 ? std::strtol(s.c_str() + prefix.size(), &end, 10) : -1;
-  if (end == nullptr || *end != '\0' || r < 0) {
-    throw std::invalid_argument("AICERT_NCCL_COLLECTIVE_FAULT='" + s + "': expected corrupt:<rank>");
+  const long r = colon == std::string::npos ? -1 : std::strtol(s.c_str() + colon + 1, &end, 10);
+  if ((f.kind != "corrupt" && f.kind != "hang") || end == nullptr || end == s.c_str() + colon + 1 ||
+      *end != '\0' || r < 0) {
+    throw std::invalid_argument("AICERT_NCCL_COLLECTIVE_FAULT='" + s +
+                                "': expected corrupt:<rank> or hang:<rank>");
   }
-  return static_cast<int>(r);
+  f.rank = static_cast<int>(r);
+  return f;
+}
+
+// The "hang" fault: a host function on the rank's stream that blocks it until released (by
+// the abort after the timeout, or the kernel's end), so that the stream stands like a hung
+// collective. Process-wide: a released hang must never block again.
+std::atomic<bool> g_hang_released{true};
+
+void CUDART_CB block_stream(void*) {
+  while (!g_hang_released.load()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+std::string seconds_text(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", s);
+  return text;
 }
 
 }  // namespace
@@ -77,7 +104,9 @@ NcclCollectiveKernel::NcclCollectiveKernel(const NcclLibrary& lib, const Collect
   what_ = "cuda:nccl " + spec.op_string() + " of " +
           std::to_string(spec.count * static_cast<std::int64_t>(elem_)) + " bytes over " +
           std::to_string(spec.ranks) + " ranks";
-  corrupt_rank_ = corrupt_rank_from_env();
+  const Fault fault = fault_from_env();
+  if (fault.kind == "corrupt") corrupt_rank_ = fault.rank;
+  if (fault.kind == "hang") hang_rank_ = fault.rank;
   for (std::size_t i = 0; i < devices.size(); ++i) {
     Rank& k = ranks_[i];
     k.id = mpi_ ? mpi_->rank() : static_cast<int>(i);
@@ -108,6 +137,7 @@ NcclCollectiveKernel::NcclCollectiveKernel(const NcclLibrary& lib, const Collect
 NcclCollectiveKernel::~NcclCollectiveKernel() {
   // Abort is local (no peer needs to take part) and never blocks on a hung peer; every result
   // was waited for before download, so nothing of value is in flight here.
+  g_hang_released = true;
   for (Rank& k : ranks_) {
     if (k.comm != nullptr) lib_.CommAbort(k.comm);
     k.comm = nullptr;
@@ -115,6 +145,7 @@ NcclCollectiveKernel::~NcclCollectiveKernel() {
 }
 
 void NcclCollectiveKernel::abort_and_throw(const std::string& what) {
+  g_hang_released = true;
   for (Rank& k : ranks_) {
     if (k.comm != nullptr) lib_.CommAbort(k.comm);
     k.comm = nullptr;
@@ -152,7 +183,7 @@ void NcclCollectiveKernel::wait(bool streams, const std::string& what) {
     }
     if (busy.empty()) return;
     if (std::chrono::steady_clock::now() >= deadline) {
-      abort_and_throw(what + " timed out after " + std::to_string(timeout_s_) +
+      abort_and_throw(what + " timed out after " + seconds_text(timeout_s_) +
                       " s (AICERT_COLLECTIVE_TIMEOUT_S) waiting for rank(s) " + busy);
     }
     std::this_thread::sleep_for(std::chrono::microseconds(20));
@@ -254,6 +285,10 @@ void NcclCollectiveKernel::run() {
   for (Rank& k : ranks_) {
     k.stream->activate();
     k.timer.begin(k.stream->get(), k.stream->label());
+    if (k.id == hang_rank_) {  // fault injection: this rank's stream stands still
+      g_hang_released = false;
+      AICERT_CUDA(k.stream->label(), cudaLaunchHostFunc(k.stream->get(), block_stream, nullptr));
+    }
   }
   AICERT_NCCL(lib_, nullptr, what_, GroupStart());
   try {

@@ -12,8 +12,9 @@
 // Uneven blocks (count % ranks != 0): allgather as grouped ncclBroadcast, reducescatter as
 // grouped ncclReduce; alltoall is always grouped ncclSend/ncclRecv (the own piece a device copy).
 // Timed with CUDA events per rank stream; the case time is the slowest rank's.
-// AICERT_NCCL_COLLECTIVE_FAULT=corrupt:R: rank R's device output gets one wrong element before
-// download (tests of the exact check).
+// AICERT_NCCL_COLLECTIVE_FAULT (tests): "corrupt:R": rank R's device output gets one wrong element
+// before download (caught by the exact check); "hang:R": rank R's stream is held before each
+// collective, as by a hung peer, until the timeout's abort releases it.
 #pragma once
 
 #include <nccl.h>
@@ -88,6 +89,7 @@ class NcclCollectiveKernel final : public Kernel {
   std::vector<Rank> ranks_;
   std::string what_;
   int corrupt_rank_ = -1;
+  int hang_rank_ = -1;
   bool uploaded_ = false;
   bool aborted_ = false;
 };
