@@ -130,8 +130,16 @@ NcclCollectiveKernel::NcclCollectiveKernel(const NcclLibrary& lib, const Collect
     lib_.GroupEnd();
     throw;
   }
-  AICERT_NCCL(lib_, nullptr, what_, GroupEnd());
-  wait(false, "communicator initialization for " + what_);
+  group_end("communicator initialization for " + what_);
+}
+
+void NcclCollectiveKernel::group_end(const std::string& what) {
+  if (const ncclResult_t rc = lib_.GroupEnd(); rc != ncclSuccess && rc != ncclInProgress) {
+    const char* last = lib_.GetLastError(nullptr);
+    abort_and_throw("ncclGroupEnd() failed for " + what + ": " + lib_.GetErrorString(rc) +
+                    (last != nullptr && *last != '\0' ? std::string(": ") + last : ""));
+  }
+  wait(false, what);
 }
 
 NcclCollectiveKernel::~NcclCollectiveKernel() {
@@ -297,13 +305,8 @@ void NcclCollectiveKernel::run() {
     lib_.GroupEnd();
     abort_and_throw(ex.what());
   }
-  if (const ncclResult_t rc = lib_.GroupEnd(); rc != ncclSuccess && rc != ncclInProgress) {
-    const char* last = lib_.GetLastError(nullptr);
-    abort_and_throw("ncclGroupEnd() failed for " + what_ + ": " + lib_.GetErrorString(rc) +
-                    (last != nullptr && *last != '\0' ? std::string(": ") + last : ""));
-  }
   // Non-blocking communicators: the operations are on the streams once no comm is in progress.
-  wait(false, what_ + " (enqueue)");
+  group_end(what_ + " (enqueue)");
   const auto e = static_cast<std::int64_t>(elem_);
   for (Rank& k : ranks_) {
     k.stream->activate();

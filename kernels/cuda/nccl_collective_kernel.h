@@ -73,6 +73,8 @@ class NcclCollectiveKernel final : public Kernel {
   };
 
   void enqueue(Rank& k);
+  // ncclGroupEnd, then wait(false): the group's work is created or enqueued, or it threw.
+  void group_end(const std::string& what);
   // Polls every communicator until none is in progress (ncclCommGetAsyncError), and with
   // `streams` also until every stream is idle; throws on an error or past the deadline
   // (after aborting the communicators).
