@@ -8,21 +8,13 @@
 #include <cmath>
 #include <cstring>
 
+#include "tests/collective_test_util.h"
 #include "workloads/collective_layout.h"
 
 namespace aicert {
 namespace {
 
-CollectiveSpec spec(CollectiveOp op, int ranks, std::int64_t count, DType t = DType::fp32,
-                    ReduceOp reduce = ReduceOp::sum) {
-  CollectiveSpec s;
-  s.op = op;
-  s.ranks = ranks;
-  s.count = count;
-  s.dtype = t;
-  s.reduce = reduce;
-  return s;
-}
+using test::spec;
 
 // A plain reference implementation of every op on the case tensors (the test's own "backend").
 void run_reference(const CollectiveSpec& s, HostTensors& h) {

@@ -5,7 +5,6 @@
 // that writes a wrong element (caught by the exact check).
 #include <dlfcn.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <cstring>
@@ -13,6 +12,7 @@
 #include <string>
 
 #include "kernels/backend_api.h"
+#include "tests/collective_test_util.h"
 #include "workloads/collective_workload.h"
 
 namespace aicert {
@@ -40,16 +40,7 @@ Backend& backend() {
   return *b;
 }
 
-CollectiveSpec spec(CollectiveOp op, int ranks, std::int64_t count, DType t,
-                    ReduceOp reduce = ReduceOp::sum) {
-  CollectiveSpec s;
-  s.op = op;
-  s.ranks = ranks;
-  s.count = count;
-  s.dtype = t;
-  s.reduce = reduce;
-  return s;
-}
+using test::spec;
 
 std::unique_ptr<Kernel> make(const CollectiveSpec& s) {
   std::string why;
@@ -72,11 +63,7 @@ CheckResult run_and_check(const CollectiveSpec& s, int runs = 2) {
   return check_collective(s, in, out);
 }
 
-struct EnvVar {
-  EnvVar(const char* name, const char* value) : name_(name) { setenv(name, value, 1); }
-  ~EnvVar() { unsetenv(name_); }
-  const char* name_;
-};
+using test::EnvVar;
 
 TEST(CpuCollective, OffersShmForCollectivesOnly) {
   EXPECT_EQ(backend().implementations("collective"), std::vector<std::string>{"cpu:shm"});

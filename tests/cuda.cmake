@@ -16,3 +16,23 @@ if(TARGET aicert-backend-cuda)
     LIBS aicert_workloads ${CMAKE_DL_LIBS})
   add_dependencies(cuda_no_device_test aicert-backend-cuda aicert aicert-backend-cpu)
 endif()
+
+# cuda:nccl. Internals without a GPU (NCCL loading, the missing-library reason, error texts);
+# through the plugin on GPUs (every op x dtype on 1 rank and on every GPU, refusals, injected
+# error), skipping with the runtime's reason without one.
+if(TARGET aicert-backend-cuda)
+  aicert_add_test(cuda_nccl_internal_test SOURCES cuda_nccl_internal_test.cpp LIBS aicert_cuda_core)
+  aicert_add_test(cuda_nccl_test
+    SOURCES cuda_nccl_test.cpp
+    LIBS aicert_workloads ${CMAKE_DL_LIBS})
+  add_dependencies(cuda_nccl_test aicert-backend-cuda)
+endif()
+
+# cuda:nccl under mpirun (bootstrap through libaicert-mpi-bootstrap.so); skips without a GPU.
+find_package(MPI COMPONENTS C QUIET)
+if(TARGET aicert-backend-cuda AND TARGET aicert-mpi-bootstrap AND MPIEXEC_EXECUTABLE)
+  aicert_add_test(cuda_nccl_mpi_test SOURCES cuda_nccl_mpi_test.cpp
+                  LIBS aicert_reports ${CMAKE_DL_LIBS})
+  target_compile_definitions(cuda_nccl_mpi_test PRIVATE AICERT_MPIEXEC="${MPIEXEC_EXECUTABLE}")
+  add_dependencies(cuda_nccl_mpi_test aicert aicert-backend-cuda aicert-mpi-bootstrap)
+endif()

@@ -22,17 +22,7 @@ namespace {
 
 using test::describe;
 
-test::CudaPlugin& plugin() {
-  static test::CudaPlugin p = test::load_cuda_plugin();
-  return p;
-}
-
-// Skips the test when there is no CUDA driver or device; fails when the plugin is broken.
-#define REQUIRE_CUDA_BACKEND()                                       \
-  do {                                                               \
-    ASSERT_TRUE(plugin().load_error.empty()) << plugin().load_error; \
-    if (!plugin().backend) GTEST_SKIP() << plugin().why_unavailable; \
-  } while (0)
+test::CudaPlugin& plugin() { return test::cuda_plugin(); }
 
 Backend& backend() { return *plugin().backend; }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 
 #include <memory>
 #include <string>
@@ -45,4 +46,19 @@ inline CudaPlugin load_cuda_plugin() {
   return p;
 }
 
+// The plugin loaded once per test process.
+inline CudaPlugin& cuda_plugin() {
+  static CudaPlugin p = load_cuda_plugin();
+  return p;
+}
+
 }  // namespace aicert::test
+
+// Skips the test when there is no CUDA driver or device; fails when the plugin is broken.
+#define REQUIRE_CUDA_BACKEND()                                                              \
+  do {                                                                                      \
+    ASSERT_TRUE(::aicert::test::cuda_plugin().load_error.empty())                           \
+        << ::aicert::test::cuda_plugin().load_error;                                        \
+    if (!::aicert::test::cuda_plugin().backend)                                             \
+      GTEST_SKIP() << ::aicert::test::cuda_plugin().why_unavailable;                        \
+  } while (0)

@@ -7,9 +7,13 @@
 #include <stdexcept>
 
 #include "kernels/cuda/cublaslt_gemm_kernel.h"
+#include "kernels/collective_timeout.h"
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/gemm_launch.h"
 #include "kernels/cuda/gemm_support.h"
+#include "kernels/cuda/nccl_collective_kernel.h"
+#include "kernels/cuda/nccl_library.h"
+#include "kernels/mpi/launch_env.h"
 #include "kernels/cuda/own_gemm_kernel.h"
 
 namespace aicert::cuda {
@@ -43,8 +47,10 @@ CudaBackend::CudaBackend(std::vector<DeviceCaps> devices, int driver, int runtim
 }
 
 std::string CudaBackend::runtime_version() const {
+  std::string why;
+  const NcclLibrary* nccl = load_nccl(&why);
   return "CUDA driver " + driver_version_ + "; CUDA runtime " + runtime_version_ + " (static); " +
-         cublaslt_version();
+         cublaslt_version() + "; NCCL " + (nccl ? nccl_version_string(*nccl) : "absent: " + why);
 }
 
 std::vector<DeviceInfo> CudaBackend::devices() {
@@ -62,6 +68,7 @@ std::vector<DeviceInfo> CudaBackend::devices() {
 }
 
 std::vector<std::string> CudaBackend::implementations(std::string_view workload) const {
+  if (workload == "collective") return {std::string(kNcclImpl)};
   if (workload != "gemm") return {};
   return {std::string(kOwnImpl), std::string(kCublasLtImpl)};
 }
@@ -80,6 +87,9 @@ std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std:
     if (why_not) *why_not = std::move(why);
     return nullptr;
   };
+  if (const auto* coll = std::get_if<CollectiveSpec>(&spec.spec)) {
+    return make_collective(*coll, device, impl, why_not);
+  }
   const GemmSpec* gemm = std::get_if<GemmSpec>(&spec.spec);
   if (!gemm) {
     return set_why("not supported: cuda runs no " + std::string(workload_name(spec.spec)) +
@@ -96,6 +106,68 @@ std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std:
   }
   if (impl == kOwnImpl) return std::make_unique<OwnGemmKernel>(d, *gemm);
   return CublasLtGemmKernel::create(d, *gemm, why_not);
+}
+
+std::unique_ptr<Kernel> CudaBackend::make_collective(const CollectiveSpec& c, int device,
+                                                     std::string_view impl,
+                                                     std::string* why_not) {
+  auto set_why = [&](std::string why) -> std::unique_ptr<Kernel> {
+    if (why_not) *why_not = std::move(why);
+    return nullptr;
+  };
+  if (impl != kNcclImpl) {
+    return set_why("not supported: cuda has no collective implementation '" + std::string(impl) +
+                   "' (it has " + std::string(kNcclImpl) + ")");
+  }
+  if (const std::string why = validate_collective_spec(c, 1e15); !why.empty()) {
+    return set_why("invalid collective case: " + why);
+  }
+  const double timeout_s = collective_timeout_s();
+  const int gpus = static_cast<int>(devices_.size());
+  std::string why;
+  if (!mpi::launched_by_mpi()) {
+    // One process: rank r on GPU device + r; several ranks run once, from device 0.
+    if (c.ranks > gpus) {
+      return set_why("not supported: " + std::to_string(c.ranks) + " ranks, but this process sees " +
+                     std::to_string(gpus) + " CUDA device(s) and NCCL runs one rank per GPU");
+    }
+    if (c.ranks > 1 && device != 0) {
+      return set_why("not supported: collectives over several GPUs run once, from device 0 (rank r "
+                     "on device r)");
+    }
+    caps(device);  // throws for a device that does not exist
+    const NcclLibrary* nccl = load_nccl(&why);
+    if (!nccl) return set_why("not supported: " + why);
+    std::vector<int> devices;
+    for (int r = 0; r < c.ranks; ++r) devices.push_back(device + r);
+    return std::make_unique<NcclCollectiveKernel>(*nccl, c, devices, nullptr, timeout_s);
+  }
+  // An MPI job: one rank per process, on the GPU of its local rank. Refusals that depend only on
+  // the case come first and need no MPI call (every rank makes the same ones); the others are
+  // agreed on by every rank, so that no rank enters the communicator's creation alone.
+  if (device != 0) {
+    return set_why("not supported: in an MPI job cuda:nccl runs once, from device 0 (each rank "
+                   "uses the GPU of its local rank)");
+  }
+  if (!mpi_) mpi_ = mpi::MpiBootstrap::load(timeout_s, &why);
+  if (!mpi_) return set_why("not supported: cuda:nccl in an MPI job needs the MPI bootstrap: " + why);
+  if (c.ranks != mpi_->size()) {
+    return set_why("not supported: this MPI job has " + std::to_string(mpi_->size()) +
+                   " ranks, the case " + std::to_string(c.ranks) + " (use --ranks " +
+                   std::to_string(mpi_->size()) + ")");
+  }
+  const NcclLibrary* nccl = load_nccl(&why);
+  if (nccl == nullptr) {
+    why = "not supported: " + why;
+  } else if (mpi_->local_size() > gpus) {
+    why = "not supported: " + std::to_string(mpi_->local_size()) + " ranks on this node, but " +
+          std::to_string(gpus) + " CUDA device(s) and NCCL runs one rank per GPU";
+  }
+  const bool others_refuse = mpi_->max(why.empty() ? 0.0 : 1.0) > 0;
+  if (!why.empty()) return set_why(why);
+  if (others_refuse) return set_why("not supported: another rank of the MPI job cannot run it");
+  return std::make_unique<NcclCollectiveKernel>(*nccl, c, std::vector<int>{mpi_->local_rank()},
+                                                mpi_, timeout_s);
 }
 
 }  // namespace aicert::cuda

@@ -1,5 +1,7 @@
 // The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled") and cuBLASLt
-// ("cuda:cublaslt"). Without a driver or device, create() says why and returns null.
+// ("cuda:cublaslt"), and collectives through NCCL ("cuda:nccl", NCCL dlopen()ed at first use; in
+// an MPI job bootstrapped through libaicert-mpi-bootstrap.so). Without a driver or device,
+// create() says why and returns null.
 #pragma once
 
 #include <memory>
@@ -8,6 +10,7 @@
 
 #include "kernels/backend_api.h"
 #include "kernels/cuda/device_caps.h"
+#include "kernels/mpi/bootstrap_loader.h"
 
 namespace aicert::cuda {
 
@@ -28,10 +31,13 @@ class CudaBackend final : public Backend {
 
  private:
   CudaBackend(std::vector<DeviceCaps> devices, int driver, int runtime);
+  std::unique_ptr<Kernel> make_collective(const CollectiveSpec& spec, int device,
+                                          std::string_view impl, std::string* why_not);
 
   std::vector<DeviceCaps> devices_;
   std::vector<std::string> own_image_errors_;  // per device, from own_gemm_image_error()
   std::string driver_version_, runtime_version_;
+  std::shared_ptr<mpi::MpiBootstrap> mpi_;  // loaded at the first collective of an MPI job
 };
 
 }  // namespace aicert::cuda

@@ -9,32 +9,11 @@
 #include <map>
 #include <stdexcept>
 
+#include "kernels/collective_timeout.h"
 #include "kernels/mpi/host_summary.h"
 #include "kernels/mpi/mpi_collective_kernel.h"
 
 namespace aicert::mpi {
-
-namespace {
-double timeout_from_env() {
-  const char* text = std::getenv("AICERT_COLLECTIVE_TIMEOUT_S");
-  if (text == nullptr || *text == '\0') return 60.0;
-  char* end = nullptr;
-  const double t = std::strtod(text, &end);
-  if (end == text || *end != '\0' || !(t > 0)) {
-    throw std::invalid_argument(std::string("AICERT_COLLECTIVE_TIMEOUT_S='") + text +
-                                "' is not a positive number of seconds");
-  }
-  return t;
-}
-}  // namespace
-
-bool launched_by_mpi() {
-  for (const char* v :
-       {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK", "MPI_LOCALNRANKS", "AICERT_MPI"}) {
-    if (std::getenv(v) != nullptr) return true;
-  }
-  return false;
-}
 
 MpiBackend::MpiBackend() {
   int initialized = 0;
@@ -151,7 +130,7 @@ std::unique_ptr<Kernel> MpiBackend::make(const CaseSpec& spec, int device, std::
     return fail("MPI counts are int: " + c->shape_string() + " is too large");
   }
   if (const std::string why = validate_collective_spec(*c, 1e15); !why.empty()) return fail(why);
-  return std::make_unique<MpiCollectiveKernel>(*c, rank_, timeout_from_env());
+  return std::make_unique<MpiCollectiveKernel>(*c, rank_, collective_timeout_s());
 }
 
 }  // namespace aicert::mpi

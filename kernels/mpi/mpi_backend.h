@@ -10,11 +10,9 @@
 #include <vector>
 
 #include "kernels/backend_api.h"
+#include "kernels/mpi/launch_env.h"  // launched_by_mpi()
 
 namespace aicert::mpi {
-
-// True when the environment says this process is a rank of an MPI job.
-bool launched_by_mpi();
 
 class MpiBackend final : public Backend {
  public:

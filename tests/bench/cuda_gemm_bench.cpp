@@ -12,18 +12,14 @@
 #include <tuple>
 
 #include "kernels/cuda/cuda_backend.h"
+#include "tests/bench/cuda_bench_backend.h"
 #include "workloads/gemm_workload.h"
 
 namespace {
 
 using aicert::cuda::CudaBackend;
 
-CudaBackend* backend(std::string* why) {
-  static std::string reason;
-  static std::unique_ptr<CudaBackend> b = CudaBackend::create(&reason);
-  *why = reason;
-  return b.get();
-}
+CudaBackend* backend(std::string* why) { return aicert::bench::cuda_backend(why); }
 
 // Best TFLOP/s per (impl, dtype, size), for the closing ratio.
 std::map<std::tuple<std::string, aicert::DType, int>, double>& results() {
