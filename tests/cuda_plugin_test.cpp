@@ -10,6 +10,7 @@
 #include <ostream>
 #include <regex>
 #include <tuple>
+#include <vector>
 
 #include "cuda_test_util.h"
 
@@ -106,7 +107,7 @@ TEST(CudaPlugin, OffersOwnAndCublasLtGemm) {
   const auto impls = backend().implementations("gemm");
   EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:tiled"), impls.end());
   EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:cublaslt"), impls.end());
-  EXPECT_TRUE(backend().implementations("attention").empty());
+  EXPECT_EQ(backend().implementations("attention"), std::vector<std::string>{"cuda:flash"});
   std::string why;
   EXPECT_EQ(make(gemm(8, 8, 8, GemmLayout::NN, DType::fp32), 0, "cuda:nope", &why), nullptr);
   EXPECT_EQ(why.rfind("not supported: ", 0), 0u) << why;

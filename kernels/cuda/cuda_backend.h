@@ -1,5 +1,6 @@
-// The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled") and cuBLASLt
-// ("cuda:cublaslt"). Without a driver or device, create() says why and returns null.
+// The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled"), cuBLASLt
+// ("cuda:cublaslt") and the own flash attention ("cuda:flash"). Without a driver or device,
+// create() says why and returns null.
 #pragma once
 
 #include <memory>
