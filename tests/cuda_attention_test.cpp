@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "attention_test_util.h"
+#include "guard_test_util.h"
 
 namespace aicert {
 namespace {
@@ -39,20 +40,8 @@ std::unique_ptr<Kernel> make(const AttentionSpec& s, std::string* why) {
   return plugin().backend->make(c, 0, kImpl, why);
 }
 
-// One checked launch; `qk_scale` multiplies Q and K (logits grow with its square).
 CheckResult run_case(const AttentionSpec& s, float qk_scale = 1.0f, HostTensors* out = nullptr) {
-  std::string why;
-  auto k = make(s, &why);
-  EXPECT_NE(k, nullptr) << why;
-  if (!k) return {};
-  HostTensors in = make_attention_tensors(s, kSeed);
-  if (qk_scale != 1.0f) {
-    test::scale_tensor(in.at("Q"), qk_scale);
-    test::scale_tensor(in.at("K"), qk_scale);
-  }
-  test::AttentionRun r = test::run_attention(*k, s, in);
-  if (out != nullptr) *out = std::move(r.outputs);
-  return r.check;
+  return test::run_attention_case(*plugin().backend, kImpl, s, kSeed, qk_scale, out);
 }
 
 TEST(CudaAttention, OffersFlash) {
@@ -208,21 +197,9 @@ TEST(CudaAttention, DownloadReturnsWholeBufferWithIntactGuards) {
   std::string why;
   auto k = make(s, &why);
   ASSERT_NE(k, nullptr) << why;
-  const HostTensors inputs = make_attention_tensors(s, kSeed);
-  k->upload(inputs);
-  k->run();
-  k->elapsed_ms_since_last_sync();
-  HostTensors outputs = inputs;
-  Tensor& o = outputs.at("O");
-  std::memset(o.buffer.whole(), 0, o.buffer.total_bytes());
-  ASSERT_GT(o.buffer.touched_guard_bytes(), 0u);
-  k->download(outputs);
-  EXPECT_EQ(o.buffer.touched_guard_bytes(), 0u);
-  EXPECT_TRUE(check_attention(s, inputs, outputs).passed);
-  o.buffer.whole()[GuardedBuffer::kGuardBytes + o.buffer.payload_bytes()] = std::byte{0};
-  const CheckResult bad = check_attention(s, inputs, outputs);
-  EXPECT_FALSE(bad.passed);
-  EXPECT_EQ(bad.guard_bytes_touched, 1u);
+  test::expect_download_restores_guards(
+      *k, make_attention_tensors(s, kSeed), "O",
+      [&](const HostTensors& in, const HostTensors& out) { return check_attention(s, in, out); });
 }
 
 // Every launch since the last sync is timed, a sync with none since returns 0, and repeated

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cuda_test_util.h"
+#include "guard_test_util.h"
 
 namespace aicert {
 
@@ -214,21 +215,9 @@ TEST_P(CudaGemmImpl, DownloadReturnsWholeBufferWithIntactGuards) {
     std::string why;
     auto kernel = make(s, 0, GetParam(), &why);
     if (!kernel) GTEST_SKIP() << why;
-    HostTensors inputs = make_gemm_tensors(s, 3);
-    kernel->upload(inputs);
-    kernel->run();
-    kernel->elapsed_ms_since_last_sync();
-    HostTensors outputs = inputs;
-    Tensor& c = outputs.at("C");
-    std::memset(c.buffer.whole(), 0, c.buffer.total_bytes());
-    ASSERT_GT(c.buffer.touched_guard_bytes(), 0u);
-    kernel->download(outputs);
-    EXPECT_EQ(c.buffer.touched_guard_bytes(), 0u);
-    EXPECT_TRUE(check_gemm(s, inputs, outputs).passed);
-    c.buffer.whole()[GuardedBuffer::kGuardBytes + c.buffer.payload_bytes()] = std::byte{0};
-    const CheckResult bad = check_gemm(s, inputs, outputs);
-    EXPECT_FALSE(bad.passed);
-    EXPECT_EQ(bad.guard_bytes_touched, 1u);
+    test::expect_download_restores_guards(
+        *kernel, make_gemm_tensors(s, 3), "C",
+        [&](const HostTensors& in, const HostTensors& out) { return check_gemm(s, in, out); });
   }
 }
 

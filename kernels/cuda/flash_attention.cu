@@ -114,10 +114,6 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
     __syncthreads();          // ... and everyone's
     const unsigned k_addr = mma::smem_address(sk + (j & 1) * kTileElems);
     const unsigned v_addr = mma::smem_address(sv + (j & 1) * kTileElems);
-    // An opaque copy, so that ptxas derives the d block offsets here instead of keeping all of
-    // them in registers across the loop (they cost the registers that the tile needs).
-    unsigned v_lane_now = v_lane;
-    asm volatile("" : "+r"(v_lane_now));
     const int k0 = j * kBlockN;
 
     // S = Q K^T for the warp's rows x the tile's keys.
@@ -128,7 +124,7 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
       for (int nb = 0; nb < kNB; ++nb)
 #pragma unroll
         for (int e = 0; e < 4; ++e) s[mt][nb][e] = 0.f;
-#pragma unroll 1
+#pragma unroll 2
     for (int ks = 0; ks < D / 16; ++ks) {
       unsigned qf[kMTiles][4];
 #pragma unroll
@@ -215,7 +211,7 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
         // V rows are keys (B's k), contiguous in d (B's n): transposed loads. b0, b1 of d
         // block 2*db2 (keys 0-7, 8-15), then of d block 2*db2 + 1.
         unsigned r[4];
-        mma::ldmatrix_x4_trans_at(r, v_addr + kk * 16 * D * 2 + step_offset(v_lane_now, db2));
+        mma::ldmatrix_x4_trans_at(r, v_addr + kk * 16 * D * 2 + step_offset(v_lane, db2));
         const unsigned b0[2] = {r[0], r[1]}, b1[2] = {r[2], r[3]};
 #pragma unroll
         for (int mt = 0; mt < kMTiles; ++mt) {

@@ -1,5 +1,4 @@
-// The own CUDA flash attention as a Kernel: support decision, buffers, launch arguments, event
-// timing.
+// The own CUDA flash attention as a Kernel: support decision and launch arguments.
 #include "kernels/cuda/flash_attention_kernel.h"
 
 #include <cstdint>
@@ -51,21 +50,16 @@ std::string flash_unsupported_reason(const DeviceCaps& caps, const AttentionSpec
 }
 
 FlashAttentionKernel::FlashAttentionKernel(const DeviceCaps& caps, const AttentionSpec& spec)
-    : spec_(spec), stream_(caps.index, caps.label()) {}
-
-void FlashAttentionKernel::upload(const HostTensors& tensors) {
-  stream_.activate();
-  buffers_.upload(tensors, stream_.get(), stream_.label());
-}
+    : StreamKernel(caps), spec_(spec) {}
 
 void FlashAttentionKernel::run() {
-  if (buffers_.empty()) throw std::logic_error("cuda:flash run() before upload()");
-  stream_.activate();
+  if (buffers().empty()) throw std::logic_error("cuda:flash run() before upload()");
+  stream().activate();
   FlashAttentionLaunch a;
-  a.q = buffers_.payload("Q");
-  a.k = buffers_.payload("K");
-  a.v = buffers_.payload("V");
-  a.o = buffers_.payload("O");
+  a.q = buffers().payload("Q");
+  a.k = buffers().payload("K");
+  a.v = buffers().payload("V");
+  a.o = buffers().payload("O");
   // validate_attention_spec keeps every tensor below 2^31 elements, so each extent fits an int.
   a.batch = static_cast<int>(spec_.batch);
   a.q_heads = static_cast<int>(spec_.q_heads);
@@ -76,21 +70,11 @@ void FlashAttentionKernel::run() {
   a.causal = spec_.causal;
   const TensorCoreType type =
       spec_.dtype == DType::bf16 ? TensorCoreType::bf16 : TensorCoreType::fp16;
-  const std::string& where = stream_.label();
-  timer_.begin(stream_.get(), where);
+  const std::string& where = stream().label();
+  timer().begin(stream().get(), where);
   AICERT_CUDA(where, launch_flash_attention(type, static_cast<int>(spec_.head_dim), a,
-                                            stream_.get()));
-  timer_.end(stream_.get(), where);
-}
-
-double FlashAttentionKernel::elapsed_ms_since_last_sync() {
-  stream_.activate();
-  return timer_.sync_and_sum_ms(stream_.label());
-}
-
-void FlashAttentionKernel::download(HostTensors& tensors) {
-  stream_.activate();
-  buffers_.download(tensors, stream_.get(), stream_.label());
+                                            stream().get()));
+  timer().end(stream().get(), where);
 }
 
 }  // namespace aicert::cuda

@@ -6,11 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "kernels/backend_api.h"
-#include "kernels/cuda/device_buffers.h"
 #include "kernels/cuda/device_caps.h"
-#include "kernels/cuda/device_stream.h"
-#include "kernels/cuda/event_timer.h"
+#include "kernels/cuda/stream_kernel.h"
 #include "workloads/attention_spec.h"
 
 namespace aicert::cuda {
@@ -23,23 +20,16 @@ inline constexpr std::string_view kFlashImpl = "cuda:flash";
 std::string flash_unsupported_reason(const DeviceCaps& caps, const AttentionSpec& spec,
                                      const std::string& own_image_error);
 
-class FlashAttentionKernel final : public Kernel {
+class FlashAttentionKernel final : public StreamKernel {
  public:
   // Does not check support: callers do (flash_unsupported_reason).
   FlashAttentionKernel(const DeviceCaps& caps, const AttentionSpec& spec);
 
   std::string_view impl() const override { return kFlashImpl; }
-  void upload(const HostTensors& tensors) override;
   void run() override;
-  double elapsed_ms_since_last_sync() override;
-  void download(HostTensors& tensors) override;
-  std::string_view timer_name() const override { return "cuda-events"; }
 
  private:
   AttentionSpec spec_;
-  DeviceStream stream_;
-  DeviceBuffers buffers_;  // after the stream: freed first
-  EventTimer timer_;
 };
 
 }  // namespace aicert::cuda

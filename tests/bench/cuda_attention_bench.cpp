@@ -13,24 +13,18 @@
 #include <string>
 #include <tuple>
 
-#include "kernels/cuda/cuda_backend.h"
+#include "cuda_bench_util.h"
 #include "workloads/attention_workload.h"
 #include "workloads/gemm_workload.h"
 
 namespace {
 
 using aicert::DType;
+using aicert::bench::cuda_backend;
 using aicert::cuda::CudaBackend;
 
 constexpr DType kDtypes[] = {DType::bf16, DType::fp16};
 constexpr int kGemmSize = 8192;
-
-CudaBackend* backend(std::string* why) {
-  static std::string reason;
-  static std::unique_ptr<CudaBackend> b = CudaBackend::create(&reason);
-  *why = reason;
-  return b.get();
-}
 
 // Best TFLOP/s per (impl, dtype, causal), for the closing ratios.
 std::map<std::tuple<std::string, DType, bool>, double>& results() {
@@ -41,7 +35,7 @@ std::map<std::tuple<std::string, DType, bool>, double>& results() {
 void time_case(benchmark::State& state, const aicert::WorkloadSpec& spec, const std::string& impl,
                const aicert::HostTensors& inputs, DType dtype, bool causal) {
   std::string why;
-  CudaBackend* b = backend(&why);
+  CudaBackend* b = cuda_backend(&why);
   if (!b) {
     state.SkipWithError(why.c_str());
     return;
@@ -52,18 +46,7 @@ void time_case(benchmark::State& state, const aicert::WorkloadSpec& spec, const 
     return;
   }
   kernel->upload(inputs);
-  for (int i = 0; i < 3; ++i) kernel->run();  // warm-up: clocks, caches, lazy module loading
-  kernel->elapsed_ms_since_last_sync();
-  double total_ms = 0;
-  for (auto _ : state) {
-    kernel->run();
-    const double ms = kernel->elapsed_ms_since_last_sync();
-    total_ms += ms;
-    state.SetIterationTime(ms * 1e-3);
-  }
-  const double tflops = aicert::workload_flops(spec) * 1e-12 *
-                        static_cast<double>(state.iterations()) / (total_ms * 1e-3);
-  state.counters["TFLOP/s"] = tflops;
+  const double tflops = aicert::bench::time_launches(state, *kernel, aicert::workload_flops(spec));
   state.SetLabel(b->devices().front().name);
   double& best = results()[{impl, dtype, causal}];
   best = std::max(best, tflops);
@@ -117,7 +100,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   std::string why;
-  if (!backend(&why)) {
+  if (!cuda_backend(&why)) {
     std::printf("cuda_attention_bench: CUDA backend unavailable: %s; nothing to measure\n",
                 why.c_str());
     return 0;

@@ -11,19 +11,13 @@
 #include <string>
 #include <tuple>
 
-#include "kernels/cuda/cuda_backend.h"
+#include "cuda_bench_util.h"
 #include "workloads/gemm_workload.h"
 
 namespace {
 
+using aicert::bench::cuda_backend;
 using aicert::cuda::CudaBackend;
-
-CudaBackend* backend(std::string* why) {
-  static std::string reason;
-  static std::unique_ptr<CudaBackend> b = CudaBackend::create(&reason);
-  *why = reason;
-  return b.get();
-}
 
 // Best TFLOP/s per (impl, dtype, size), for the closing ratio.
 std::map<std::tuple<std::string, aicert::DType, int>, double>& results() {
@@ -33,7 +27,7 @@ std::map<std::tuple<std::string, aicert::DType, int>, double>& results() {
 
 void BM_CudaGemm(benchmark::State& state, const std::string& impl, aicert::DType dtype) {
   std::string why;
-  CudaBackend* b = backend(&why);
+  CudaBackend* b = cuda_backend(&why);
   if (!b) {
     state.SkipWithError(why.c_str());
     return;
@@ -48,18 +42,7 @@ void BM_CudaGemm(benchmark::State& state, const std::string& impl, aicert::DType
     return;
   }
   kernel->upload(aicert::make_gemm_tensors(spec, 1));
-  for (int i = 0; i < 3; ++i) kernel->run();  // warm-up: clocks, caches, lazy module loading
-  kernel->elapsed_ms_since_last_sync();
-  double total_ms = 0;
-  for (auto _ : state) {
-    kernel->run();
-    const double ms = kernel->elapsed_ms_since_last_sync();
-    total_ms += ms;
-    state.SetIterationTime(ms * 1e-3);
-  }
-  const double tflops =
-      spec.flops() * 1e-12 * static_cast<double>(state.iterations()) / (total_ms * 1e-3);
-  state.counters["TFLOP/s"] = tflops;
+  const double tflops = aicert::bench::time_launches(state, *kernel, spec.flops());
   state.SetLabel(b->devices().front().name);
   double& best = results()[{impl, dtype, size}];
   best = std::max(best, tflops);
@@ -86,7 +69,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   std::string why;
-  if (!backend(&why)) {
+  if (!cuda_backend(&why)) {
     std::printf("cuda_gemm_bench: CUDA backend unavailable: %s; nothing to measure\n", why.c_str());
     return 0;
   }
