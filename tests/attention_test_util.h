@@ -47,6 +47,14 @@ inline LoadedPlugin load_plugin(const std::string& name) {
   return p;
 }
 
+// In a test: fails it when the LoadedPlugin `loaded` is broken, skips it (with the runtime's
+// reason) when its backend is unavailable on this machine.
+#define AICERT_REQUIRE_BACKEND(loaded)                               \
+  do {                                                               \
+    ASSERT_TRUE((loaded).load_error.empty()) << (loaded).load_error; \
+    if (!(loaded).backend) GTEST_SKIP() << (loaded).why_unavailable; \
+  } while (0)
+
 inline AttentionSpec attention(std::int64_t b, std::int64_t hq, std::int64_t hkv, std::int64_t sq,
                                std::int64_t d, DType dtype, bool causal = false,
                                std::int64_t sk = 0) {

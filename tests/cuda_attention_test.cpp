@@ -15,6 +15,9 @@
 #include "guard_test_util.h"
 
 namespace aicert {
+
+void PrintTo(const AttentionSpec& s, std::ostream* os) { *os << test::describe(s); }
+
 namespace {
 
 using test::attention;
@@ -25,11 +28,7 @@ test::LoadedPlugin& plugin() {
 }
 
 // Skips the test when there is no CUDA driver or device; fails when the plugin is broken.
-#define REQUIRE_CUDA_BACKEND()                                       \
-  do {                                                               \
-    ASSERT_TRUE(plugin().load_error.empty()) << plugin().load_error; \
-    if (!plugin().backend) GTEST_SKIP() << plugin().why_unavailable; \
-  } while (0)
+#define REQUIRE_CUDA_BACKEND() AICERT_REQUIRE_BACKEND(plugin())
 
 constexpr const char* kImpl = "cuda:flash";
 constexpr int kSeed = 13;
@@ -70,8 +69,8 @@ TEST(CudaAttention, RefusesWhatItDoesNotRunWithAReason) {
       {attention(1, 2, 2, 8, 32, DType::bf16), kImpl, "not supported: ", "head dim"},
       {attention(1, 2, 2, 8, 64, DType::bf16), "cuda:tiled", "not supported: ", "cuda:flash"},
       {attention(1, 6, 4, 8, 64, DType::bf16), kImpl, "invalid attention case: ", "divide"},
-      {attention(1, 2, 2, 9, 64, DType::bf16, true, 8), kImpl, "invalid attention case: ",
-       "Sq <= Sk"},
+      {attention(1, 2, 2, 9, 64, DType::bf16, true, 8), kImpl,
+       "invalid attention case: ", "Sq <= Sk"},
   };
   for (const Refusal& r : refusals) {
     SCOPED_TRACE(test::describe(r.spec) + " " + r.impl);
@@ -90,47 +89,40 @@ TEST(CudaAttention, RefusesWhatItDoesNotRunWithAReason) {
   EXPECT_NE(why.find("int32"), std::string::npos) << why;
 }
 
-struct SweepCase {
-  AttentionSpec spec;
-};
-std::ostream& operator<<(std::ostream& os, const SweepCase& c) {
-  return os << test::describe(c.spec);
-}
-
-std::vector<SweepCase> sweep() {
-  std::vector<SweepCase> out;
+std::vector<AttentionSpec> sweep() {
+  std::vector<AttentionSpec> out;
   for (DType t : {DType::fp16, DType::bf16}) {
     for (bool causal : {false, true}) {
       for (std::int64_t d : {64, 128}) {
         for (AttentionSpec s : {
-                 attention(1, 4, 4, 1, d, t),              // multi-head, S = 1
-                 attention(1, 4, 4, 7, d, t),              // S = 7: one partial tile
-                 attention(2, 8, 2, 128, d, t),            // grouped-query, one whole tile
-                 attention(1, 8, 2, 1000, d, t),           // grouped-query, partial last tiles
-                 attention(1, 4, 1, 1000, d, t),           // multi-query
-                 attention(2, 3, 1, 200, d, t),            // multi-query, odd head count
-                 attention(1, 4, 2, 5, d, t, false, 300),  // decode-like Sq < Sk
-                 attention(1, 2, 1, 130, d, t, false, 1000),  // Sq < Sk, several query tiles
+                 attention(1, 4, 4, 1, d, t),                  // multi-head, S = 1
+                 attention(1, 4, 4, 7, d, t),                  // S = 7: one partial tile
+                 attention(2, 8, 2, 128, d, t),                // grouped-query, one whole tile
+                 attention(1, 8, 2, 1000, d, t),               // grouped-query, partial last tiles
+                 attention(1, 4, 1, 1000, d, t),               // multi-query
+                 attention(2, 3, 1, 200, d, t),                // multi-query, odd head count
+                 attention(1, 4, 2, 5, d, t, false, 300),      // decode-like Sq < Sk
+                 attention(1, 2, 1, 130, d, t, false, 1000),   // Sq < Sk, several query tiles
                  attention(1, 2, 2, 1000, d, t, false, 1030),  // Sk - Sq not a tile multiple
              }) {
           s.causal = causal;
-          out.push_back({s});
+          out.push_back(s);
         }
       }
     }
   }
   // Sq > Sk (full only: a causal case needs Sq <= Sk).
   for (DType t : {DType::fp16, DType::bf16}) {
-    for (std::int64_t d : {64, 128}) out.push_back({attention(1, 4, 2, 300, d, t, false, 77)});
+    for (std::int64_t d : {64, 128}) out.push_back(attention(1, 4, 2, 300, d, t, false, 77));
   }
   return out;
 }
 
-class CudaAttentionSweep : public ::testing::TestWithParam<SweepCase> {};
+class CudaAttentionSweep : public ::testing::TestWithParam<AttentionSpec> {};
 
 TEST_P(CudaAttentionSweep, MatchesTheFp64Reference) {
   REQUIRE_CUDA_BACKEND();
-  const AttentionSpec& s = GetParam().spec;
+  const AttentionSpec& s = GetParam();
   const CheckResult c = run_case(s);
   EXPECT_TRUE(c.passed) << test::describe(s) << ": " << test::describe(c);
   EXPECT_EQ(c.guard_bytes_touched, 0u);

@@ -13,6 +13,7 @@
 #include <set>
 #include <vector>
 
+#include "cuda_caps_fixture.h"
 #include "kernels/cuda/device_caps.h"
 #include "kernels/cuda/flash_attention_kernel.h"
 #include "kernels/cuda/flash_attention_tiling.h"
@@ -22,17 +23,7 @@ namespace {
 
 using namespace flash;  // NOLINT(google-build-using-namespace): the tiling under test
 
-DeviceCaps h100() {
-  DeviceCaps c;
-  c.index = 0;
-  c.name = "NVIDIA H100 80GB HBM3";
-  c.cc_major = 9;
-  c.cc_minor = 0;
-  c.sm_count = 132;
-  c.global_mem_bytes = std::uint64_t{80} << 30;
-  c.shared_mem_per_block_optin = 227 * 1024;
-  return c;
-}
+using test::h100;
 
 AttentionSpec spec(std::int64_t d, DType t, std::int64_t hq = 8, std::int64_t hkv = 2) {
   AttentionSpec s;
@@ -145,8 +136,14 @@ TEST(CudaFlashTiling, LdmatrixPhasesAreBankConflictFree) {
 // unmasked hide no key from any row.
 TEST(CudaFlashTiling, CausalSkippingAndMaskingCoverEveryVisibleKey) {
   for (int bn : {32, 64}) {
-    for (auto [sq, sk] : {std::pair{1, 1}, {7, 7}, {128, 128}, {1000, 1000}, {5, 300}, {130, 1000},
-                          {1000, 1030}, {300, 77}}) {
+    for (auto [sq, sk] : {std::pair{1, 1},
+                          {7, 7},
+                          {128, 128},
+                          {1000, 1000},
+                          {5, 300},
+                          {130, 1000},
+                          {1000, 1030},
+                          {300, 77}}) {
       for (bool causal : {false, true}) {
         if (causal && sq > sk) continue;
         for (int q0 = 0; q0 < sq; q0 += kBlockM) {
@@ -183,7 +180,8 @@ Warp4 ldmatrix_x4(const std::vector<float>& smem, const std::array<unsigned, 32>
     const int g = lane / 4, t = lane % 4;
     for (int m = 0; m < 4; ++m) {
       auto at = [&](int row, int col) {
-        return smem[offsets[static_cast<std::size_t>(8 * m + row)] / 2 + static_cast<unsigned>(col)];
+        return smem[offsets[static_cast<std::size_t>(8 * m + row)] / 2 +
+                    static_cast<unsigned>(col)];
       };
       Reg& x = r[static_cast<std::size_t>(lane)][static_cast<std::size_t>(m)];
       if (trans) {
@@ -230,12 +228,13 @@ struct Problem {
 
 // The kernel's steps for every CTA of one batch, all heads, in fp32; returns O [Hq, Sq, D].
 template <int D>
-std::vector<float> replay(const Problem& p, const std::vector<float>& q, const std::vector<float>& k,
-                          const std::vector<float>& v, float scale_log2) {
+std::vector<float> replay(const Problem& p, const std::vector<float>& q,
+                          const std::vector<float>& k, const std::vector<float>& v,
+                          float scale_log2) {
   constexpr int kChunks = D / 8, kBN = block_n(D), kNB = kBN / 8, kDB = D / 8;
   std::vector<float> o(static_cast<std::size_t>(p.hq * p.sq * D), -1e30f);
-  auto load = [](std::vector<float>& tile, const std::vector<float>& g, std::size_t base,
-                 int rows, int row0, int limit) {
+  auto load = [](std::vector<float>& tile, const std::vector<float>& g, std::size_t base, int rows,
+                 int row0, int limit) {
     for (int r = 0; r < rows; ++r) {
       for (int c = 0; c < kChunks; ++c) {
         for (int e = 0; e < 8; ++e) {
@@ -323,7 +322,8 @@ std::vector<float> replay(const Problem& p, const std::vector<float>& q, const s
           for (std::size_t mt = 0; mt < kMTiles; ++mt) {
             for (int hr = 0; hr < 2; ++hr) {
               for (int g = 0; g < 8; ++g) {
-                float mx = row_max[mt][static_cast<std::size_t>(4 * g)][static_cast<std::size_t>(hr)];
+                float mx =
+                    row_max[mt][static_cast<std::size_t>(4 * g)][static_cast<std::size_t>(hr)];
                 for (int t = 0; t < 4; ++t) {
                   for (std::size_t nb = 0; nb < kNB; ++nb) {
                     const auto& x = s[mt][nb][static_cast<std::size_t>(4 * g + t)];
@@ -388,14 +388,16 @@ std::vector<float> replay(const Problem& p, const std::vector<float>& q, const s
             const int g = static_cast<int>(lane) / 4, t = static_cast<int>(lane) % 4;
             for (std::size_t hr = 0; hr < 2; ++hr) {
               float total = 0;
-              for (int u = 0; u < 4; ++u) total += row_sum[mt][static_cast<std::size_t>(4 * g + u)][hr];
+              for (int u = 0; u < 4; ++u)
+                total += row_sum[mt][static_cast<std::size_t>(4 * g + u)][hr];
               const float inv = total > 0 ? 1 / total : 0;
-              const int row = q0 + warp_row + static_cast<int>(mt) * 16 + g + static_cast<int>(hr) * 8;
+              const int row =
+                  q0 + warp_row + static_cast<int>(mt) * 16 + g + static_cast<int>(hr) * 8;
               if (row >= p.sq) continue;
               for (std::size_t db = 0; db < kDB; ++db) {
                 for (std::size_t e = 0; e < 2; ++e) {
-                  o[q_base + static_cast<std::size_t>(row * D) + db * 8 + static_cast<std::size_t>(2 * t) + e] =
-                      acc[mt][db][lane][2 * hr + e] * inv;
+                  o[q_base + static_cast<std::size_t>(row * D) + db * 8 +
+                    static_cast<std::size_t>(2 * t) + e] = acc[mt][db][lane][2 * hr + e] * inv;
                 }
               }
             }
@@ -446,11 +448,12 @@ void expect_replay_matches_reference(const Problem& p) {
       for (int d = 0; d < D; ++d) {
         double ref = 0;
         for (int j = 0; j < p.sk; ++j) {
-          ref += w[static_cast<std::size_t>(j)] * v[static_cast<std::size_t>((hkv * p.sk + j) * D + d)];
+          ref += w[static_cast<std::size_t>(j)] *
+                 v[static_cast<std::size_t>((hkv * p.sk + j) * D + d)];
         }
         ref /= sum;
-        worst = std::max(worst,
-                         std::abs(ref - o[static_cast<std::size_t>((h * p.sq + i) * D + d)]));
+        worst =
+            std::max(worst, std::abs(ref - o[static_cast<std::size_t>((h * p.sq + i) * D + d)]));
       }
     }
   }
@@ -460,9 +463,9 @@ void expect_replay_matches_reference(const Problem& p) {
 
 TEST(CudaFlashReplay, MatchesTheReferenceAtEveryShapeKind) {
   for (bool causal : {false, true}) {
-    for (const Problem& p : {Problem{2, 1, 1, 1, causal}, Problem{4, 2, 7, 7, causal},
-                             Problem{2, 2, 130, 130, causal}, Problem{2, 1, 5, 100, causal},
-                             Problem{1, 1, 150, 200, causal}}) {
+    for (const Problem& p :
+         {Problem{2, 1, 1, 1, causal}, Problem{4, 2, 7, 7, causal}, Problem{2, 2, 130, 130, causal},
+          Problem{2, 1, 5, 100, causal}, Problem{1, 1, 150, 200, causal}}) {
       expect_replay_matches_reference<64>(p);
       expect_replay_matches_reference<128>(p);
     }

@@ -57,9 +57,9 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
   constexpr int kDB = D / 8;               // n8 blocks of the output row
   constexpr int kNB = kBlockN / 8;         // n8 blocks of the score row
   extern __shared__ __align__(128) Bits smem[];
-  Bits* sq = smem;                       // kBlockM x D
-  Bits* sk = smem + kBlockM * D;         // 2 stages of kBlockN x D
-  Bits* sv = sk + 2 * kTileElems;        // 2 stages of kBlockN x D
+  Bits* sq = smem;                 // kBlockM x D
+  Bits* sk = smem + kBlockM * D;   // 2 stages of kBlockN x D
+  Bits* sv = sk + 2 * kTileElems;  // 2 stages of kBlockN x D
 
   // Query tiles in reverse order: with a causal mask the longest run first.
   const int q0 = static_cast<int>(gridDim.x - 1 - blockIdx.x) * kBlockM;
@@ -73,7 +73,7 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
   Bits* o = static_cast<Bits*>(a.o) + q_off;
 
   const int warp = static_cast<int>(threadIdx.x) / 32, lane = static_cast<int>(threadIdx.x) % 32;
-  const int g = lane / 4, t = lane % 4;  // mma groupID and thread-in-group
+  const int g = lane / 4, t = lane % 4;      // mma groupID and thread-in-group
   const int warp_row = warp * 16 * kMTiles;  // first row of the warp within the tile
   const int n_tiles = kv_tiles(q0, a.q_len, a.kv_len, CAUSAL, kBlockN);
   // Byte offsets of this lane's ldmatrix rows (flash_attention_tiling.h).

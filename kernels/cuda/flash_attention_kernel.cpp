@@ -35,9 +35,9 @@ std::string flash_unsupported_reason(const DeviceCaps& caps, const AttentionSpec
   }
   const auto smem = static_cast<std::uint64_t>(flash::smem_bytes(static_cast<int>(spec.head_dim)));
   if (caps.shared_mem_per_block_optin < smem) {
-    return what + "needs " + std::to_string(smem) + " bytes of shared memory per block at D=" +
-           std::to_string(spec.head_dim) + ", " + caps.label() + " allows " +
-           std::to_string(caps.shared_mem_per_block_optin);
+    return what + "needs " + std::to_string(smem) +
+           " bytes of shared memory per block at D=" + std::to_string(spec.head_dim) + ", " +
+           caps.label() + " allows " + std::to_string(caps.shared_mem_per_block_optin);
   }
   const double guards = 2.0 * GuardedBuffer::kGuardBytes;
   const double bytes = spec.operand_bytes() + 4 * guards;
@@ -72,8 +72,8 @@ void FlashAttentionKernel::run() {
       spec_.dtype == DType::bf16 ? TensorCoreType::bf16 : TensorCoreType::fp16;
   const std::string& where = stream().label();
   timer().begin(stream().get(), where);
-  AICERT_CUDA(where, launch_flash_attention(type, static_cast<int>(spec_.head_dim), a,
-                                            stream().get()));
+  AICERT_CUDA(where,
+              launch_flash_attention(type, static_cast<int>(spec_.head_dim), a, stream().get()));
   timer().end(stream().get(), where);
 }
 

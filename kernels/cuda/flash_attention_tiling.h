@@ -14,7 +14,7 @@
 namespace aicert::cuda::flash {
 
 inline constexpr int kWarps = 4, kThreads = 32 * kWarps;
-inline constexpr int kMTiles = 2;   // 16-row mma tiles per warp: 128 query rows per CTA
+inline constexpr int kMTiles = 2;  // 16-row mma tiles per warp: 128 query rows per CTA
 inline constexpr int kBlockM = kWarps * 16 * kMTiles;
 
 // Keys per K/V tile: 64 at D = 64; 32 at D = 128, where a 64-key tile's scores do not fit in the
@@ -22,9 +22,7 @@ inline constexpr int kBlockM = kWarps * 16 * kMTiles;
 constexpr int block_n(int head_dim) { return head_dim <= 64 ? 64 : 32; }
 
 // Shared memory of one CTA at head dim D: the Q tile and two stages of K and V tiles.
-constexpr int smem_bytes(int head_dim) {
-  return (kBlockM + 4 * block_n(head_dim)) * head_dim * 2;
-}
+constexpr int smem_bytes(int head_dim) { return (kBlockM + 4 * block_n(head_dim)) * head_dim * 2; }
 
 // Element offset of chunk `chunk` (8 elements) of row `row` in a tile of rows of CHUNKS chunks
 // (8 or 16: D = 64 or 128). The 8 consecutive rows one ldmatrix phase reads land on 8 distinct
@@ -51,13 +49,13 @@ AICERT_FLASH_HD unsigned q_lane_offset(int m_base, int lane) {
 }
 template <int CHUNKS>
 AICERT_FLASH_HD unsigned k_lane_offset(int lane) {
-  return 2u * static_cast<unsigned>(
-                  swizzled_offset<CHUNKS>((lane / 16) * 8 + lane % 8, (lane / 8) % 2));
+  return 2u *
+         static_cast<unsigned>(swizzled_offset<CHUNKS>((lane / 16) * 8 + lane % 8, (lane / 8) % 2));
 }
 template <int CHUNKS>
 AICERT_FLASH_HD unsigned v_lane_offset(int lane) {
-  return 2u * static_cast<unsigned>(
-                  swizzled_offset<CHUNKS>(((lane / 8) % 2) * 8 + lane % 8, lane / 16));
+  return 2u *
+         static_cast<unsigned>(swizzled_offset<CHUNKS>(((lane / 8) % 2) * 8 + lane % 8, lane / 16));
 }
 AICERT_FLASH_HD unsigned step_offset(unsigned lane_offset, int step) {
   return lane_offset ^ (static_cast<unsigned>(step) << 5);

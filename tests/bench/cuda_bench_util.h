@@ -31,8 +31,7 @@ inline double time_launches(benchmark::State& state, Kernel& kernel, double flop
     total_ms += ms;
     state.SetIterationTime(ms * 1e-3);
   }
-  const double tflops =
-      flops * 1e-12 * static_cast<double>(state.iterations()) / (total_ms * 1e-3);
+  const double tflops = flops * 1e-12 * static_cast<double>(state.iterations()) / (total_ms * 1e-3);
   state.counters["TFLOP/s"] = tflops;
   return tflops;
 }
