@@ -3,9 +3,11 @@
 // (flash_attention_tiling.h): swizzled K/V/Q tiles, the ldmatrix rows each lane names at each
 // step, the mma.sync m16n8k16 fragment layouts, the S accumulator repacked as P's A fragment,
 // the .trans V fragments, the mask and the causal tile skipping. The replay computes attention
-// in fp32 and must match an fp64 reference, so an index slip shows here before a GPU run.
+// in fp32 and must match an fp64 reference, so an index slip shows here before a GPU run. And
+// the kernel's rounding (P split in head + tail) through check_attention.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -17,6 +19,7 @@
 #include "kernels/cuda/device_caps.h"
 #include "kernels/cuda/flash_attention_kernel.h"
 #include "kernels/cuda/flash_attention_tiling.h"
+#include "workloads/attention_workload.h"
 
 namespace aicert::cuda {
 namespace {
@@ -54,9 +57,10 @@ TEST(CudaFlashSupport, RefusalsSayWhy) {
   volta.cc_major = 7;
   refusal(volta, spec(64, DType::fp16), "compute capability 8.0");
   DeviceCaps small = h100();
-  small.shared_mem_per_block_optin = 48 * 1024;
+  small.shared_mem_per_block_optin = static_cast<std::uint64_t>(smem_bytes(128)) - 1;
   refusal(small, spec(128, DType::bf16), "shared memory");
-  EXPECT_EQ(flash_unsupported_reason(small, spec(64, DType::bf16), ""), "");  // 40 KiB fits
+  small.shared_mem_per_block_optin += 1;
+  EXPECT_EQ(flash_unsupported_reason(small, spec(128, DType::bf16), ""), "");
   DeviceCaps tiny = h100();
   tiny.global_mem_bytes = 1 << 20;
   refusal(tiny, spec(64, DType::bf16), "bytes of operands");
@@ -67,7 +71,7 @@ TEST(CudaFlashSupport, RefusalsSayWhy) {
 
 TEST(CudaFlashTiling, SharedMemoryFitsTwoBlocksPerH100Sm) {
   EXPECT_EQ(smem_bytes(64), (128 + 4 * 64) * 64 * 2);
-  EXPECT_EQ(smem_bytes(128), (128 + 4 * 32) * 128 * 2);
+  EXPECT_EQ(smem_bytes(128), (128 + 4 * 16) * 128 * 2);
   EXPECT_LE(2 * smem_bytes(128), 227 * 1024);
 }
 
@@ -472,6 +476,89 @@ TEST(CudaFlashReplay, MatchesTheReferenceAtEveryShapeKind) {
   }
   expect_replay_matches_reference<64>(Problem{2, 1, 140, 30, false});  // Sq > Sk
   expect_replay_matches_reference<128>(Problem{2, 1, 140, 30, false});
+}
+
+// ---- the kernel's rounding against the checker
+// ---------------------------------------------------
+
+// O as cuda:flash rounds it: fp32 scores, exp2 with the scale folded in, online softmax over K/V
+// tiles of block_n(D) keys, P V with P either split in a head and a tail in the input type
+// (kSplitP) or rounded once, fp32 accumulation, O rounded to the input type.
+HostTensors flash_rounding(const AttentionSpec& s, const HostTensors& in, bool split_p) {
+  HostTensors out = in;
+  const auto d = static_cast<int>(s.head_dim), sq = static_cast<int>(s.q_len),
+             sk = static_cast<int>(s.kv_len), bn = block_n(d);
+  const float sl = static_cast<float>(s.softmax_scale() * 1.4426950408889634);
+  const Tensor& q = in.at("Q");
+  const Tensor& k = in.at("K");
+  const Tensor& v = in.at("V");
+  Tensor& o = out.at("O");
+  auto at = [&](const Tensor& t, std::int64_t head, int row, int e, int len) {
+    return load_as_float(t.data(), t.dtype, static_cast<std::size_t>((head * len + row) * d + e));
+  };
+  for (std::int64_t h = 0; h < s.q_heads; ++h) {
+    const std::int64_t hk = h / (s.q_heads / s.kv_heads);
+    for (int i = 0; i < sq; ++i) {
+      std::vector<float> acc(static_cast<std::size_t>(d), 0.f), p(static_cast<std::size_t>(bn));
+      float m = -INFINITY, l = 0;
+      const int n = s.causal ? i + sk - sq + 1 : sk;
+      for (int k0 = 0; k0 < n; k0 += bn) {
+        const int nt = std::min(bn, n - k0);
+        float mx = m;
+        for (int j = 0; j < nt; ++j) {
+          float dot = 0;
+          for (int e = 0; e < d; ++e) dot += at(q, h, i, e, sq) * at(k, hk, k0 + j, e, sk);
+          p[static_cast<std::size_t>(j)] = dot;
+          mx = std::max(mx, dot);
+        }
+        const float correction = mx > m ? std::exp2(m * sl - mx * sl) : 1.f;
+        m = mx;
+        float sum = 0;
+        for (int j = 0; j < nt; ++j) {
+          float& x = p[static_cast<std::size_t>(j)];
+          x = std::exp2(std::fma(x, sl, -mx * sl));
+          sum += x;
+        }
+        l = l * correction + sum;
+        for (float& a : acc) a *= correction;
+        for (int j = 0; j < nt; ++j) {
+          const float x = p[static_cast<std::size_t>(j)];
+          const float head = round_to(s.dtype, x), tail = round_to(s.dtype, x - head);
+          for (int e = 0; e < d; ++e) {
+            const float ve = at(v, hk, k0 + j, e, sk);
+            acc[static_cast<std::size_t>(e)] += head * ve;
+            if (split_p) acc[static_cast<std::size_t>(e)] += tail * ve;
+          }
+        }
+      }
+      for (int e = 0; e < d; ++e) {
+        store_from_float(o.data(), o.dtype, static_cast<std::size_t>((h * sq + i) * d + e),
+                         acc[static_cast<std::size_t>(e)] / l);
+      }
+    }
+  }
+  return out;
+}
+
+// Why kSplitP: with P rounded once to bf16/fp16 (FlashAttention-2's way) outputs near zero miss
+// check_attention's bound; with P as head + tail every element is within it.
+TEST(CudaFlashRounding, SplitPPassesTheCheckerAndASingleRoundingDoesNot) {
+  EXPECT_TRUE(kSplitP);
+  for (DType t : {DType::bf16, DType::fp16}) {
+    for (bool causal : {false, true}) {
+      for (std::int64_t d : {64, 128}) {
+        AttentionSpec s;
+        s.q_heads = 2, s.kv_heads = 1, s.q_len = 200, s.kv_len = 260, s.head_dim = d;
+        s.dtype = t, s.causal = causal;
+        const HostTensors in = make_attention_tensors(s, 13);
+        const CheckResult split = check_attention(s, in, flash_rounding(s, in, true));
+        EXPECT_TRUE(split.passed) << dtype_name(t) << " D=" << d << " causal=" << causal
+                                  << " wrong=" << split.wrong_count;
+        const CheckResult single = check_attention(s, in, flash_rounding(s, in, false));
+        EXPECT_FALSE(single.passed) << dtype_name(t) << " D=" << d << " causal=" << causal;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -57,7 +57,8 @@ std::vector<DeviceInfo> CudaBackend::devices() {
         "stages; fp32: SIMT block 128x128x8, 8x8 per thread";
     info.properties["attention_tiling"] =
         "flash (FA2-style): 128 query rows per block, 4 warps of 2x16 rows, K/V tiles of 64 keys "
-        "(32 at D=128) in 2 cp.async stages, mma.sync m16n8k16, online softmax in fp32 registers";
+        "(16 at D=128) in 2 cp.async stages, mma.sync m16n8k16 (P V with P split in head + tail), "
+        "online softmax in fp32 registers";
     const std::string& image = own_image_errors_[static_cast<std::size_t>(d.index)];
     info.properties["own_kernels"] = image.empty() ? "yes" : "no: " + image;
     out.push_back(std::move(info));

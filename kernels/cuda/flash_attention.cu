@@ -1,9 +1,10 @@
 // The CUDA flash-attention forward kernel (FlashAttention-2 style), fp16/bf16 inputs, fp32
 // accumulation. One CTA of 4 warps per (query tile of 128 rows, query head, batch); each warp
-// owns 2 x 16 query rows. Q is staged once in shared memory; K/V tiles (64 keys, 32 at D = 128)
+// owns 2 x 16 query rows. Q is staged once in shared memory; K/V tiles (64 keys, 16 at D = 128)
 // go through a two-stage cp.async pipeline into XOR-swizzled shared memory. S = Q K^T and
 // O += P V run on mma.sync m16n8k16 (fragments by ldmatrix, .trans for V); P never leaves
-// registers: the fp32 accumulator of S is repacked as the A operand of P V. Online softmax in
+// registers: the fp32 accumulator of S is repacked as the A operand of P V, as a head and a
+// tail in the input type (kSplitP), so that P keeps about fp32 accuracy. Online softmax in
 // fp32 registers with exp2 and scale * log2(e) folded in; fully masked K/V tiles of a causal case
 // are skipped, and only tiles that cross the diagonal or the end of the keys are masked. Tails
 // (any Sq, Sk) load as zeros and are masked; rows past Sq are not stored.
@@ -164,6 +165,7 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
     // Online softmax: new row max, rescale of the running sum and output, P = exp2(...).
 #pragma unroll
     for (int mt = 0; mt < kMTiles; ++mt) {
+      float correction[2];
 #pragma unroll
       for (int hr = 0; hr < 2; ++hr) {
         float mx = row_max[mt][hr];
@@ -174,7 +176,8 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
         mx = quad_max(mx);
         // A row with every key so far masked keeps max -inf: subtract 0 instead (P is 0).
         const float m_scaled = mx == -INFINITY ? 0.f : mx * sl;
-        const float correction = exp2f(row_max[mt][hr] * sl - m_scaled);
+        // An unchanged max leaves the row as it is (exactly 1, not exp2 of a rounding residue).
+        correction[hr] = mx > row_max[mt][hr] ? exp2f(row_max[mt][hr] * sl - m_scaled) : 1.f;
         row_max[mt][hr] = mx;
         float sum = 0.f;
 #pragma unroll
@@ -186,37 +189,50 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
             sum += p;
           }
         }
-        row_sum[mt][hr] = row_sum[mt][hr] * correction + sum;
+        row_sum[mt][hr] = row_sum[mt][hr] * correction[hr] + sum;
+      }
+      // Rescale the output only when a row of the warp got a new max (after the first tiles,
+      // rarely): the vote keeps the branch uniform, and multiplying the others by 1 is exact.
+      if (__any_sync(0xffffffffu, correction[0] != 1.f || correction[1] != 1.f)) {
 #pragma unroll
         for (int db = 0; db < kDB; ++db) {
-          acc[mt][db][2 * hr] *= correction;
-          acc[mt][db][2 * hr + 1] *= correction;
+#pragma unroll
+          for (int e = 0; e < 4; ++e) acc[mt][db][e] *= correction[e / 2];
         }
       }
     }
 
     // O += P V: the accumulators of key blocks 2kk, 2kk+1 are the A fragment of keys 16kk..+15.
+    // One m16 tile at a time, so that only its head and tail fragments are live (V fragments
+    // are read once per m16 tile: registers are the scarcer resource at D = 128).
 #pragma unroll
     for (int kk = 0; kk < kBlockN / 16; ++kk) {
-      unsigned pf[kMTiles][4];
 #pragma unroll
       for (int mt = 0; mt < kMTiles; ++mt) {
-        pf[mt][0] = mma::pack2<T>(s[mt][2 * kk][0], s[mt][2 * kk][1]);
-        pf[mt][1] = mma::pack2<T>(s[mt][2 * kk][2], s[mt][2 * kk][3]);
-        pf[mt][2] = mma::pack2<T>(s[mt][2 * kk + 1][0], s[mt][2 * kk + 1][1]);
-        pf[mt][3] = mma::pack2<T>(s[mt][2 * kk + 1][2], s[mt][2 * kk + 1][3]);
-      }
+        unsigned pf[4], pt[4];  // P's head and (kSplitP) tail fragments
 #pragma unroll
-      for (int db2 = 0; db2 < kDB / 2; ++db2) {
-        // V rows are keys (B's k), contiguous in d (B's n): transposed loads. b0, b1 of d
-        // block 2*db2 (keys 0-7, 8-15), then of d block 2*db2 + 1.
-        unsigned r[4];
-        mma::ldmatrix_x4_trans_at(r, v_addr + kk * 16 * D * 2 + step_offset(v_lane, db2));
-        const unsigned b0[2] = {r[0], r[1]}, b1[2] = {r[2], r[3]};
+        for (int r = 0; r < 4; ++r) {
+          // a0: S block 2kk (c0, c1), a1: its (c2, c3), a2, a3: the same of block 2kk + 1.
+          const float* x = &s[mt][2 * kk + r / 2][2 * (r % 2)];
+          if constexpr (kSplitP) {
+            mma::pack2_split<T>(x[0], x[1], pf[r], pt[r]);
+          } else {
+            pf[r] = mma::pack2<T>(x[0], x[1]);
+          }
+        }
 #pragma unroll
-        for (int mt = 0; mt < kMTiles; ++mt) {
-          mma::mma_16816<T>(acc[mt][2 * db2], pf[mt], b0);
-          mma::mma_16816<T>(acc[mt][2 * db2 + 1], pf[mt], b1);
+        for (int db2 = 0; db2 < kDB / 2; ++db2) {
+          // V rows are keys (B's k), contiguous in d (B's n): transposed loads. b0, b1 of d
+          // block 2*db2 (keys 0-7, 8-15), then of d block 2*db2 + 1.
+          unsigned r[4];
+          mma::ldmatrix_x4_trans_at(r, v_addr + kk * 16 * D * 2 + step_offset(v_lane, db2));
+          const unsigned b0[2] = {r[0], r[1]}, b1[2] = {r[2], r[3]};
+          mma::mma_16816<T>(acc[mt][2 * db2], pf, b0);
+          mma::mma_16816<T>(acc[mt][2 * db2 + 1], pf, b1);
+          if constexpr (kSplitP) {
+            mma::mma_16816<T>(acc[mt][2 * db2], pt, b0);
+            mma::mma_16816<T>(acc[mt][2 * db2 + 1], pt, b1);
+          }
         }
       }
     }

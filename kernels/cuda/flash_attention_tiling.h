@@ -17,9 +17,16 @@ inline constexpr int kWarps = 4, kThreads = 32 * kWarps;
 inline constexpr int kMTiles = 2;  // 16-row mma tiles per warp: 128 query rows per CTA
 inline constexpr int kBlockM = kWarps * 16 * kMTiles;
 
-// Keys per K/V tile: 64 at D = 64; 32 at D = 128, where a 64-key tile's scores do not fit in the
-// 255 registers beside the 128 x 128 fp32 output tile (ptxas spills).
-constexpr int block_n(int head_dim) { return head_dim <= 64 ? 64 : 32; }
+// P V with P split in a head and a tail in the input type, two mma.sync each (true), or with P
+// rounded once to the input type (false, as FlashAttention-2 does: 1/3 fewer mma, but P's
+// rounding, up to 2^-9 of each weight in bf16, is more than check_attention's bound allows for
+// outputs near zero, so such a kernel fails certification; cuda_flash_internal_test shows both).
+inline constexpr bool kSplitP = true;
+
+// Keys per K/V tile: 64 at D = 64; 16 at D = 128, where larger tiles' scores (and P's head and
+// tail fragments) do not fit in the 255 registers beside the 2 x 16 x 128 fp32 output rows of a
+// warp (ptxas spills 48-100 bytes at 32 keys).
+constexpr int block_n(int head_dim) { return head_dim <= 64 ? 64 : 16; }
 
 // Shared memory of one CTA at head dim D: the Q tile and two stages of K and V tiles.
 constexpr int smem_bytes(int head_dim) { return (kBlockM + 4 * block_n(head_dim)) * head_dim * 2; }

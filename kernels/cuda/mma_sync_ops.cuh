@@ -103,4 +103,14 @@ __device__ __forceinline__ unsigned pack2(float lo, float hi) {
          (static_cast<unsigned>(float_to_bits<T>(hi)) << 16);
 }
 
+// Two floats as a head pair rounded to T and a tail pair of what that rounding left: head + tail
+// carries each value to about 2^-16 (bf16) or 2^-22 (fp16) of itself, where the head alone is off
+// by up to 2^-9 or 2^-12.
+template <TensorCoreType T>
+__device__ __forceinline__ void pack2_split(float lo, float hi, unsigned& head, unsigned& tail) {
+  const Bits h_lo = float_to_bits<T>(lo), h_hi = float_to_bits<T>(hi);
+  head = static_cast<unsigned>(h_lo) | (static_cast<unsigned>(h_hi) << 16);
+  tail = pack2<T>(lo - bits_to_float<T>(h_lo), hi - bits_to_float<T>(h_hi));
+}
+
 }  // namespace aicert::cuda::mma
