@@ -78,18 +78,12 @@ void bm_cublaslt(benchmark::State& state, DType dtype) {
 void register_all() {
   for (DType dtype : kDtypes) {
     const std::string type(aicert::dtype_name(dtype));
-    benchmark::RegisterBenchmark(("BM_CudaGemm/cublaslt/" + type + "/8192").c_str(), bm_cublaslt,
-                                 dtype)
-        ->Unit(benchmark::kMillisecond)
-        ->UseManualTime()
-        ->MinTime(1.0);
+    aicert::bench::register_device_timed("BM_CudaGemm/cublaslt/" + type + "/8192", bm_cublaslt,
+                                         dtype);
     for (bool causal : {false, true}) {
       const std::string name =
           "BM_CudaFlash/" + type + "/4,32,32,4096,128/" + (causal ? "causal" : "full");
-      benchmark::RegisterBenchmark(name.c_str(), bm_flash, dtype, causal)
-          ->Unit(benchmark::kMillisecond)
-          ->UseManualTime()
-          ->MinTime(1.0);
+      aicert::bench::register_device_timed(name, bm_flash, dtype, causal);
     }
   }
 }
@@ -99,12 +93,7 @@ void register_all() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  std::string why;
-  if (!cuda_backend(&why)) {
-    std::printf("cuda_attention_bench: CUDA backend unavailable: %s; nothing to measure\n",
-                why.c_str());
-    return 0;
-  }
+  if (aicert::bench::cuda_unavailable("cuda_attention_bench")) return 0;
   register_all();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -4,8 +4,10 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cstdio>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "kernels/backend_api.h"
 #include "kernels/cuda/cuda_backend.h"
@@ -17,6 +19,24 @@ inline cuda::CudaBackend* cuda_backend(std::string* why) {
   static std::unique_ptr<cuda::CudaBackend> b = cuda::CudaBackend::create(&reason);
   *why = reason;
   return b.get();
+}
+
+// Without a CUDA driver or device: prints "<bench>: CUDA backend unavailable: <why>; nothing to
+// measure" and returns true (the benchmark then exits 0).
+inline bool cuda_unavailable(const char* bench) {
+  std::string why;
+  if (cuda_backend(&why) != nullptr) return false;
+  std::printf("%s: CUDA backend unavailable: %s; nothing to measure\n", bench, why.c_str());
+  return true;
+}
+
+// Registers a benchmark timed by the device: manual time in ms, at least 1 s of iterations.
+template <class... Args>
+benchmark::internal::Benchmark* register_device_timed(const std::string& name, Args&&... args) {
+  return benchmark::RegisterBenchmark(name.c_str(), std::forward<Args>(args)...)
+      ->Unit(benchmark::kMillisecond)
+      ->UseManualTime()
+      ->MinTime(1.0);
 }
 
 // Three warm-up launches (clocks, caches, lazy module loading), then one launch per iteration

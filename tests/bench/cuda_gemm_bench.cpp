@@ -53,12 +53,7 @@ void register_all() {
     for (const std::string impl : {"cuda:cublaslt", "cuda:tiled"}) {
       const std::string name =
           "BM_CudaGemm/" + impl.substr(5) + "/" + std::string(aicert::dtype_name(dtype));
-      benchmark::RegisterBenchmark(name.c_str(), BM_CudaGemm, impl, dtype)
-          ->Arg(4096)
-          ->Arg(8192)
-          ->Unit(benchmark::kMillisecond)
-          ->UseManualTime()
-          ->MinTime(1.0);
+      aicert::bench::register_device_timed(name, BM_CudaGemm, impl, dtype)->Arg(4096)->Arg(8192);
     }
   }
 }
@@ -68,11 +63,7 @@ void register_all() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  std::string why;
-  if (!cuda_backend(&why)) {
-    std::printf("cuda_gemm_bench: CUDA backend unavailable: %s; nothing to measure\n", why.c_str());
-    return 0;
-  }
+  if (aicert::bench::cuda_unavailable("cuda_gemm_bench")) return 0;
   register_all();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
