@@ -1,7 +1,7 @@
 // The CUDA flash-attention forward kernel (FlashAttention-2 style), fp16/bf16 inputs, fp32
 // accumulation. One CTA of 4 warps per (query tile of 128 rows, query head, batch); each warp
 // owns 2 x 16 query rows. Q is staged once in shared memory; K/V tiles (64 keys, 16 at D = 128)
-// go through a two-stage cp.async pipeline into XOR-swizzled shared memory. S = Q K^T and
+// go through a kStages-deep cp.async pipeline into XOR-swizzled shared memory. S = Q K^T and
 // O += P V run on mma.sync m16n8k16 (fragments by ldmatrix, .trans for V); P never leaves
 // registers: the fp32 accumulator of S is repacked as the A operand of P V, as a head and a
 // tail in the input type (kSplitP), so that P keeps about fp32 accuracy. Online softmax in
@@ -58,9 +58,9 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
   constexpr int kDB = D / 8;               // n8 blocks of the output row
   constexpr int kNB = kBlockN / 8;         // n8 blocks of the score row
   extern __shared__ __align__(128) Bits smem[];
-  Bits* sq = smem;                 // kBlockM x D
-  Bits* sk = smem + kBlockM * D;   // 2 stages of kBlockN x D
-  Bits* sv = sk + 2 * kTileElems;  // 2 stages of kBlockN x D
+  Bits* sq = smem;                       // kBlockM x D
+  Bits* sk = smem + kBlockM * D;         // kStages stages of kBlockN x D
+  Bits* sv = sk + kStages * kTileElems;  // kStages stages of kBlockN x D
 
   // Query tiles in reverse order: with a causal mask the longest run first.
   const int q0 = static_cast<int>(gridDim.x - 1 - blockIdx.x) * kBlockM;
@@ -83,10 +83,16 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
   const unsigned v_lane = v_lane_offset<kChunks>(lane);
   const unsigned q_addr = mma::smem_address(sq);
 
+  // Copy group t holds K/V tile t (group 0 also Q): kStages - 1 of them in flight ahead.
   load_rows<kBlockM, D>(sq, q, q0, a.q_len);
-  load_rows<kBlockN, D>(sk, k, 0, a.kv_len);
-  load_rows<kBlockN, D>(sv, v, 0, a.kv_len);
-  mma::cp_async_commit();
+#pragma unroll
+  for (int t0 = 0; t0 < kStages - 1; ++t0) {
+    if (t0 < n_tiles) {
+      load_rows<kBlockN, D>(sk + t0 * kTileElems, k, t0 * kBlockN, a.kv_len);
+      load_rows<kBlockN, D>(sv + t0 * kTileElems, v, t0 * kBlockN, a.kv_len);
+    }
+    mma::cp_async_commit();
+  }
 
   float acc[kMTiles][kDB][4];
   float row_max[kMTiles][2], row_sum[kMTiles][2];  // rows g and g + 8 of each m16 tile
@@ -105,16 +111,17 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
   const float sl = a.scale_log2;
 
   for (int j = 0; j < n_tiles; ++j) {
-    if (j + 1 < n_tiles) {
-      const int stage = (j + 1) & 1;
-      load_rows<kBlockN, D>(sk + stage * kTileElems, k, (j + 1) * kBlockN, a.kv_len);
-      load_rows<kBlockN, D>(sv + stage * kTileElems, v, (j + 1) * kBlockN, a.kv_len);
+    mma::cp_async_wait<kStages - 2>();  // tile j (and Q) landed: this thread's copies
+    __syncthreads();  // ... and everyone's; and every warp is done with tile j - 1's stage
+    const int next = j + kStages - 1;
+    if (next < n_tiles) {
+      const int stage = next % kStages;  // tile j - 1's
+      load_rows<kBlockN, D>(sk + stage * kTileElems, k, next * kBlockN, a.kv_len);
+      load_rows<kBlockN, D>(sv + stage * kTileElems, v, next * kBlockN, a.kv_len);
     }
     mma::cp_async_commit();
-    mma::cp_async_wait<1>();  // tile j (and Q) landed: this thread's copies
-    __syncthreads();          // ... and everyone's
-    const unsigned k_addr = mma::smem_address(sk + (j & 1) * kTileElems);
-    const unsigned v_addr = mma::smem_address(sv + (j & 1) * kTileElems);
+    const unsigned k_addr = mma::smem_address(sk + (j % kStages) * kTileElems);
+    const unsigned v_addr = mma::smem_address(sv + (j % kStages) * kTileElems);
     const int k0 = j * kBlockN;
 
     // S = Q K^T for the warp's rows x the tile's keys.
@@ -236,7 +243,6 @@ __global__ void __launch_bounds__(kThreads, 2) flash_attention_fwd(FlashAttentio
         }
       }
     }
-    __syncthreads();  // stage j & 1 is read by all: only now may tile j + 2 overwrite it
   }
   mma::cp_async_wait<0>();
 

@@ -16,6 +16,7 @@ namespace aicert::cuda::flash {
 inline constexpr int kWarps = 4, kThreads = 32 * kWarps;
 inline constexpr int kMTiles = 2;  // 16-row mma tiles per warp: 128 query rows per CTA
 inline constexpr int kBlockM = kWarps * 16 * kMTiles;
+inline constexpr int kStages = 4;  // K/V tiles in shared memory: 3 loading while 1 is used
 
 // P V with P split in a head and a tail in the input type, two mma.sync each (true), or with P
 // rounded once to the input type (false, as FlashAttention-2 does: 1/3 fewer mma, but P's
@@ -28,8 +29,11 @@ inline constexpr bool kSplitP = true;
 // warp (ptxas spills 48-100 bytes at 32 keys).
 constexpr int block_n(int head_dim) { return head_dim <= 64 ? 64 : 16; }
 
-// Shared memory of one CTA at head dim D: the Q tile and two stages of K and V tiles.
-constexpr int smem_bytes(int head_dim) { return (kBlockM + 4 * block_n(head_dim)) * head_dim * 2; }
+// Shared memory of one CTA at head dim D: the Q tile and kStages stages of K and V tiles (80 KiB
+// at D = 64, 48 KiB at D = 128: two CTAs per SM on A100 and H100).
+constexpr int smem_bytes(int head_dim) {
+  return (kBlockM + 2 * kStages * block_n(head_dim)) * head_dim * 2;
+}
 
 // Element offset of chunk `chunk` (8 elements) of row `row` in a tile of rows of CHUNKS chunks
 // (8 or 16: D = 64 or 128). The 8 consecutive rows one ldmatrix phase reads land on 8 distinct
