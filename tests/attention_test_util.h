@@ -3,7 +3,9 @@
 #pragma once
 
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -44,6 +46,14 @@ inline LoadedPlugin load_plugin(const std::string& name) {
                                                            entry->destroy);
   return p;
 }
+
+// In a test: fails it when the LoadedPlugin `loaded` is broken, skips it (with the runtime's
+// reason) when its backend is unavailable on this machine.
+#define AICERT_REQUIRE_BACKEND(loaded)                               \
+  do {                                                               \
+    ASSERT_TRUE((loaded).load_error.empty()) << (loaded).load_error; \
+    if (!(loaded).backend) GTEST_SKIP() << (loaded).why_unavailable; \
+  } while (0)
 
 inline AttentionSpec attention(std::int64_t b, std::int64_t hq, std::int64_t hkv, std::int64_t sq,
                                std::int64_t d, DType dtype, bool causal = false,
@@ -91,6 +101,28 @@ inline AttentionRun run_attention(Kernel& kernel, const AttentionSpec& spec,
   kernel.download(r.outputs);
   r.check = check_attention(spec, inputs, r.outputs);
   return r;
+}
+
+// make() of `impl` on device 0 (a refusal fails the test), then run_attention on inputs of
+// `seed` whose Q and K are multiplied by `qk_scale` (logits grow with its square); the outputs
+// go to *out when given.
+inline CheckResult run_attention_case(Backend& backend, const std::string& impl,
+                                      const AttentionSpec& s, std::uint64_t seed,
+                                      float qk_scale = 1.0f, HostTensors* out = nullptr) {
+  CaseSpec c;
+  c.spec = s;
+  std::string why;
+  auto k = backend.make(c, 0, impl, &why);
+  EXPECT_NE(k, nullptr) << impl << ": " << why;
+  if (!k) return {};
+  HostTensors in = make_attention_tensors(s, seed);
+  if (qk_scale != 1.0f) {
+    scale_tensor(in.at("Q"), qk_scale);
+    scale_tensor(in.at("K"), qk_scale);
+  }
+  AttentionRun r = run_attention(*k, s, in);
+  if (out != nullptr) *out = std::move(r.outputs);
+  return r.check;
 }
 
 inline std::string describe(const CheckResult& c) {

@@ -37,18 +37,7 @@ std::unique_ptr<Kernel> make(const AttentionSpec& s, std::string* why) {
 
 // Runs one case on seeded inputs (Q and K optionally scaled) and returns the check.
 CheckResult run_case(const AttentionSpec& s, float qk_scale = 1.0f, HostTensors* out = nullptr) {
-  std::string why;
-  auto k = make(s, &why);
-  EXPECT_NE(k, nullptr) << why;
-  if (!k) return {};
-  HostTensors in = make_attention_tensors(s, 11);
-  if (qk_scale != 1.0f) {
-    test::scale_tensor(in.at("Q"), qk_scale);
-    test::scale_tensor(in.at("K"), qk_scale);
-  }
-  test::AttentionRun r = test::run_attention(*k, s, in);
-  if (out != nullptr) *out = std::move(r.outputs);
-  return r.check;
+  return test::run_attention_case(backend(), "cpu:flash", s, 11, qk_scale, out);
 }
 
 TEST(CpuAttention, OffersFlashAndRefusesBadCasesWithAReason) {

@@ -7,8 +7,18 @@ if(TARGET aicert-backend-cuda)
     LIBS aicert_workloads ${CMAKE_DL_LIBS})
   add_dependencies(cuda_plugin_test aicert-backend-cuda)
 
+  # cuda:flash (attention) through the plugin: the shape sweep, refusals, injected error, timing.
+  aicert_add_test(cuda_attention_test
+    SOURCES cuda_attention_test.cpp
+    LIBS aicert_workloads ${CMAKE_DL_LIBS})
+  add_dependencies(cuda_attention_test aicert-backend-cuda)
+
   # Internals that need no GPU: checking macro, support decisions.
   aicert_add_test(cuda_internal_test SOURCES cuda_internal_test.cpp LIBS aicert_cuda_core)
+  # A CPU replay of the flash-attention kernel's tiling and fragment math, and its support rules.
+  aicert_add_test(cuda_flash_internal_test
+    SOURCES cuda_flash_internal_test.cpp
+    LIBS aicert_cuda_core)
 
   # No visible device (CUDA_VISIBLE_DEVICES emptied before the first CUDA call): own executable.
   aicert_add_test(cuda_no_device_test

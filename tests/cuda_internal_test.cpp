@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/cuda/cuda_check.h"
+#include "cuda_caps_fixture.h"
 #include "kernels/cuda/device_caps.h"
 #include "kernels/cuda/gemm_support.h"
 #include "kernels/cuda/tensor_core_tiling.h"
@@ -15,16 +16,7 @@
 namespace aicert::cuda {
 namespace {
 
-DeviceCaps h100() {
-  DeviceCaps c;
-  c.index = 0;
-  c.name = "NVIDIA H100 80GB HBM3";
-  c.cc_major = 9;
-  c.cc_minor = 0;
-  c.sm_count = 132;
-  c.global_mem_bytes = std::uint64_t{80} << 30;
-  return c;
-}
+using test::h100;
 
 GemmSpec gemm(std::int64_t m, std::int64_t n, std::int64_t k, DType dtype) {
   GemmSpec s;

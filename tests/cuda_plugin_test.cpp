@@ -10,8 +10,10 @@
 #include <ostream>
 #include <regex>
 #include <tuple>
+#include <vector>
 
 #include "cuda_test_util.h"
+#include "guard_test_util.h"
 
 namespace aicert {
 
@@ -96,7 +98,7 @@ TEST(CudaPlugin, OffersOwnAndCublasLtGemm) {
   const auto impls = backend().implementations("gemm");
   EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:tiled"), impls.end());
   EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:cublaslt"), impls.end());
-  EXPECT_TRUE(backend().implementations("attention").empty());
+  EXPECT_EQ(backend().implementations("attention"), std::vector<std::string>{"cuda:flash"});
   std::string why;
   EXPECT_EQ(make(gemm(8, 8, 8, GemmLayout::NN, DType::fp32), 0, "cuda:nope", &why), nullptr);
   EXPECT_EQ(why.rfind("not supported: ", 0), 0u) << why;
@@ -203,21 +205,9 @@ TEST_P(CudaGemmImpl, DownloadReturnsWholeBufferWithIntactGuards) {
     std::string why;
     auto kernel = make(s, 0, GetParam(), &why);
     if (!kernel) GTEST_SKIP() << why;
-    HostTensors inputs = make_gemm_tensors(s, 3);
-    kernel->upload(inputs);
-    kernel->run();
-    kernel->elapsed_ms_since_last_sync();
-    HostTensors outputs = inputs;
-    Tensor& c = outputs.at("C");
-    std::memset(c.buffer.whole(), 0, c.buffer.total_bytes());
-    ASSERT_GT(c.buffer.touched_guard_bytes(), 0u);
-    kernel->download(outputs);
-    EXPECT_EQ(c.buffer.touched_guard_bytes(), 0u);
-    EXPECT_TRUE(check_gemm(s, inputs, outputs).passed);
-    c.buffer.whole()[GuardedBuffer::kGuardBytes + c.buffer.payload_bytes()] = std::byte{0};
-    const CheckResult bad = check_gemm(s, inputs, outputs);
-    EXPECT_FALSE(bad.passed);
-    EXPECT_EQ(bad.guard_bytes_touched, 1u);
+    test::expect_download_restores_guards(
+        *kernel, make_gemm_tensors(s, 3), "C",
+        [&](const HostTensors& in, const HostTensors& out) { return check_gemm(s, in, out); });
   }
 }
 

@@ -28,20 +28,7 @@ test::LoadedPlugin& plugin() {
   } while (0)
 
 CheckResult run_case(const AttentionSpec& s, float qk_scale = 1.0f, HostTensors* out = nullptr) {
-  CaseSpec c;
-  c.spec = s;
-  std::string why;
-  auto k = plugin().backend->make(c, 0, "opencl:flash", &why);
-  EXPECT_NE(k, nullptr) << why;
-  if (!k) return {};
-  HostTensors in = make_attention_tensors(s, 13);
-  if (qk_scale != 1.0f) {
-    test::scale_tensor(in.at("Q"), qk_scale);
-    test::scale_tensor(in.at("K"), qk_scale);
-  }
-  test::AttentionRun r = test::run_attention(*k, s, in);
-  if (out != nullptr) *out = std::move(r.outputs);
-  return r.check;
+  return test::run_attention_case(*plugin().backend, "opencl:flash", s, 13, qk_scale, out);
 }
 
 TEST(OpenClAttention, OffersFlashAndRefusesBadCases) {

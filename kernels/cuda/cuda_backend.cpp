@@ -9,6 +9,7 @@
 #include "kernels/cuda/cublaslt_gemm_kernel.h"
 #include "kernels/collective_timeout.h"
 #include "kernels/cuda/cuda_check.h"
+#include "kernels/cuda/flash_attention_kernel.h"
 #include "kernels/cuda/gemm_launch.h"
 #include "kernels/cuda/gemm_support.h"
 #include "kernels/cuda/nccl_collective_kernel.h"
@@ -60,6 +61,10 @@ std::vector<DeviceInfo> CudaBackend::devices() {
     info.properties["gemm_tiling"] =
         "tensor cores: mma.sync m16n8k16, block 128x128x32, 8 warps of 64x32, 4 cp.async "
         "stages; fp32: SIMT block 128x128x8, 8x8 per thread";
+    info.properties["attention_tiling"] =
+        "flash (FA2-style): 128 query rows per block, 4 warps of 2x16 rows, K/V tiles of 64 keys "
+        "(16 at D=128) in 2 cp.async stages, mma.sync m16n8k16 (P V with P split in head + tail), "
+        "online softmax in fp32 registers";
     const std::string& image = own_image_errors_[static_cast<std::size_t>(d.index)];
     info.properties["own_kernels"] = image.empty() ? "yes" : "no: " + image;
     out.push_back(std::move(info));
@@ -69,6 +74,7 @@ std::vector<DeviceInfo> CudaBackend::devices() {
 
 std::vector<std::string> CudaBackend::implementations(std::string_view workload) const {
   if (workload == "collective") return {std::string(kNcclImpl)};
+  if (workload == "attention") return {std::string(kFlashImpl)};
   if (workload != "gemm") return {};
   return {std::string(kOwnImpl), std::string(kCublasLtImpl)};
 }
@@ -89,6 +95,21 @@ std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std:
   };
   if (const auto* coll = std::get_if<CollectiveSpec>(&spec.spec)) {
     return make_collective(*coll, device, impl, why_not);
+  }
+  if (const auto* attention = std::get_if<AttentionSpec>(&spec.spec)) {
+    if (impl != kFlashImpl) {
+      return set_why("not supported: cuda has no attention implementation '" + std::string(impl) +
+                     "' (it has " + std::string(kFlashImpl) + ")");
+    }
+    if (std::string invalid = validate_attention_spec(*attention, 1e300); !invalid.empty()) {
+      return set_why("invalid attention case: " + invalid);
+    }
+    const DeviceCaps& d = caps(device);
+    const std::string& image = own_image_errors_[static_cast<std::size_t>(device)];
+    if (std::string why = flash_unsupported_reason(d, *attention, image); !why.empty()) {
+      return set_why(std::move(why));
+    }
+    return std::make_unique<FlashAttentionKernel>(d, *attention);
   }
   const GemmSpec* gemm = std::get_if<GemmSpec>(&spec.spec);
   if (!gemm) {

@@ -1,6 +1,7 @@
-// The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled") and cuBLASLt
-// ("cuda:cublaslt"), and collectives through NCCL ("cuda:nccl", NCCL dlopen()ed at first use; in
-// an MPI job bootstrapped through libaicert-mpi-bootstrap.so). Without a driver or device,
+// The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled"), cuBLASLt
+// ("cuda:cublaslt"), the own flash attention ("cuda:flash"), and collectives through NCCL
+// ("cuda:nccl", NCCL dlopen()ed at first use; in an MPI job bootstrapped through
+// libaicert-mpi-bootstrap.so). Without a driver or device,
 // create() says why and returns null.
 #pragma once
 

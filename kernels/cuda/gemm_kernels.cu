@@ -6,12 +6,10 @@
 //  - SIMT fp32 GEMM: 128x128x8 block tile, 8x8 outputs per thread, register-staged prefetch.
 // Both handle any M, N, K (K = 0 included) and the NN, NT and TN layouts: tiles at the edge, and
 // operands whose rows are not 16-byte aligned, are loaded element by element with zero fill.
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
-
 #include <cstdint>
 
 #include "kernels/cuda/gemm_launch.h"
+#include "kernels/cuda/mma_sync_ops.cuh"
 #include "kernels/cuda/tensor_core_tiling.h"
 
 namespace aicert::cuda {
@@ -27,71 +25,15 @@ static_assert(kBM == kTensorCoreBlockM && kBN == kTensorCoreBlockN && kBK == kTe
 static_assert(kBM == kBN, "A and B tiles share one shape of storage");
 constexpr int kSmemBytes = 2 * kStages * kTileElems * 2;
 
-using Bits = std::uint16_t;  // fp16/bf16 as raw bits; only mma and the epilogue interpret them
-
-__device__ __forceinline__ unsigned smem_address(const void* p) {
-  return static_cast<unsigned>(__cvta_generic_to_shared(p));
-}
-
-__device__ __forceinline__ void cp_async_16(void* smem, const void* global) {
-  asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(smem_address(smem)), "l"(global)
-               : "memory");
-}
-__device__ __forceinline__ void cp_async_commit() {
-  asm volatile("cp.async.commit_group;\n" ::: "memory");
-}
-template <int N>
-__device__ __forceinline__ void cp_async_wait() {
-  asm volatile("cp.async.wait_group %0;\n" ::"n"(N) : "memory");
-}
-
-__device__ __forceinline__ void ldmatrix_x4(unsigned (&r)[4], const Bits* p) {
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(smem_address(p))
-               : "memory");
-}
-__device__ __forceinline__ void ldmatrix_x4_trans(unsigned (&r)[4], const Bits* p) {
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(smem_address(p))
-               : "memory");
-}
-
-template <TensorCoreType T>
-__device__ __forceinline__ void mma_16816(float (&d)[4], const unsigned (&a)[4],
-                                          const unsigned (&b)[2]) {
-  if constexpr (T == TensorCoreType::bf16) {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0, %1, %2, %3}, "
-        "{%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  } else {
-    asm volatile(
-        "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0, %1, %2, %3}, "
-        "{%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
-        : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
-        : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  }
-}
-
-template <TensorCoreType T>
-__device__ __forceinline__ float bits_to_float(Bits b) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat162float(__ushort_as_bfloat16(b));
-  } else {
-    return __half2float(__ushort_as_half(b));
-  }
-}
-template <TensorCoreType T>
-__device__ __forceinline__ Bits float_to_bits(float f) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat16_as_ushort(__float2bfloat16_rn(f));
-  } else {
-    return __half_as_ushort(__float2half_rn(f));
-  }
-}
+using mma::Bits;
+using mma::bits_to_float;
+using mma::cp_async_16;
+using mma::cp_async_commit;
+using mma::cp_async_wait;
+using mma::float_to_bits;
+using mma::ldmatrix_x4;
+using mma::ldmatrix_x4_trans;
+using mma::mma_16816;
 
 // A shared-memory tile of ROWS rows of CHUNKS 16-byte chunks (8 elements each), swizzled.
 template <int ROWS, int CHUNKS>

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "kernels/cuda/tensor_core_type.h"
+
 namespace aicert::cuda {
 
 struct GemmLaunch {
@@ -20,8 +22,6 @@ struct GemmLaunch {
   float alpha = 1, beta = 0;
   bool a_transposed = false, b_transposed = false;
 };
-
-enum class TensorCoreType { fp16, bf16 };
 
 // Tile of the tensor-core kernel (block tile 128x128x32, 8 warps of 64x32, 4 cp.async stages).
 inline constexpr int kTensorCoreBlockM = 128, kTensorCoreBlockN = 128, kTensorCoreBlockK = 32,

@@ -4,32 +4,22 @@
 
 #include <string>
 
-#include "kernels/backend_api.h"
-#include "kernels/cuda/device_buffers.h"
 #include "kernels/cuda/device_caps.h"
-#include "kernels/cuda/device_stream.h"
-#include "kernels/cuda/event_timer.h"
+#include "kernels/cuda/stream_kernel.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert::cuda {
 
-class OwnGemmKernel final : public Kernel {
+class OwnGemmKernel final : public StreamKernel {
  public:
   // Does not check support: callers do (gemm_unsupported_reason).
   OwnGemmKernel(const DeviceCaps& caps, const GemmSpec& spec);
 
   std::string_view impl() const override { return "cuda:tiled"; }
-  void upload(const HostTensors& tensors) override;
   void run() override;
-  double elapsed_ms_since_last_sync() override;
-  void download(HostTensors& tensors) override;
-  std::string_view timer_name() const override { return "cuda-events"; }
 
  private:
   GemmSpec spec_;
-  DeviceStream stream_;
-  DeviceBuffers buffers_;  // after the stream: freed first
-  EventTimer timer_;
 };
 
 }  // namespace aicert::cuda

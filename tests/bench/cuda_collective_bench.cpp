@@ -11,7 +11,7 @@
 #include <string>
 
 #include "kernels/cuda/cuda_backend.h"
-#include "tests/bench/cuda_bench_backend.h"
+#include "cuda_bench_util.h"
 #include "kernels/cuda/cuda_check.h"
 #include "workloads/collective_workload.h"
 

@@ -11,15 +11,13 @@
 #include <string>
 #include <tuple>
 
-#include "kernels/cuda/cuda_backend.h"
-#include "tests/bench/cuda_bench_backend.h"
+#include "cuda_bench_util.h"
 #include "workloads/gemm_workload.h"
 
 namespace {
 
+using aicert::bench::cuda_backend;
 using aicert::cuda::CudaBackend;
-
-CudaBackend* backend(std::string* why) { return aicert::bench::cuda_backend(why); }
 
 // Best TFLOP/s per (impl, dtype, size), for the closing ratio.
 std::map<std::tuple<std::string, aicert::DType, int>, double>& results() {
@@ -29,7 +27,7 @@ std::map<std::tuple<std::string, aicert::DType, int>, double>& results() {
 
 void BM_CudaGemm(benchmark::State& state, const std::string& impl, aicert::DType dtype) {
   std::string why;
-  CudaBackend* b = backend(&why);
+  CudaBackend* b = cuda_backend(&why);
   if (!b) {
     state.SkipWithError(why.c_str());
     return;
@@ -44,18 +42,7 @@ void BM_CudaGemm(benchmark::State& state, const std::string& impl, aicert::DType
     return;
   }
   kernel->upload(aicert::make_gemm_tensors(spec, 1));
-  for (int i = 0; i < 3; ++i) kernel->run();  // warm-up: clocks, caches, lazy module loading
-  kernel->elapsed_ms_since_last_sync();
-  double total_ms = 0;
-  for (auto _ : state) {
-    kernel->run();
-    const double ms = kernel->elapsed_ms_since_last_sync();
-    total_ms += ms;
-    state.SetIterationTime(ms * 1e-3);
-  }
-  const double tflops =
-      spec.flops() * 1e-12 * static_cast<double>(state.iterations()) / (total_ms * 1e-3);
-  state.counters["TFLOP/s"] = tflops;
+  const double tflops = aicert::bench::time_launches(state, *kernel, spec.flops());
   state.SetLabel(b->devices().front().name);
   double& best = results()[{impl, dtype, size}];
   best = std::max(best, tflops);
@@ -66,12 +53,7 @@ void register_all() {
     for (const std::string impl : {"cuda:cublaslt", "cuda:tiled"}) {
       const std::string name =
           "BM_CudaGemm/" + impl.substr(5) + "/" + std::string(aicert::dtype_name(dtype));
-      benchmark::RegisterBenchmark(name.c_str(), BM_CudaGemm, impl, dtype)
-          ->Arg(4096)
-          ->Arg(8192)
-          ->Unit(benchmark::kMillisecond)
-          ->UseManualTime()
-          ->MinTime(1.0);
+      aicert::bench::register_device_timed(name, BM_CudaGemm, impl, dtype)->Arg(4096)->Arg(8192);
     }
   }
 }
@@ -81,11 +63,7 @@ void register_all() {
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  std::string why;
-  if (!backend(&why)) {
-    std::printf("cuda_gemm_bench: CUDA backend unavailable: %s; nothing to measure\n", why.c_str());
-    return 0;
-  }
+  if (aicert::bench::cuda_unavailable("cuda_gemm_bench")) return 0;
   register_all();
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
