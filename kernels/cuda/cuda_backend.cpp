@@ -11,6 +11,8 @@
 #include "kernels/cuda/gemm_launch.h"
 #include "kernels/cuda/gemm_support.h"
 #include "kernels/cuda/own_gemm_kernel.h"
+#include "kernels/cuda/wgmma_gemm_kernel.h"
+#include "kernels/cuda/wgmma_launch.h"
 
 namespace aicert::cuda {
 
@@ -39,6 +41,7 @@ CudaBackend::CudaBackend(std::vector<DeviceCaps> devices, int driver, int runtim
   for (const DeviceCaps& d : devices_) {
     AICERT_CUDA(d.label(), cudaSetDevice(d.index));
     own_image_errors_.push_back(own_gemm_image_error());
+    wgmma_image_errors_.push_back(wgmma_image_error());
   }
 }
 
@@ -56,6 +59,8 @@ std::vector<DeviceInfo> CudaBackend::devices() {
         "stages; fp32: SIMT block 128x128x8, 8x8 per thread";
     const std::string& image = own_image_errors_[static_cast<std::size_t>(d.index)];
     info.properties["own_kernels"] = image.empty() ? "yes" : "no: " + image;
+    const std::string& wgmma = wgmma_image_errors_[static_cast<std::size_t>(d.index)];
+    info.properties["wgmma_kernel"] = wgmma.empty() ? "yes" : "no: " + wgmma;
     out.push_back(std::move(info));
   }
   return out;
@@ -63,7 +68,7 @@ std::vector<DeviceInfo> CudaBackend::devices() {
 
 std::vector<std::string> CudaBackend::implementations(std::string_view workload) const {
   if (workload != "gemm") return {};
-  return {std::string(kOwnImpl), std::string(kCublasLtImpl)};
+  return {std::string(kOwnImpl), std::string(kCublasLtImpl), std::string(kWgmmaImpl)};
 }
 
 const DeviceCaps& CudaBackend::caps(int device) const {
@@ -85,16 +90,19 @@ std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std:
     return set_why("not supported: cuda runs no " + std::string(workload_name(spec.spec)) +
                    " workload");
   }
-  if (impl != kOwnImpl && impl != kCublasLtImpl) {
+  if (impl != kOwnImpl && impl != kCublasLtImpl && impl != kWgmmaImpl) {
     return set_why("not supported: cuda has no implementation '" + std::string(impl) +
-                   "' (it has " + std::string(kOwnImpl) + ", " + std::string(kCublasLtImpl) + ")");
+                   "' (it has " + std::string(kOwnImpl) + ", " + std::string(kCublasLtImpl) +
+                   ", " + std::string(kWgmmaImpl) + ")");
   }
   const DeviceCaps& d = caps(device);
-  const std::string& image = own_image_errors_[static_cast<std::size_t>(device)];
+  const std::string& image = (impl == kWgmmaImpl ? wgmma_image_errors_ : own_image_errors_)
+      [static_cast<std::size_t>(device)];
   if (std::string why = gemm_unsupported_reason(d, *gemm, impl, image); !why.empty()) {
     return set_why(std::move(why));
   }
   if (impl == kOwnImpl) return std::make_unique<OwnGemmKernel>(d, *gemm);
+  if (impl == kWgmmaImpl) return std::make_unique<WgmmaGemmKernel>(d, *gemm);
   return CublasLtGemmKernel::create(d, *gemm, why_not);
 }
 
