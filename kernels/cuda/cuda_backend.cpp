@@ -56,7 +56,8 @@ std::vector<DeviceInfo> CudaBackend::devices() {
     DeviceInfo info = to_device_info(d, driver_version_, runtime_version_);
     info.properties["gemm_tiling"] =
         "tensor cores: mma.sync m16n8k16, block 128x128x32, 8 warps of 64x32, 4 cp.async "
-        "stages; fp32: SIMT block 128x128x8, 8x8 per thread";
+        "stages; fp32: SIMT block 128x128x8, 8x8 per thread; cuda:wgmma (sm_90a): block "
+        "128x256x64, TMA into 4 stages, 2 consumer warpgroups of wgmma m64n256k16";
     const std::string& image = own_image_errors_[static_cast<std::size_t>(d.index)];
     info.properties["own_kernels"] = image.empty() ? "yes" : "no: " + image;
     const std::string& wgmma = wgmma_image_errors_[static_cast<std::size_t>(d.index)];

@@ -247,6 +247,9 @@ __global__ void __launch_bounds__(kThreads, 1)
     for (int kt = 0; kt < k_tiles; ++kt) {
       const int s = kt % kStages;
       mbar_wait(full(s), static_cast<std::uint32_t>((kt / kStages) & 1));
+      // The accumulators' ordinary accesses (zeroing) stay before the fence (as CUTLASS does).
+#pragma unroll
+      for (int i = 0; i < 128; ++i) fence_operand(acc[i]);
       wgmma_fence();
 #pragma unroll
       for (int ks = 0; ks < kBK / 16; ++ks) {
@@ -255,6 +258,8 @@ __global__ void __launch_bounds__(kThreads, 1)
         wgmma_m64n256k16<T, A_KMAJOR ? 0 : 1, B_KMAJOR ? 0 : 1>(acc, da, db);
       }
       wgmma_commit();
+#pragma unroll
+      for (int i = 0; i < 128; ++i) fence_operand(acc[i]);
       // The wgmmas of the previous K tile are done: hand its stage back to the producer.
       wgmma_wait<1>();
       if (kt > 0 && warp_leader) mbar_arrive(empty((kt - 1) % kStages));
