@@ -300,8 +300,8 @@ TEST(CudaWgmmaSupport, RefusalsSayWhy) {
 
   DeviceCaps ampere = h100();
   ampere.cc_major = 8;
-  const std::string old = gemm_unsupported_reason(ampere, gemm(64, 64, 64, DType::bf16),
-                                                  kWgmmaImpl, "");
+  const std::string old =
+      gemm_unsupported_reason(ampere, gemm(64, 64, 64, DType::bf16), kWgmmaImpl, "");
   EXPECT_EQ(old.rfind("not supported: cuda:wgmma needs a Hopper GPU (compute capability 9.x", 0),
             0u)
       << old;
@@ -359,7 +359,9 @@ std::uint32_t tma_offset(bool k_major, int mn, int k) {
 
 // The address (before swizzling) that wgmma reads for element (r, k) of the slice `desc` names.
 std::uint32_t wgmma_address(bool k_major, std::uint64_t desc, int r, int k) {
-  const auto field = [&](int shift) { return static_cast<std::uint32_t>((desc >> shift) & 0x3FFF) << 4; };
+  const auto field = [&](int shift) {
+    return static_cast<std::uint32_t>((desc >> shift) & 0x3FFF) << 4;
+  };
   const std::uint32_t start = field(0), lbo = field(16), sbo = field(32);
   const auto u = [](int v) { return static_cast<std::uint32_t>(v); };
   if (k_major) {  // ((8,m),(T,2k)):((8T,SBO),(1,T)): rows of 128 bytes, groups of 8 rows at SBO

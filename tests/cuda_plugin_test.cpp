@@ -132,9 +132,9 @@ struct Shape {
 // aligned (the cp.async and TMA paths) with full and partial 128x128 and 128x256 tiles and
 // several K tiles: 257x129x304 has TMA-aligned strides in NT only (odd M and N tails),
 // 264x520x136 in every layout (tails of M, N and K, 3x3 tiles of 128x256x64).
-constexpr Shape kShapes[] = {{1, 1, 1},       {17, 33, 65},    {1000, 3, 7},   {31, 45, 0},
-                             {64, 64, 64},    {257, 129, 300}, {257, 129, 304}, {256, 384, 512},
-                             {200, 136, 72},  {136, 264, 1032}, {264, 520, 136}};
+constexpr Shape kShapes[] = {{1, 1, 1},      {17, 33, 65},     {1000, 3, 7},    {31, 45, 0},
+                             {64, 64, 64},   {257, 129, 300},  {257, 129, 304}, {256, 384, 512},
+                             {200, 136, 72}, {136, 264, 1032}, {264, 520, 136}};
 constexpr std::pair<double, double> kAlphaBeta[] = {{1.0, 0.0}, {-1.5, 0.5}, {0.75, -2.0}};
 
 // The reason a case must be refused with, or empty when it must run.
@@ -211,12 +211,12 @@ TEST_P(CudaGemmLarge, MatchesReference) {
   EXPECT_EQ(r.check.guard_bytes_touched, 0u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    OwnTensorCore, CudaGemmLarge,
-    ::testing::Combine(::testing::Values("cuda:tiled", "cuda:wgmma"),
-                       ::testing::Values(DType::fp16, DType::bf16),
-                       ::testing::Values(GemmLayout::NN, GemmLayout::NT, GemmLayout::TN)),
-    matrix_name);
+INSTANTIATE_TEST_SUITE_P(OwnTensorCore, CudaGemmLarge,
+                         ::testing::Combine(::testing::Values("cuda:tiled", "cuda:wgmma"),
+                                            ::testing::Values(DType::fp16, DType::bf16),
+                                            ::testing::Values(GemmLayout::NN, GemmLayout::NT,
+                                                              GemmLayout::TN)),
+                         matrix_name);
 
 // ---- the checks around the matrix ---------------------------------------------------------------
 
@@ -237,8 +237,8 @@ TEST_P(CudaGemmImpl, InjectedErrorInDownloadedResultIsDetected) {
   const std::string& impl = GetParam();
   for (DType dtype : {DType::fp32, DType::bf16}) {
     if (skips_dtype(impl, dtype)) continue;
-    const GemmSpec s = gemm(dim_for(impl, 17), dim_for(impl, 33), dim_for(impl, 65),
-                            GemmLayout::NN, dtype, 1.0, 0.5);
+    const GemmSpec s = gemm(dim_for(impl, 17), dim_for(impl, 33), dim_for(impl, 65), GemmLayout::NN,
+                            dtype, 1.0, 0.5);
     SCOPED_TRACE(describe(s));
     std::string why;
     auto kernel = make(s, 0, GetParam(), &why);
@@ -291,8 +291,8 @@ TEST_P(CudaGemmImpl, BetaZeroDoesNotReadC) {
   const std::string& impl = GetParam();
   for (DType dtype : {DType::fp32, DType::bf16}) {
     if (skips_dtype(impl, dtype)) continue;
-    const GemmSpec s =
-        gemm(dim_for(impl, 70), dim_for(impl, 90), dim_for(impl, 33), GemmLayout::NT, dtype, 2.0, 0.0);
+    const GemmSpec s = gemm(dim_for(impl, 70), dim_for(impl, 90), dim_for(impl, 33), GemmLayout::NT,
+                            dtype, 2.0, 0.0);
     SCOPED_TRACE(describe(s));
     std::string why;
     auto kernel = make(s, 0, GetParam(), &why);

@@ -93,12 +93,13 @@ std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std:
   }
   if (impl != kOwnImpl && impl != kCublasLtImpl && impl != kWgmmaImpl) {
     return set_why("not supported: cuda has no implementation '" + std::string(impl) +
-                   "' (it has " + std::string(kOwnImpl) + ", " + std::string(kCublasLtImpl) +
-                   ", " + std::string(kWgmmaImpl) + ")");
+                   "' (it has " + std::string(kOwnImpl) + ", " + std::string(kCublasLtImpl) + ", " +
+                   std::string(kWgmmaImpl) + ")");
   }
   const DeviceCaps& d = caps(device);
-  const std::string& image = (impl == kWgmmaImpl ? wgmma_image_errors_ : own_image_errors_)
-      [static_cast<std::size_t>(device)];
+  const std::string& image =
+      (impl == kWgmmaImpl ? wgmma_image_errors_
+                          : own_image_errors_)[static_cast<std::size_t>(device)];
   if (std::string why = gemm_unsupported_reason(d, *gemm, impl, image); !why.empty()) {
     return set_why(std::move(why));
   }

@@ -1,5 +1,6 @@
 // The CUDA backend: every device the runtime sees, the own GEMMs ("cuda:tiled", and
-// "cuda:wgmma" on Hopper) and cuBLASLt ("cuda:cublaslt"). Without a driver or device, create() says why and returns null.
+// "cuda:wgmma" on Hopper) and cuBLASLt ("cuda:cublaslt"). Without a driver or device, create() says
+// why and returns null.
 #pragma once
 
 #include <memory>
@@ -30,7 +31,7 @@ class CudaBackend final : public Backend {
   CudaBackend(std::vector<DeviceCaps> devices, int driver, int runtime);
 
   std::vector<DeviceCaps> devices_;
-  std::vector<std::string> own_image_errors_;  // per device, from own_gemm_image_error()
+  std::vector<std::string> own_image_errors_;    // per device, from own_gemm_image_error()
   std::vector<std::string> wgmma_image_errors_;  // per device, from wgmma_image_error()
   std::string driver_version_, runtime_version_;
 };

@@ -39,13 +39,13 @@ void WgmmaGemmKernel::upload(const HostTensors& tensors) {
   // the tile's M or N, an MN-major operand's box 64 (M or N) x 64 (K) (wgmma_layout.h).
   const TensorMapMatrix a{g.a, u(a_t ? spec_.k : spec_.m), u(a_t ? spec_.m : spec_.k), u(g.lda)};
   const TensorMapMatrix b{g.b, u(b_t ? spec_.n : spec_.k), u(b_t ? spec_.k : spec_.n), u(g.ldb)};
-  if (std::string e = encode_tensor_map(&launch_.a_map, a, bf16, wgmma::kBoxInner,
-                                        wgmma::box_rows(true, !a_t));
+  if (std::string e =
+          encode_tensor_map(&launch_.a_map, a, bf16, wgmma::kBoxInner, wgmma::box_rows(true, !a_t));
       !e.empty()) {
     throw CudaError(e + " (A of cuda:wgmma on " + stream_.label() + ")");
   }
-  if (std::string e = encode_tensor_map(&launch_.b_map, b, bf16, wgmma::kBoxInner,
-                                        wgmma::box_rows(false, b_t));
+  if (std::string e =
+          encode_tensor_map(&launch_.b_map, b, bf16, wgmma::kBoxInner, wgmma::box_rows(false, b_t));
       !e.empty()) {
     throw CudaError(e + " (B of cuda:wgmma on " + stream_.label() + ")");
   }

@@ -25,14 +25,14 @@
 namespace aicert::cuda::wgmma {
 
 inline constexpr int kBlockM = 128, kBlockN = 256, kBlockK = 64, kStages = 4;
-inline constexpr int kBoxInner = 64;                     // elements along the contiguous dim
-inline constexpr int kRowBytes = kBoxInner * 2;          // 128: one swizzle row
-inline constexpr int kAtomBytes = 8 * kRowBytes;         // 1024: the swizzle pattern's period
+inline constexpr int kBoxInner = 64;                         // elements along the contiguous dim
+inline constexpr int kRowBytes = kBoxInner * 2;              // 128: one swizzle row
+inline constexpr int kAtomBytes = 8 * kRowBytes;             // 1024: the swizzle pattern's period
 inline constexpr int kSliceBytes = kBoxInner * kBlockK * 2;  // 8 KiB: one MN-major box
-inline constexpr int kABytes = kBlockM * kBlockK * 2;    // 16 KiB of A per stage
-inline constexpr int kBBytes = kBlockN * kBlockK * 2;    // 32 KiB of B per stage
-inline constexpr int kStageBytes = kABytes + kBBytes;    // what TMA delivers per stage
-inline constexpr int kConsumerRows = 64;                 // rows of M per consumer warpgroup
+inline constexpr int kABytes = kBlockM * kBlockK * 2;        // 16 KiB of A per stage
+inline constexpr int kBBytes = kBlockN * kBlockK * 2;        // 32 KiB of B per stage
+inline constexpr int kStageBytes = kABytes + kBBytes;        // what TMA delivers per stage
+inline constexpr int kConsumerRows = 64;                     // rows of M per consumer warpgroup
 static_assert(kBlockK == kBoxInner, "a K-major row of a tile is one 128-byte swizzle row");
 static_assert(kStageBytes % kAtomBytes == 0 && kABytes % kAtomBytes == 0, "1024-byte alignment");
 
