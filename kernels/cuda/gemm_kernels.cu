@@ -12,6 +12,7 @@
 #include <cstdint>
 
 #include "kernels/cuda/gemm_launch.h"
+#include "kernels/cuda/half_bits.cuh"
 #include "kernels/cuda/tensor_core_tiling.h"
 
 namespace aicert::cuda {
@@ -26,8 +27,6 @@ static_assert(kBM == kTensorCoreBlockM && kBN == kTensorCoreBlockN && kBK == kTe
               "gemm_launch.h and tensor_core_tiling.h describe one tiling");
 static_assert(kBM == kBN, "A and B tiles share one shape of storage");
 constexpr int kSmemBytes = 2 * kStages * kTileElems * 2;
-
-using Bits = std::uint16_t;  // fp16/bf16 as raw bits; only mma and the epilogue interpret them
 
 __device__ __forceinline__ unsigned smem_address(const void* p) {
   return static_cast<unsigned>(__cvta_generic_to_shared(p));
@@ -73,23 +72,6 @@ __device__ __forceinline__ void mma_16816(float (&d)[4], const unsigned (&a)[4],
         "{%4, %5, %6, %7}, {%8, %9}, {%0, %1, %2, %3};\n"
         : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
         : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
-  }
-}
-
-template <TensorCoreType T>
-__device__ __forceinline__ float bits_to_float(Bits b) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat162float(__ushort_as_bfloat16(b));
-  } else {
-    return __half2float(__ushort_as_half(b));
-  }
-}
-template <TensorCoreType T>
-__device__ __forceinline__ Bits float_to_bits(float f) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat16_as_ushort(__float2bfloat16_rn(f));
-  } else {
-    return __half_as_ushort(__float2half_rn(f));
   }
 }
 

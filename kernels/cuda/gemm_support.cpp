@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "kernels/cuda/gemm_launch.h"
+#include "kernels/cuda/gemm_launch_args.h"
 #include "kernels/cuda/tensor_map.h"
 #include "kernels/cuda/wgmma_launch.h"
 #include "workloads/host_tensors.h"
@@ -38,13 +39,10 @@ std::string wgmma_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spe
     return "not supported: " + std::to_string(blocks) + " output tiles exceed one grid";
   }
   if (spec.k == 0 || spec.m == 0 || spec.n == 0) return {};  // no operand is read
-  // Strides as the kernel passes them (wgmma_gemm_kernel.cpp); the payloads start 16-byte aligned.
-  auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
-  const bool a_t = spec.a_transposed(), b_t = spec.b_transposed();
-  const TensorMapMatrix a{nullptr, u(a_t ? spec.k : spec.m), u(a_t ? spec.m : spec.k),
-                          u(a_t ? spec.m : spec.k)};
-  const TensorMapMatrix b{nullptr, u(b_t ? spec.n : spec.k), u(b_t ? spec.k : spec.n),
-                          u(b_t ? spec.k : spec.n)};
+  // The operands as stored; their payloads start 16-byte aligned (upload checks it again).
+  const StoredShape sa = stored_a(spec), sb = stored_b(spec);
+  const TensorMapMatrix a = tensor_map_matrix(nullptr, sa.rows, sa.cols);
+  const TensorMapMatrix b = tensor_map_matrix(nullptr, sb.rows, sb.cols);
   if (std::string why = tensor_map_unsupported(a); !why.empty()) {
     return "not supported: cuda:wgmma loads A (" + std::string(layout_name(spec.layout)) +
            ") with TMA and " + why;

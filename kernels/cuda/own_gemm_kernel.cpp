@@ -5,6 +5,7 @@
 
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/gemm_launch.h"
+#include "kernels/cuda/gemm_launch_args.h"
 
 namespace aicert::cuda {
 
@@ -19,20 +20,7 @@ void OwnGemmKernel::upload(const HostTensors& tensors) {
 void OwnGemmKernel::run() {
   if (buffers_.empty()) throw std::logic_error("cuda:tiled run() before upload()");
   stream_.activate();
-  GemmLaunch g;
-  g.m = static_cast<int>(spec_.m);
-  g.n = static_cast<int>(spec_.n);
-  g.k = static_cast<int>(spec_.k);
-  g.a = buffers_.payload("A");
-  g.b = buffers_.payload("B");
-  g.c = buffers_.payload("C");
-  g.lda = spec_.a_transposed() ? spec_.m : spec_.k;
-  g.ldb = spec_.b_transposed() ? spec_.k : spec_.n;
-  g.ldc = spec_.n;
-  g.alpha = static_cast<float>(spec_.alpha);
-  g.beta = static_cast<float>(spec_.beta);
-  g.a_transposed = spec_.a_transposed();
-  g.b_transposed = spec_.b_transposed();
+  const GemmLaunch g = gemm_launch_for(spec_, buffers_);
   const std::string& where = stream_.label();
   timer_.begin(stream_.get(), where);
   switch (spec_.dtype) {

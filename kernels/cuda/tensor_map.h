@@ -15,6 +15,12 @@ struct TensorMapMatrix {
   std::uint64_t rows = 0, cols = 0, ld = 0;
 };
 
+// A dense row-major matrix: ld = cols.
+inline TensorMapMatrix tensor_map_matrix(const void* base, std::int64_t rows, std::int64_t cols) {
+  return {base, static_cast<std::uint64_t>(rows), static_cast<std::uint64_t>(cols),
+          static_cast<std::uint64_t>(cols)};
+}
+
 // Empty when TMA can address the matrix (16-byte aligned base, ld * 2 a multiple of 16 and
 // below 2^40, dimensions in range), else why not (as a sentence fragment for a refusal).
 std::string tensor_map_unsupported(const TensorMapMatrix& m);

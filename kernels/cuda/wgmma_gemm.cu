@@ -15,11 +15,10 @@
 // Operands whose contiguous dimension is M or N (A in TN, B in NN/TN) use wgmma's transpose
 // immediates; wgmma_layout.h has the boxes, the shared-memory layout and the descriptors.
 #include <cuda.h>
-#include <cuda_bf16.h>
-#include <cuda_fp16.h>
 
 #include <cstdint>
 
+#include "kernels/cuda/half_bits.cuh"
 #include "kernels/cuda/wgmma_launch.h"
 
 namespace aicert::cuda {
@@ -32,8 +31,6 @@ constexpr int kThreads = 128 * (1 + kConsumers);     // + the producer warpgroup
 constexpr int kSmemBytes = kStages * kStageBytes + 2 * kStages * 8 + 1024;  // + barriers, align
 constexpr int kProducerRegs = 40, kConsumerRegs = 232;
 static_assert(128 * kProducerRegs + 128 * kConsumers * kConsumerRegs <= 65536, "register file");
-
-using Bits = std::uint16_t;
 
 #if defined(__CUDA_ARCH__) && defined(__CUDA_ARCH_FEAT_SM90_ALL)
 #define AICERT_WGMMA_DEVICE 1
@@ -143,23 +140,6 @@ __device__ __forceinline__ void wgmma_m64n256k16(float (&d)[128], std::uint64_t 
     AICERT_WGMMA_M64N256K16("bf16.bf16");
   } else {
     AICERT_WGMMA_M64N256K16("f16.f16");
-  }
-}
-
-template <TensorCoreType T>
-__device__ __forceinline__ float bits_to_float(Bits b) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat162float(__ushort_as_bfloat16(b));
-  } else {
-    return __half2float(__ushort_as_half(b));
-  }
-}
-template <TensorCoreType T>
-__device__ __forceinline__ Bits float_to_bits(float f) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat16_as_ushort(__float2bfloat16_rn(f));
-  } else {
-    return __half_as_ushort(__float2half_rn(f));
   }
 }
 

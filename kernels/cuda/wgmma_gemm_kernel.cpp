@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "kernels/cuda/cuda_check.h"
+#include "kernels/cuda/gemm_launch_args.h"
 #include "kernels/cuda/tensor_map.h"
 
 namespace aicert::cuda {
@@ -15,30 +16,18 @@ void WgmmaGemmKernel::upload(const HostTensors& tensors) {
   stream_.activate();
   buffers_.upload(tensors, stream_.get(), stream_.label());
   const bool a_t = spec_.a_transposed(), b_t = spec_.b_transposed();
-  GemmLaunch& g = launch_.g;
-  g.m = static_cast<int>(spec_.m);
-  g.n = static_cast<int>(spec_.n);
-  g.k = static_cast<int>(spec_.k);
-  g.a = buffers_.payload("A");
-  g.b = buffers_.payload("B");
-  g.c = buffers_.payload("C");
-  g.lda = a_t ? spec_.m : spec_.k;
-  g.ldb = b_t ? spec_.k : spec_.n;
-  g.ldc = spec_.n;
-  g.alpha = static_cast<float>(spec_.alpha);
-  g.beta = static_cast<float>(spec_.beta);
-  g.a_transposed = a_t;
-  g.b_transposed = b_t;
+  launch_.g = gemm_launch_for(spec_, buffers_);
+  const GemmLaunch& g = launch_.g;
   launch_.a_map = CUtensorMap{};
   launch_.b_map = CUtensorMap{};
   if (spec_.k == 0 || spec_.m == 0 || spec_.n == 0) return;  // no operand is read
 
-  auto u = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
   const bool bf16 = spec_.dtype == DType::bf16;
-  // As stored: A is MxK (KxM in TN), B is KxN (NxK in NT); a K-major operand's box is 64 (K) x
-  // the tile's M or N, an MN-major operand's box 64 (M or N) x 64 (K) (wgmma_layout.h).
-  const TensorMapMatrix a{g.a, u(a_t ? spec_.k : spec_.m), u(a_t ? spec_.m : spec_.k), u(g.lda)};
-  const TensorMapMatrix b{g.b, u(b_t ? spec_.n : spec_.k), u(b_t ? spec_.k : spec_.n), u(g.ldb)};
+  // A K-major operand's box is 64 (K) x the tile's M or N, an MN-major operand's box 64 (M or
+  // N) x 64 (K) (wgmma_layout.h).
+  const StoredShape sa = stored_a(spec_), sb = stored_b(spec_);
+  const TensorMapMatrix a = tensor_map_matrix(g.a, sa.rows, sa.cols);
+  const TensorMapMatrix b = tensor_map_matrix(g.b, sb.rows, sb.cols);
   if (std::string e =
           encode_tensor_map(&launch_.a_map, a, bf16, wgmma::kBoxInner, wgmma::box_rows(true, !a_t));
       !e.empty()) {
