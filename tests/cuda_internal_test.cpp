@@ -417,6 +417,17 @@ TEST(CudaWgmmaLayout, BoxesFillTheStage) {
     EXPECT_EQ(a, kABytes);
     EXPECT_EQ(b, kBBytes);
   }
+  EXPECT_EQ(stage_tx_bytes(true, true, 1000, 1000), static_cast<std::uint32_t>(kStageBytes));
+  EXPECT_EQ(stage_tx_bytes(false, false, 1000, 1000), static_cast<std::uint32_t>(kStageBytes));
+  // At the edges only the MN-major boxes that reach into the matrix are loaded and counted.
+  EXPECT_EQ(mn_major_boxes(kBlockN, 8), 1);
+  EXPECT_EQ(mn_major_boxes(kBlockN, 64), 1);
+  EXPECT_EQ(mn_major_boxes(kBlockN, 65), 2);
+  EXPECT_EQ(mn_major_boxes(kBlockN, 256), 4);
+  EXPECT_EQ(mn_major_boxes(kBlockM, 129), 2);
+  EXPECT_EQ(stage_tx_bytes(true, false, 8, 8), static_cast<std::uint32_t>(kABytes + kSliceBytes));
+  EXPECT_EQ(stage_tx_bytes(false, false, 8, 136),
+            static_cast<std::uint32_t>(kSliceBytes + 3 * kSliceBytes));
   EXPECT_LE(box_rows(false, true), 256);  // TMA boxes are at most 256 per dimension
   // The last stage's end must stay addressable by the descriptors' 14-bit start field.
   EXPECT_LT(1024 + kStages * kStageBytes, (1 << 14) << 4);

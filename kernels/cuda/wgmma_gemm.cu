@@ -189,17 +189,22 @@ __global__ void __launch_bounds__(kThreads, 1)
     // ---- producer ----
     asm volatile("setmaxnreg.dec.sync.aligned.u32 %0;\n" ::"n"(kProducerRegs));
     if (thread == 0) {
+      // MN-major boxes wholly past the matrix edge are skipped (wgmma_layout.h).
+      const int a_boxes = mn_major_boxes(kBM, g.m - bm), b_boxes = mn_major_boxes(kBN, g.n - bn);
+      const std::uint32_t tx_bytes = stage_tx_bytes(A_KMAJOR, B_KMAJOR, g.m - bm, g.n - bn);
       for (int kt = 0; kt < k_tiles; ++kt) {
         const int s = kt % kStages;
         if (kt >= kStages) mbar_wait(empty(s), static_cast<std::uint32_t>((kt / kStages - 1) & 1));
-        mbar_arrive_expect_tx(full(s), kStageBytes);
+        mbar_arrive_expect_tx(full(s), tx_bytes);
         const int k0 = kt * kBK;
         if constexpr (A_KMAJOR) {
           tma_load_2d(stage_a(s), &a_map, k0, bm, full(s));  // A stored MxK: box 64 (K) x 128
         } else {
 #pragma unroll
           for (int i = 0; i < kBM / kBoxInner; ++i) {  // A stored KxM: boxes 64 (M) x 64
-            tma_load_2d(stage_a(s) + i * kSliceBytes, &a_map, bm + i * kBoxInner, k0, full(s));
+            if (i < a_boxes) {
+              tma_load_2d(stage_a(s) + i * kSliceBytes, &a_map, bm + i * kBoxInner, k0, full(s));
+            }
           }
         }
         if constexpr (B_KMAJOR) {
@@ -207,7 +212,9 @@ __global__ void __launch_bounds__(kThreads, 1)
         } else {
 #pragma unroll
           for (int j = 0; j < kBN / kBoxInner; ++j) {  // B stored KxN: boxes 64 (N) x 64
-            tma_load_2d(stage_b(s) + j * kSliceBytes, &b_map, bn + j * kBoxInner, k0, full(s));
+            if (j < b_boxes) {
+              tma_load_2d(stage_b(s) + j * kSliceBytes, &b_map, bn + j * kBoxInner, k0, full(s));
+            }
           }
         }
       }

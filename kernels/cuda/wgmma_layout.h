@@ -69,4 +69,21 @@ AICERT_WGMMA_HD constexpr std::uint32_t consumer_a_offset(bool a_k_major, int co
                    : static_cast<std::uint32_t>(consumer) * kSliceBytes;
 }
 
+// MN-major boxes (64 wide) a tile of `tile_extent` loads when `left` rows or columns of the
+// matrix remain from the tile's start: boxes wholly past the edge are not loaded (what lands
+// in their shared memory only reaches outputs past the edge, which are never written).
+AICERT_WGMMA_HD constexpr int mn_major_boxes(int tile_extent, int left) {
+  const int needed = (left + kBoxInner - 1) / kBoxInner;
+  return needed < tile_extent / kBoxInner ? needed : tile_extent / kBoxInner;
+}
+
+// Bytes the TMA copies of one stage deliver (the producer's expect_tx): a K-major operand is one
+// whole box (zero-filled past the edges), an MN-major one mn_major_boxes() boxes of 8 KiB.
+AICERT_WGMMA_HD constexpr std::uint32_t stage_tx_bytes(bool a_k_major, bool b_k_major, int m_left,
+                                                       int n_left) {
+  return static_cast<std::uint32_t>(
+      (a_k_major ? kABytes : mn_major_boxes(kBlockM, m_left) * kSliceBytes) +
+      (b_k_major ? kBBytes : mn_major_boxes(kBlockN, n_left) * kSliceBytes));
+}
+
 }  // namespace aicert::cuda::wgmma
