@@ -1,6 +1,7 @@
 // Internals of the CUDA backend that need no GPU: the checking macro's message, version text,
-// the support decisions of both GEMM implementations on described devices, and a CPU replay of
-// the tensor-core kernel's index math.
+// the support decisions of the GEMM implementations on described devices, a CPU replay of the
+// tensor-core kernel's index math, and a check that the Hopper kernel's wgmma descriptors read
+// each element where its TMA boxes put it.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -12,6 +13,7 @@
 #include "kernels/cuda/device_caps.h"
 #include "kernels/cuda/gemm_support.h"
 #include "kernels/cuda/tensor_core_tiling.h"
+#include "kernels/cuda/wgmma_layout.h"
 
 namespace aicert::cuda {
 namespace {
@@ -258,6 +260,169 @@ TEST(CudaTensorCoreTiling, ReplayOfNnComputesTheProduct) {
 TEST(CudaTensorCoreTiling, ReplayOfNtComputesTheProduct) { tensor_core_replay::replay(true, true); }
 TEST(CudaTensorCoreTiling, ReplayOfTnComputesTheProduct) {
   tensor_core_replay::replay(false, false);
+}
+
+// ---- cuda:wgmma ---------------------------------------------------------------------------------
+
+GemmSpec gemm(std::int64_t m, std::int64_t n, std::int64_t k, GemmLayout layout, DType dtype) {
+  GemmSpec s = gemm(m, n, k, dtype);
+  s.layout = layout;
+  return s;
+}
+
+TEST(CudaWgmmaSupport, SupportedOnH100ForAlignedStrides) {
+  for (DType t : {DType::fp16, DType::bf16}) {
+    for (GemmLayout l : {GemmLayout::NN, GemmLayout::NT, GemmLayout::TN}) {
+      EXPECT_EQ(gemm_unsupported_reason(h100(), gemm(8192, 8192, 8192, l, t), kWgmmaImpl, ""), "");
+      EXPECT_EQ(gemm_unsupported_reason(h100(), gemm(200, 136, 72, l, t), kWgmmaImpl, ""), "");
+      // K = 0 reads no operand: any stride will do.
+      EXPECT_EQ(gemm_unsupported_reason(h100(), gemm(31, 45, 0, l, t), kWgmmaImpl, ""), "");
+    }
+  }
+  // Odd M and N are tails of the tile, not strides, in NT.
+  EXPECT_EQ(gemm_unsupported_reason(h100(), gemm(257, 129, 304, GemmLayout::NT, DType::bf16),
+                                    kWgmmaImpl, ""),
+            "");
+}
+
+TEST(CudaWgmmaSupport, RefusalsSayWhy) {
+  const std::string fp32 =
+      gemm_unsupported_reason(h100(), gemm(64, 64, 64, DType::fp32), kWgmmaImpl, "");
+  EXPECT_EQ(fp32, "not supported: wgmma runs fp16/bf16 here; fp32 is cuda:tiled's");
+
+  DeviceCaps ampere = h100();
+  ampere.cc_major = 8;
+  const std::string old =
+      gemm_unsupported_reason(ampere, gemm(64, 64, 64, DType::bf16), kWgmmaImpl, "");
+  EXPECT_EQ(old.rfind("not supported: cuda:wgmma needs a Hopper GPU (compute capability 9.x", 0),
+            0u)
+      << old;
+  EXPECT_NE(old.find("has 8.0"), std::string::npos) << old;
+  DeviceCaps blackwell = h100();
+  blackwell.cc_major = 10;
+  EXPECT_NE(gemm_unsupported_reason(blackwell, gemm(64, 64, 64, DType::bf16), kWgmmaImpl, "")
+                .find("has 10.0"),
+            std::string::npos);
+
+  const std::string image = gemm_unsupported_reason(h100(), gemm(64, 64, 64, DType::bf16),
+                                                    kWgmmaImpl, "cudaErrorNoKernelImageForDevice");
+  EXPECT_NE(image.find("cuda:wgmma has no code for cuda device 0"), std::string::npos) << image;
+
+  // TMA needs row strides that are multiples of 16 bytes: each operand, each layout.
+  struct Case {
+    GemmSpec spec;
+    const char* expect;
+  };
+  const Case cases[] = {
+      {gemm(64, 64, 300, GemmLayout::NN, DType::bf16),
+       "loads A (NN) with TMA and its leading dimension of 300 elements is 600 bytes, not a "
+       "multiple of 16"},
+      {gemm(64, 129, 64, GemmLayout::NN, DType::fp16), "loads B (NN) with TMA"},
+      {gemm(64, 64, 300, GemmLayout::NT, DType::bf16), "loads A (NT) with TMA"},
+      {gemm(257, 64, 64, GemmLayout::TN, DType::bf16), "loads A (TN) with TMA"},
+      {gemm(64, 129, 64, GemmLayout::TN, DType::fp16), "loads B (TN) with TMA"},
+  };
+  for (const Case& c : cases) {
+    const std::string why = gemm_unsupported_reason(h100(), c.spec, kWgmmaImpl, "");
+    EXPECT_EQ(why.rfind("not supported: cuda:wgmma ", 0), 0u) << why;
+    EXPECT_NE(why.find(c.expect), std::string::npos) << why;
+    EXPECT_NE(why.find("not a multiple of 16"), std::string::npos) << why;
+  }
+}
+
+// The shared-memory contract of wgmma_gemm.cu, replayed on the CPU: TMA writes element (mn, k) of
+// a tile to a logical offset that its 128-byte swizzle permutes by address bits; wgmma reads
+// element (r, k) of a 64x16 (A) or 256x16 (B) slice at the address that its descriptor (decoded
+// here field by field) gives by the canonical layouts of the PTX ISA, permuted by the same
+// swizzle. Every element must be read exactly where it was written, for every stage, consumer
+// and k16 step, in both majornesses.
+namespace wgmma_replay {
+
+using namespace aicert::cuda::wgmma;  // NOLINT(google-build-using-namespace)
+
+std::uint32_t swizzle128(std::uint32_t address) { return address ^ (((address >> 7) & 7u) << 4); }
+
+// Logical offset in an operand block of a stage where TMA puts tile element (mn, k).
+std::uint32_t tma_offset(bool k_major, int mn, int k) {
+  const auto u = [](int v) { return static_cast<std::uint32_t>(v); };
+  return k_major ? u(mn) * kRowBytes + u(k) * 2
+                 : u(mn / kBoxInner) * kSliceBytes + u(k) * kRowBytes + u(mn % kBoxInner) * 2;
+}
+
+// The address (before swizzling) that wgmma reads for element (r, k) of the slice `desc` names.
+std::uint32_t wgmma_address(bool k_major, std::uint64_t desc, int r, int k) {
+  const auto field = [&](int shift) {
+    return static_cast<std::uint32_t>((desc >> shift) & 0x3FFF) << 4;
+  };
+  const std::uint32_t start = field(0), lbo = field(16), sbo = field(32);
+  const auto u = [](int v) { return static_cast<std::uint32_t>(v); };
+  if (k_major) {  // ((8,m),(T,2k)):((8T,SBO),(1,T)): rows of 128 bytes, groups of 8 rows at SBO
+    return start + u(r / 8) * sbo + u(r % 8) * kRowBytes + u(k) * 2;
+  }
+  // ((T,8,m),(8,k)):((1,T,LBO),(8T,SBO)): 64 contiguous M/N values, slices at LBO; K rows of
+  // 128 bytes, groups of 8 K rows at SBO.
+  return start + u(r / 64) * lbo + u(r % 64) * 2 + u(k / 8) * sbo + u(k % 8) * kRowBytes;
+}
+
+// Mismatches over one operand (rows: 128 for A, 256 for B) in every stage, consumer, k16 step.
+int mismatches(bool is_a, bool k_major) {
+  int bad = 0;
+  for (int stage = 0; stage < kStages; ++stage) {
+    // Where the kernel puts the stage: 1024-aligned dynamic shared memory, A then B.
+    const std::uint32_t base = 1024u + static_cast<std::uint32_t>(stage) * kStageBytes;
+    const std::uint32_t block = is_a ? base : base + kABytes;
+    for (int consumer = 0; consumer < (is_a ? kBlockM / kConsumerRows : 1); ++consumer) {
+      const std::uint32_t start = block + (is_a ? consumer_a_offset(k_major, consumer) : 0u);
+      const int rows = is_a ? kConsumerRows : kBlockN;
+      for (int ks = 0; ks < kBlockK / 16; ++ks) {
+        const std::uint64_t desc = descriptor_for(k_major, start, ks);
+        if (desc >> 62 != 1 || ((desc >> 49) & 7) != 0) ++bad;  // 128-byte swizzle, base 0
+        for (int r = 0; r < rows; ++r) {
+          for (int k = 0; k < 16; ++k) {
+            const int mn = (is_a ? consumer * kConsumerRows : 0) + r;
+            const std::uint32_t written = swizzle128(block + tma_offset(k_major, mn, ks * 16 + k));
+            const std::uint32_t read = swizzle128(wgmma_address(k_major, desc, r, k));
+            if (written != read) ++bad;
+          }
+        }
+      }
+    }
+  }
+  return bad;
+}
+
+}  // namespace wgmma_replay
+
+TEST(CudaWgmmaLayout, DescriptorsReadWhatTmaWrote) {
+  EXPECT_EQ(wgmma_replay::mismatches(true, true), 0) << "A K-major (NN, NT)";
+  EXPECT_EQ(wgmma_replay::mismatches(true, false), 0) << "A M-major (TN)";
+  EXPECT_EQ(wgmma_replay::mismatches(false, true), 0) << "B K-major (NT)";
+  EXPECT_EQ(wgmma_replay::mismatches(false, false), 0) << "B N-major (NN, TN)";
+}
+
+TEST(CudaWgmmaLayout, BoxesFillTheStage) {
+  using namespace aicert::cuda::wgmma;  // NOLINT(google-build-using-namespace)
+  // Bytes one stage's TMA boxes deliver: what the producer announces with expect_tx.
+  for (bool k_major : {true, false}) {
+    const int a = (k_major ? 1 : kBlockM / kBoxInner) * kBoxInner * box_rows(true, k_major) * 2;
+    const int b = (k_major ? 1 : kBlockN / kBoxInner) * kBoxInner * box_rows(false, k_major) * 2;
+    EXPECT_EQ(a, kABytes);
+    EXPECT_EQ(b, kBBytes);
+  }
+  EXPECT_EQ(stage_tx_bytes(true, true, 1000, 1000), static_cast<std::uint32_t>(kStageBytes));
+  EXPECT_EQ(stage_tx_bytes(false, false, 1000, 1000), static_cast<std::uint32_t>(kStageBytes));
+  // At the edges only the MN-major boxes that reach into the matrix are loaded and counted.
+  EXPECT_EQ(mn_major_boxes(kBlockN, 8), 1);
+  EXPECT_EQ(mn_major_boxes(kBlockN, 64), 1);
+  EXPECT_EQ(mn_major_boxes(kBlockN, 65), 2);
+  EXPECT_EQ(mn_major_boxes(kBlockN, 256), 4);
+  EXPECT_EQ(mn_major_boxes(kBlockM, 129), 2);
+  EXPECT_EQ(stage_tx_bytes(true, false, 8, 8), static_cast<std::uint32_t>(kABytes + kSliceBytes));
+  EXPECT_EQ(stage_tx_bytes(false, false, 8, 136),
+            static_cast<std::uint32_t>(kSliceBytes + 3 * kSliceBytes));
+  EXPECT_LE(box_rows(false, true), 256);  // TMA boxes are at most 256 per dimension
+  // The last stage's end must stay addressable by the descriptors' 14-bit start field.
+  EXPECT_LT(1024 + kStages * kStageBytes, (1 << 14) << 4);
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // The CUDA plugin as the harness sees it (dlopen). Without a GPU: the plugin loads and says why
 // it is unavailable (asserted), the rest skips with that reason. With a GPU: device fields, the
-// full GEMM matrix of both implementations (cuda:tiled, cuda:cublaslt) x fp32/fp16/bf16 x
-// NN/NT/TN against the fp64 reference, refusals, an injected error, guards, beta = 0, timing.
+// full GEMM matrix of the implementations (cuda:tiled, cuda:cublaslt, cuda:wgmma) x
+// fp32/fp16/bf16 x NN/NT/TN against the fp64 reference, refusals, an injected error, guards,
+// beta = 0, timing. cuda:wgmma runs fp16/bf16 on compute capability 9.x with 16-byte aligned row
+// strides and refuses the rest with the reason (asserted).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -98,6 +100,11 @@ TEST(CudaPlugin, OffersOwnAndCublasLtGemm) {
   const auto impls = backend().implementations("gemm");
   EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:tiled"), impls.end());
   EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:cublaslt"), impls.end());
+  EXPECT_NE(std::find(impls.begin(), impls.end(), "cuda:wgmma"), impls.end());
+  for (const DeviceInfo& d : backend().devices()) {
+    ASSERT_TRUE(d.properties.count("wgmma_kernel"));
+    EXPECT_FALSE(d.properties.at("wgmma_kernel").empty());
+  }
   EXPECT_EQ(backend().implementations("attention"), std::vector<std::string>{"cuda:flash"});
   std::string why;
   EXPECT_EQ(make(gemm(8, 8, 8, GemmLayout::NN, DType::fp32), 0, "cuda:nope", &why), nullptr);
@@ -114,16 +121,25 @@ struct Shape {
   std::int64_t m, n, k;
 };
 // Odd shapes (element-wise loads at every edge), K = 0, and shapes whose rows are 16-byte
-// aligned (the cp.async path) with full and partial 128x128 tiles and several K tiles.
-constexpr Shape kShapes[] = {{1, 1, 1},       {17, 33, 65},   {1000, 3, 7},
-                             {31, 45, 0},     {64, 64, 64},   {257, 129, 300},
-                             {256, 384, 512}, {200, 136, 72}, {136, 264, 1032}};
+// aligned (the cp.async and TMA paths) with full and partial 128x128 and 128x256 tiles and
+// several K tiles: 257x129x304 has TMA-aligned strides in NT only (odd M and N tails),
+// 264x520x136 in every layout (tails of M, N and K, 3x3 tiles of 128x256x64).
+constexpr Shape kShapes[] = {{1, 1, 1},      {17, 33, 65},     {1000, 3, 7},    {31, 45, 0},
+                             {64, 64, 64},   {257, 129, 300},  {257, 129, 304}, {256, 384, 512},
+                             {200, 136, 72}, {136, 264, 1032}, {264, 520, 136}};
 constexpr std::pair<double, double> kAlphaBeta[] = {{1.0, 0.0}, {-1.5, 0.5}, {0.75, -2.0}};
 
 // The reason a case must be refused with, or empty when it must run.
 std::string expected_refusal(const std::string& impl, const GemmSpec& s, const DeviceInfo& d) {
   if (impl == "cuda:tiled" && d.properties.at("own_kernels") != "yes") return "cuda:tiled";
   if (impl == "cuda:cublaslt" && s.k == 0) return "K=0";
+  if (impl == "cuda:wgmma") {
+    if (s.dtype == DType::fp32) return "fp32 is cuda:tiled's";
+    if (d.properties.at("compute_capability").rfind("9.", 0) != 0) return "compute capability 9.x";
+    if (d.properties.at("wgmma_kernel") != "yes") return "cuda:wgmma has no code";
+    const std::int64_t lda = s.a_transposed() ? s.m : s.k, ldb = s.b_transposed() ? s.k : s.n;
+    if (s.k > 0 && (lda % 8 != 0 || ldb % 8 != 0)) return "not a multiple of 16";
+  }
   return {};
 }
 
@@ -165,20 +181,56 @@ std::string matrix_name(const ::testing::TestParamInfo<MatrixParam>& info) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllCases, CudaGemmMatrix,
-    ::testing::Combine(::testing::Values("cuda:tiled", "cuda:cublaslt"),
+    ::testing::Combine(::testing::Values("cuda:tiled", "cuda:cublaslt", "cuda:wgmma"),
                        ::testing::Values(DType::fp32, DType::fp16, DType::bf16),
                        ::testing::Values(GemmLayout::NN, GemmLayout::NT, GemmLayout::TN)),
     matrix_name);
+
+// One larger case per dtype and layout for the own tensor-core kernels: many output tiles
+// (8x8 of 128x256 for cuda:wgmma), 8 K tiles through the 4-stage ring, beta != 0.
+class CudaGemmLarge : public ::testing::TestWithParam<MatrixParam> {};
+
+TEST_P(CudaGemmLarge, MatchesReference) {
+  REQUIRE_CUDA_BACKEND();
+  const auto& [impl, dtype, layout] = GetParam();
+  const GemmSpec s = gemm(1024, 2048, 512, layout, dtype, 0.75, -2.0);
+  SCOPED_TRACE(impl + " " + describe(s));
+  std::string why;
+  auto kernel = make(s, 0, impl, &why);
+  if (!kernel) GTEST_SKIP() << why;
+  const auto r = test::run_gemm(*kernel, s);
+  EXPECT_TRUE(r.check.passed) << describe(r.check);
+  EXPECT_EQ(r.check.guard_bytes_touched, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(OwnTensorCore, CudaGemmLarge,
+                         ::testing::Combine(::testing::Values("cuda:tiled", "cuda:wgmma"),
+                                            ::testing::Values(DType::fp16, DType::bf16),
+                                            ::testing::Values(GemmLayout::NN, GemmLayout::NT,
+                                                              GemmLayout::TN)),
+                         matrix_name);
 
 // ---- the checks around the matrix ---------------------------------------------------------------
 
 class CudaGemmImpl : public ::testing::TestWithParam<std::string> {};
 
+// cuda:wgmma runs no fp32 and needs 16-byte aligned rows: its variant of a check's case rounds
+// every dimension up to a multiple of 8 (edges stay partial tiles); the others run it as is.
+bool skips_dtype(const std::string& impl, DType dtype) {
+  return impl == "cuda:wgmma" && dtype == DType::fp32;
+}
+std::int64_t dim_for(const std::string& impl, std::int64_t d) {
+  return impl == "cuda:wgmma" ? (d + 7) / 8 * 8 : d;
+}
+
 // A check that cannot fail proves nothing: corrupt one element of a correct result.
 TEST_P(CudaGemmImpl, InjectedErrorInDownloadedResultIsDetected) {
   REQUIRE_CUDA_BACKEND();
+  const std::string& impl = GetParam();
   for (DType dtype : {DType::fp32, DType::bf16}) {
-    const GemmSpec s = gemm(17, 33, 65, GemmLayout::NN, dtype, 1.0, 0.5);
+    if (skips_dtype(impl, dtype)) continue;
+    const GemmSpec s = gemm(dim_for(impl, 17), dim_for(impl, 33), dim_for(impl, 65), GemmLayout::NN,
+                            dtype, 1.0, 0.5);
     SCOPED_TRACE(describe(s));
     std::string why;
     auto kernel = make(s, 0, GetParam(), &why);
@@ -186,7 +238,7 @@ TEST_P(CudaGemmImpl, InjectedErrorInDownloadedResultIsDetected) {
     auto r = test::run_gemm(*kernel, s);
     ASSERT_TRUE(r.check.passed) << describe(r.check);
     Tensor& c = r.outputs.at("C");
-    const std::size_t victim = 5 * 33 + 7;
+    const auto victim = static_cast<std::size_t>(5 * s.n + 7);
     store_from_float(c.data(), dtype, victim, load_as_float(c.data(), dtype, victim) * 1.5f + 1.0f);
     const CheckResult bad = check_gemm(s, r.inputs, r.outputs);
     EXPECT_FALSE(bad.passed);
@@ -199,8 +251,10 @@ TEST_P(CudaGemmImpl, InjectedErrorInDownloadedResultIsDetected) {
 // intact (the kernel wrote inside the payload only), and a changed guard byte fails the check.
 TEST_P(CudaGemmImpl, DownloadReturnsWholeBufferWithIntactGuards) {
   REQUIRE_CUDA_BACKEND();
+  const std::string& impl = GetParam();
   for (DType dtype : {DType::fp32, DType::fp16}) {
-    const GemmSpec s = gemm(257, 136, 304, GemmLayout::TN, dtype, 1.0, 1.0);
+    if (skips_dtype(impl, dtype)) continue;
+    const GemmSpec s = gemm(dim_for(impl, 257), 136, 304, GemmLayout::TN, dtype, 1.0, 1.0);
     SCOPED_TRACE(describe(s));
     std::string why;
     auto kernel = make(s, 0, GetParam(), &why);
@@ -214,8 +268,11 @@ TEST_P(CudaGemmImpl, DownloadReturnsWholeBufferWithIntactGuards) {
 // beta == 0 must not read C: a NaN-filled C still gives the exact product.
 TEST_P(CudaGemmImpl, BetaZeroDoesNotReadC) {
   REQUIRE_CUDA_BACKEND();
+  const std::string& impl = GetParam();
   for (DType dtype : {DType::fp32, DType::bf16}) {
-    const GemmSpec s = gemm(70, 90, 33, GemmLayout::NT, dtype, 2.0, 0.0);
+    if (skips_dtype(impl, dtype)) continue;
+    const GemmSpec s = gemm(dim_for(impl, 70), dim_for(impl, 90), dim_for(impl, 33), GemmLayout::NT,
+                            dtype, 2.0, 0.0);
     SCOPED_TRACE(describe(s));
     std::string why;
     auto kernel = make(s, 0, GetParam(), &why);
@@ -253,7 +310,29 @@ TEST_P(CudaGemmImpl, EventTimerSumsEveryLaunchSinceTheLastSync) {
   EXPECT_EQ(kernel->elapsed_ms_since_last_sync(), 0.0);  // nothing since the last sync
 }
 
-INSTANTIATE_TEST_SUITE_P(BothImpls, CudaGemmImpl, ::testing::Values("cuda:tiled", "cuda:cublaslt"),
+// cuda:wgmma's refusals on a device: fp32, strides TMA cannot address; on a device other than
+// compute capability 9.x every case, naming the capability.
+TEST(CudaWgmma, RefusalsSayWhy) {
+  REQUIRE_CUDA_BACKEND();
+  for (const DeviceInfo& d : backend().devices()) {
+    SCOPED_TRACE(d.name);
+    const bool hopper = d.properties.at("compute_capability").rfind("9.", 0) == 0;
+    std::string why;
+    EXPECT_EQ(make(gemm(64, 64, 64, GemmLayout::NN, DType::fp32), d.index, "cuda:wgmma", &why),
+              nullptr);
+    EXPECT_EQ(why, "not supported: wgmma runs fp16/bf16 here; fp32 is cuda:tiled's");
+    why.clear();
+    EXPECT_EQ(make(gemm(64, 64, 300, GemmLayout::NN, DType::bf16), d.index, "cuda:wgmma", &why),
+              nullptr);
+    EXPECT_EQ(why.rfind("not supported: cuda:wgmma ", 0), 0u) << why;
+    EXPECT_NE(why.find(hopper ? "600 bytes, not a multiple of 16" : "compute capability 9.x"),
+              std::string::npos)
+        << why;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(EveryImpl, CudaGemmImpl,
+                         ::testing::Values("cuda:tiled", "cuda:cublaslt", "cuda:wgmma"),
                          [](const auto& info) {
                            return info.param.substr(info.param.find(':') + 1);
                          });

@@ -16,6 +16,8 @@
 #include "kernels/cuda/nccl_library.h"
 #include "kernels/mpi/launch_env.h"
 #include "kernels/cuda/own_gemm_kernel.h"
+#include "kernels/cuda/wgmma_gemm_kernel.h"
+#include "kernels/cuda/wgmma_launch.h"
 
 namespace aicert::cuda {
 
@@ -44,6 +46,7 @@ CudaBackend::CudaBackend(std::vector<DeviceCaps> devices, int driver, int runtim
   for (const DeviceCaps& d : devices_) {
     AICERT_CUDA(d.label(), cudaSetDevice(d.index));
     own_image_errors_.push_back(own_gemm_image_error());
+    wgmma_image_errors_.push_back(wgmma_image_error());
   }
 }
 
@@ -60,13 +63,16 @@ std::vector<DeviceInfo> CudaBackend::devices() {
     DeviceInfo info = to_device_info(d, driver_version_, runtime_version_);
     info.properties["gemm_tiling"] =
         "tensor cores: mma.sync m16n8k16, block 128x128x32, 8 warps of 64x32, 4 cp.async "
-        "stages; fp32: SIMT block 128x128x8, 8x8 per thread";
+        "stages; fp32: SIMT block 128x128x8, 8x8 per thread; cuda:wgmma (sm_90a): block "
+        "128x256x64, TMA into 4 stages, 2 consumer warpgroups of wgmma m64n256k16";
     info.properties["attention_tiling"] =
         "flash (FA2-style): 128 query rows per block, 4 warps of 2x16 rows, K/V tiles of 64 keys "
         "(16 at D=128) in 2 cp.async stages, mma.sync m16n8k16 (P V with P split in head + tail), "
         "online softmax in fp32 registers";
     const std::string& image = own_image_errors_[static_cast<std::size_t>(d.index)];
     info.properties["own_kernels"] = image.empty() ? "yes" : "no: " + image;
+    const std::string& wgmma = wgmma_image_errors_[static_cast<std::size_t>(d.index)];
+    info.properties["wgmma_kernel"] = wgmma.empty() ? "yes" : "no: " + wgmma;
     out.push_back(std::move(info));
   }
   return out;
@@ -76,7 +82,7 @@ std::vector<std::string> CudaBackend::implementations(std::string_view workload)
   if (workload == "collective") return {std::string(kNcclImpl)};
   if (workload == "attention") return {std::string(kFlashImpl)};
   if (workload != "gemm") return {};
-  return {std::string(kOwnImpl), std::string(kCublasLtImpl)};
+  return {std::string(kOwnImpl), std::string(kCublasLtImpl), std::string(kWgmmaImpl)};
 }
 
 const DeviceCaps& CudaBackend::caps(int device) const {
@@ -116,16 +122,20 @@ std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std:
     return set_why("not supported: cuda runs no " + std::string(workload_name(spec.spec)) +
                    " workload");
   }
-  if (impl != kOwnImpl && impl != kCublasLtImpl) {
+  if (impl != kOwnImpl && impl != kCublasLtImpl && impl != kWgmmaImpl) {
     return set_why("not supported: cuda has no implementation '" + std::string(impl) +
-                   "' (it has " + std::string(kOwnImpl) + ", " + std::string(kCublasLtImpl) + ")");
+                   "' (it has " + std::string(kOwnImpl) + ", " + std::string(kCublasLtImpl) + ", " +
+                   std::string(kWgmmaImpl) + ")");
   }
   const DeviceCaps& d = caps(device);
-  const std::string& image = own_image_errors_[static_cast<std::size_t>(device)];
+  const std::string& image =
+      (impl == kWgmmaImpl ? wgmma_image_errors_
+                          : own_image_errors_)[static_cast<std::size_t>(device)];
   if (std::string why = gemm_unsupported_reason(d, *gemm, impl, image); !why.empty()) {
     return set_why(std::move(why));
   }
   if (impl == kOwnImpl) return std::make_unique<OwnGemmKernel>(d, *gemm);
+  if (impl == kWgmmaImpl) return std::make_unique<WgmmaGemmKernel>(d, *gemm);
   return CublasLtGemmKernel::create(d, *gemm, why_not);
 }
 

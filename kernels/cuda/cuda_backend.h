@@ -1,7 +1,7 @@
-// The CUDA backend: every device the runtime sees, the own GEMM ("cuda:tiled"), cuBLASLt
-// ("cuda:cublaslt"), the own flash attention ("cuda:flash"), and collectives through NCCL
-// ("cuda:nccl", NCCL dlopen()ed at first use; in an MPI job bootstrapped through
-// libaicert-mpi-bootstrap.so). Without a driver or device,
+// The CUDA backend: every device the runtime sees, the own GEMMs ("cuda:tiled", and "cuda:wgmma"
+// on Hopper), cuBLASLt ("cuda:cublaslt"), the own flash attention ("cuda:flash"), and
+// collectives through NCCL ("cuda:nccl", NCCL dlopen()ed at first use; in an MPI job
+// bootstrapped through libaicert-mpi-bootstrap.so). Without a driver or device,
 // create() says why and returns null.
 #pragma once
 
@@ -36,7 +36,8 @@ class CudaBackend final : public Backend {
                                           std::string_view impl, std::string* why_not);
 
   std::vector<DeviceCaps> devices_;
-  std::vector<std::string> own_image_errors_;  // per device, from own_gemm_image_error()
+  std::vector<std::string> own_image_errors_;    // per device, from own_gemm_image_error()
+  std::vector<std::string> wgmma_image_errors_;  // per device, from wgmma_image_error()
   std::string driver_version_, runtime_version_;
   std::shared_ptr<mpi::MpiBootstrap> mpi_;  // loaded at the first collective of an MPI job
 };

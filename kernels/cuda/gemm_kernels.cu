@@ -25,12 +25,9 @@ static_assert(kBM == kTensorCoreBlockM && kBN == kTensorCoreBlockN && kBK == kTe
 static_assert(kBM == kBN, "A and B tiles share one shape of storage");
 constexpr int kSmemBytes = 2 * kStages * kTileElems * 2;
 
-using mma::Bits;
-using mma::bits_to_float;
 using mma::cp_async_16;
 using mma::cp_async_commit;
 using mma::cp_async_wait;
-using mma::float_to_bits;
 using mma::ldmatrix_x4;
 using mma::ldmatrix_x4_trans;
 using mma::mma_16816;

@@ -5,9 +5,56 @@
 #include <limits>
 
 #include "kernels/cuda/gemm_launch.h"
+#include "kernels/cuda/gemm_launch_args.h"
+#include "kernels/cuda/tensor_map.h"
+#include "kernels/cuda/wgmma_launch.h"
 #include "workloads/host_tensors.h"
 
 namespace aicert::cuda {
+namespace {
+
+std::string compute_capability_text(const DeviceCaps& caps) {
+  return std::to_string(caps.cc_major) + "." + std::to_string(caps.cc_minor);
+}
+
+// cuda:wgmma: 16-bit types, a Hopper device with the sm_90a code, operands TMA can address.
+std::string wgmma_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec,
+                                     const std::string& image_error) {
+  if (spec.dtype != DType::fp16 && spec.dtype != DType::bf16) {
+    return "not supported: wgmma runs fp16/bf16 here; " + std::string(dtype_name(spec.dtype)) +
+           " is cuda:tiled's";
+  }
+  if (caps.cc_major != 9) {
+    return "not supported: cuda:wgmma needs a Hopper GPU (compute capability 9.x, code for "
+           "sm_90a); " +
+           caps.label() + " has " + compute_capability_text(caps);
+  }
+  if (!image_error.empty()) {
+    return "not supported: cuda:wgmma has no code for " + caps.label() + " (sm_" +
+           std::to_string(caps.compute_capability()) + "): " + image_error;
+  }
+  const std::int64_t blocks = ((spec.m + wgmma::kBlockM - 1) / wgmma::kBlockM) *
+                              ((spec.n + wgmma::kBlockN - 1) / wgmma::kBlockN);
+  if (blocks > std::numeric_limits<int>::max()) {
+    return "not supported: " + std::to_string(blocks) + " output tiles exceed one grid";
+  }
+  if (spec.k == 0 || spec.m == 0 || spec.n == 0) return {};  // no operand is read
+  // The operands as stored; their payloads start 16-byte aligned (upload checks it again).
+  const StoredShape sa = stored_a(spec), sb = stored_b(spec);
+  const TensorMapMatrix a = tensor_map_matrix(nullptr, sa.rows, sa.cols);
+  const TensorMapMatrix b = tensor_map_matrix(nullptr, sb.rows, sb.cols);
+  if (std::string why = tensor_map_unsupported(a); !why.empty()) {
+    return "not supported: cuda:wgmma loads A (" + std::string(layout_name(spec.layout)) +
+           ") with TMA and " + why;
+  }
+  if (std::string why = tensor_map_unsupported(b); !why.empty()) {
+    return "not supported: cuda:wgmma loads B (" + std::string(layout_name(spec.layout)) +
+           ") with TMA and " + why;
+  }
+  return {};
+}
+
+}  // namespace
 
 std::string gemm_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec,
                                     std::string_view impl, const std::string& own_image_error) {
@@ -30,6 +77,11 @@ std::string gemm_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec
     if (!own_image_error.empty()) {
       return "not supported: cuda:tiled has no code for " + caps.label() + " (sm_" +
              std::to_string(caps.compute_capability()) + "): " + own_image_error;
+    }
+  }
+  if (impl == kWgmmaImpl) {
+    if (std::string why = wgmma_unsupported_reason(caps, spec, own_image_error); !why.empty()) {
+      return why;
     }
   }
   if (impl == kCublasLtImpl && spec.k == 0) {

@@ -8,11 +8,15 @@
 
 #include <cstdint>
 
+#include "kernels/cuda/half_bits.cuh"
 #include "kernels/cuda/tensor_core_type.h"
 
 namespace aicert::cuda::mma {
 
-using Bits = std::uint16_t;  // fp16/bf16 as raw bits; only mma and conversions interpret them
+// fp16/bf16 as raw bits and their conversions (half_bits.cuh), also under mma::.
+using cuda::Bits;
+using cuda::bits_to_float;
+using cuda::float_to_bits;
 
 __device__ __forceinline__ unsigned smem_address(const void* p) {
   return static_cast<unsigned>(__cvta_generic_to_shared(p));
@@ -79,22 +83,6 @@ __device__ __forceinline__ void mma_16816(float (&d)[4], const unsigned (&a)[4],
   }
 }
 
-template <TensorCoreType T>
-__device__ __forceinline__ float bits_to_float(Bits b) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat162float(__ushort_as_bfloat16(b));
-  } else {
-    return __half2float(__ushort_as_half(b));
-  }
-}
-template <TensorCoreType T>
-__device__ __forceinline__ Bits float_to_bits(float f) {
-  if constexpr (T == TensorCoreType::bf16) {
-    return __bfloat16_as_ushort(__float2bfloat16_rn(f));
-  } else {
-    return __half_as_ushort(__float2half_rn(f));
-  }
-}
 // Two floats rounded to T and packed into one register: `lo` in bits 0..15 (the lower column of
 // an mma fragment pair), `hi` in bits 16..31.
 template <TensorCoreType T>

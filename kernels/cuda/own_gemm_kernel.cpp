@@ -5,6 +5,7 @@
 
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/gemm_launch.h"
+#include "kernels/cuda/gemm_launch_args.h"
 
 namespace aicert::cuda {
 
@@ -14,20 +15,7 @@ OwnGemmKernel::OwnGemmKernel(const DeviceCaps& caps, const GemmSpec& spec)
 void OwnGemmKernel::run() {
   if (buffers().empty()) throw std::logic_error("cuda:tiled run() before upload()");
   stream().activate();
-  GemmLaunch g;
-  g.m = static_cast<int>(spec_.m);
-  g.n = static_cast<int>(spec_.n);
-  g.k = static_cast<int>(spec_.k);
-  g.a = buffers().payload("A");
-  g.b = buffers().payload("B");
-  g.c = buffers().payload("C");
-  g.lda = spec_.a_transposed() ? spec_.m : spec_.k;
-  g.ldb = spec_.b_transposed() ? spec_.k : spec_.n;
-  g.ldc = spec_.n;
-  g.alpha = static_cast<float>(spec_.alpha);
-  g.beta = static_cast<float>(spec_.beta);
-  g.a_transposed = spec_.a_transposed();
-  g.b_transposed = spec_.b_transposed();
+  const GemmLaunch g = gemm_launch_for(spec_, buffers());
   const std::string& where = stream().label();
   timer().begin(stream().get(), where);
   switch (spec_.dtype) {

@@ -1,7 +1,9 @@
-// GEMM on CUDA device 0: cuda:tiled (own kernels) against cuda:cublaslt in the same run, square
-// NN shapes 4096 and 8192 in bf16, fp16 and fp32. Time is the device's (CUDA events around each
-// launch, UseManualTime). At the end the own/cuBLASLt ratio per dtype and size is printed with
-// the H100 targets of issue 6 (cuBLASLt bf16 8192^3 >= 700 TFLOP/s, own >= 50% of it).
+// GEMM on CUDA device 0: the own kernels cuda:tiled (mma.sync) and cuda:wgmma (Hopper: TMA +
+// wgmma, fp16/bf16) against cuda:cublaslt in the same run, square NN shapes 4096 and 8192 in
+// bf16, fp16 and fp32. Time is the device's (CUDA events around each launch, UseManualTime). At
+// the end each own/cuBLASLt ratio per dtype and size is printed with the H100 targets of issue 6
+// (cuBLASLt bf16 8192^3 >= 700 TFLOP/s, the best own kernel >= 50% of it). An implementation
+// that refuses a case (cuda:wgmma on fp32 or off Hopper) is skipped with its reason.
 // Without a driver or GPU it prints why and exits 0.
 #include <benchmark/benchmark.h>
 
@@ -50,7 +52,7 @@ void BM_CudaGemm(benchmark::State& state, const std::string& impl, aicert::DType
 
 void register_all() {
   for (aicert::DType dtype : {aicert::DType::bf16, aicert::DType::fp16, aicert::DType::fp32}) {
-    for (const std::string impl : {"cuda:cublaslt", "cuda:tiled"}) {
+    for (const std::string impl : {"cuda:cublaslt", "cuda:tiled", "cuda:wgmma"}) {
       const std::string name =
           "BM_CudaGemm/" + impl.substr(5) + "/" + std::string(aicert::dtype_name(dtype));
       aicert::bench::register_device_timed(name, BM_CudaGemm, impl, dtype)->Arg(4096)->Arg(8192);
@@ -70,16 +72,24 @@ int main(int argc, char** argv) {
   for (aicert::DType dtype : {aicert::DType::bf16, aicert::DType::fp16, aicert::DType::fp32}) {
     for (int size : {4096, 8192}) {
       const auto& r = results();
-      auto own = r.find({"cuda:tiled", dtype, size});
       auto lt = r.find({"cuda:cublaslt", dtype, size});
-      if (own == r.end() || lt == r.end() || lt->second <= 0) continue;
-      std::printf("%s %d^3: cuda:tiled %.1f TFLOP/s, cuda:cublaslt %.1f TFLOP/s, ratio %.2f\n",
-                  std::string(aicert::dtype_name(dtype)).c_str(), size, own->second, lt->second,
-                  own->second / lt->second);
-      if (dtype == aicert::DType::bf16 && size == 8192) {
-        std::printf("  targets (H100): cuBLASLt >= 700 TFLOP/s: %s; own >= 50%% of cuBLASLt: %s\n",
-                    lt->second >= 700 ? "met" : "NOT met",
-                    own->second >= 0.5 * lt->second ? "met" : "NOT met");
+      if (lt == r.end() || lt->second <= 0) continue;
+      std::string best_impl;
+      double best = 0;
+      for (const char* own_impl : {"cuda:tiled", "cuda:wgmma"}) {
+        auto own = r.find({own_impl, dtype, size});
+        if (own == r.end()) continue;
+        std::printf("%s %d^3: %s %.1f TFLOP/s, cuda:cublaslt %.1f TFLOP/s, ratio %.2f\n",
+                    std::string(aicert::dtype_name(dtype)).c_str(), size, own_impl, own->second,
+                    lt->second, own->second / lt->second);
+        if (own->second > best) best = own->second, best_impl = own_impl;
+      }
+      if (dtype == aicert::DType::bf16 && size == 8192 && !best_impl.empty()) {
+        std::printf(
+            "  targets (H100): cuBLASLt >= 700 TFLOP/s: %s; best own (%s) >= 50%% of cuBLASLt: "
+            "%s\n",
+            lt->second >= 700 ? "met" : "NOT met", best_impl.c_str(),
+            best >= 0.5 * lt->second ? "met" : "NOT met");
       }
     }
   }
