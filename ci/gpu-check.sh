@@ -5,8 +5,9 @@
 #
 #   ci/gpu-check.sh OUT_DIR [STAGE...]
 #   stages: info tests run bench certify (default: all, in that order)
-#   env: AICERT_GPU_BUNDLE (default .gpu-bundle), AICERT_GPU_TEST_FILTER (gtest filter),
-#        AICERT_GPU_BENCH_FILTER (benchmark filter)
+#   env: AICERT_GPU_BUNDLE (default .gpu-bundle), AICERT_GPU_TESTS / AICERT_GPU_BENCHES (names
+#        of the test / bench executables, default every cuda_* one), AICERT_GPU_TEST_FILTER
+#        (gtest filter), AICERT_GPU_BENCH_FILTER (benchmark filter)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${1:?usage: ci/gpu-check.sh OUT_DIR [STAGE...]}"
@@ -37,6 +38,8 @@ for lib in libcublasLt.so.13 libnccl.so.2; do
   found="$(find /usr/local/cuda*/ /usr/lib /opt -name "$lib" 2>/dev/null | head -n1)"
   [ -n "$found" ] && cuda_dirs="$cuda_dirs:$(dirname "$found")"
 done
+# This machine's own Open MPI, when it has one, with its own components (mixing builds fails).
+if ldconfig -p | grep -q 'libmpi\.so\.40 '; then rm -f "$out"/.deps/libmpi.so* "$out"/.deps/libopen-*; fi
 export LD_LIBRARY_PATH="$out/.deps$cuda_dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 aicert=build/bin/aicert
 
@@ -64,7 +67,8 @@ for s in "${stages[@]}"; do
       stage probe 60 "$aicert" probe
       ;;
     tests)
-      for t in build/tests/cuda_*_test; do
+      for t in ${AICERT_GPU_TESTS:-build/tests/cuda_*_test}; do
+        [ -x "$t" ] || t="build/tests/$t"
         stage "$(basename "$t")" 500 "$t" --gtest_filter="${AICERT_GPU_TEST_FILTER:-*}" \
           --gtest_output="xml:$out/$(basename "$t").xml"
         grep -E '^\[ +(PASSED|SKIPPED|FAILED) +\] [0-9]+ test|^\[  FAILED  \] [A-Za-z]' \
@@ -80,7 +84,8 @@ for s in "${stages[@]}"; do
         --max-bytes 16777216 --size-factor 16 --out "$out/run-collective.xml"
       ;;
     bench)
-      for b in build/bench/cuda_*_bench; do
+      for b in ${AICERT_GPU_BENCHES:-build/bench/cuda_*_bench}; do
+        [ -x "$b" ] || b="build/bench/$b"
         stage "$(basename "$b")" 400 "$b" --benchmark_filter="${AICERT_GPU_BENCH_FILTER:-.}"
         tail -n 8 "$out/$(basename "$b").log" | tee -a "$summary"
       done
