@@ -7,7 +7,8 @@
 #   stages: info tests run bench certify (default: all, in that order)
 #   env: AICERT_GPU_BUNDLE (default .gpu-bundle), AICERT_GPU_TESTS / AICERT_GPU_BENCHES (names
 #        of the test / bench executables, default every cuda_* one), AICERT_GPU_TEST_FILTER
-#        (gtest filter), AICERT_GPU_BENCH_FILTER (benchmark filter)
+#        (gtest filter), AICERT_GPU_TEST_TIMEOUT (seconds per test executable, default 500),
+#        AICERT_GPU_BENCH_FILTER (benchmark filter)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 out="${1:?usage: ci/gpu-check.sh OUT_DIR [STAGE...]}"
@@ -69,7 +70,7 @@ for s in "${stages[@]}"; do
     tests)
       for t in ${AICERT_GPU_TESTS:-build/tests/cuda_*_test}; do
         [ -x "$t" ] || t="build/tests/$t"
-        stage "$(basename "$t")" 500 "$t" --gtest_filter="${AICERT_GPU_TEST_FILTER:-*}" \
+        stage "$(basename "$t")" "${AICERT_GPU_TEST_TIMEOUT:-500}" "$t" --gtest_filter="${AICERT_GPU_TEST_FILTER:-*}" \
           --gtest_output="xml:$out/$(basename "$t").xml"
         grep -E '^\[ +(PASSED|SKIPPED|FAILED) +\] [0-9]+ test|^\[  FAILED  \] [A-Za-z]' \
           "$out/$(basename "$t").log" | head -n 40 | tee -a "$summary"

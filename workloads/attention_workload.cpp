@@ -63,6 +63,8 @@ AttentionReference attention_reference(const AttentionSpec& s, const HostTensors
   std::vector<double> row_growth(static_cast<std::size_t>(s.batch * s.q_heads * Sq), 0.0);
   const double sqrt_d = std::sqrt(static_cast<double>(D));
   const double sqrt_sk = std::sqrt(static_cast<double>(Sk));
+  // P rounded to the input type before P V (every fp16/bf16 flash kernel does), in units of u_acc.
+  const double p_rounding = unit_roundoff(s.dtype) / unit_roundoff(DType::fp32);
   const std::int64_t rows = s.batch * s.q_heads * Sq;
 
 #pragma omp parallel
@@ -117,7 +119,7 @@ AttentionReference attention_reference(const AttentionSpec& s, const HostTensors
           }
         }
       }
-      const double g = (sqrt_d + 4.0) * largest + sqrt_sk + 4.0;
+      const double g = (sqrt_d + 4.0) * largest + sqrt_sk + 4.0 + p_rounding;
       row_growth[static_cast<std::size_t>(row)] = g;
       for (std::int64_t d = 0; d < D; ++d) {
         ref.value[static_cast<std::size_t>(row * D + d)] = l > 0 ? acc[d] / l : 0.0;
@@ -140,8 +142,8 @@ Tolerance attention_tolerance(const AttentionSpec& s, double growth) {
   t.u_out = unit_roundoff(s.dtype);
   t.g = growth;
   t.g_formula =
-      "max over rows of (sqrt(D)+4)*L_row+sqrt(Sk)+4, L_row = max_j scale*|q|.|k_j|; "
-      "magnitude = |P|.|V| * G_row/g";
+      "max over rows of (sqrt(D)+4)*L_row+sqrt(Sk)+4+u_in/u_acc, L_row = max_j scale*|q|.|k_j|, "
+      "u_in/u_acc: P rounded to the input type; magnitude = |P|.|V| * G_row/g";
   t.tiny = smallest_subnormal(s.dtype);
   return t;
 }

@@ -7,7 +7,11 @@
 // largest logit magnitude L_row = max_j scale * sum_d |q_d||k_jd|: fp32 dot products of length
 // D (sqrt(D)), the scaling, the max subtraction and exp (about 4 more roundings of a number of
 // size L_row); the sums over Sk keys add sqrt(Sk) + 4 (weights, their sum, the division):
-//   G_row = (sqrt(D) + 4) * L_row + sqrt(Sk) + 4.
+//   G_row = (sqrt(D) + 4) * L_row + sqrt(Sk) + 4 + u_in / u_acc.
+// The last term is P rounded to the input type (u_in) before P.V, as every fp16/bf16 flash
+// kernel does (FlashAttention-2 and -3, cuDNN): an error of u_in in each weight moves the output
+// by u_in * (|P|.|V|). A certification must accept what the vendors' kernels do; a checker that
+// allowed only fp32 P would fail all of them (and bf16 outputs already round at 2^-8 |R|).
 // The report records g = the largest G_row of the case; each element's magnitude carries its
 // row's share G_row / g, so the product is exactly the bound above. c = 3 as for GEMM.
 #pragma once

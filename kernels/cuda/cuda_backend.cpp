@@ -67,7 +67,7 @@ std::vector<DeviceInfo> CudaBackend::devices() {
         "128x256x64, TMA into 4 stages, 2 consumer warpgroups of wgmma m64n256k16";
     info.properties["attention_tiling"] =
         "flash (FA2-style): 128 query rows per block, 4 warps of 2x16 rows, K/V tiles of 64 keys "
-        "(16 at D=128) in 2 cp.async stages, mma.sync m16n8k16 (P V with P split in head + tail), "
+        "(32 at D=128) in 4 cp.async stages, mma.sync m16n8k16 (P rounded to the input type for P V), "
         "online softmax in fp32 registers";
     const std::string& image = own_image_errors_[static_cast<std::size_t>(d.index)];
     info.properties["own_kernels"] = image.empty() ? "yes" : "no: " + image;

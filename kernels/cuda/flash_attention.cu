@@ -1,10 +1,10 @@
 // The CUDA flash-attention forward kernel (FlashAttention-2 style), fp16/bf16 inputs, fp32
 // accumulation. One CTA of 4 warps per (query tile of 128 rows, query head, batch); each warp
-// owns 2 x 16 query rows. Q is staged once in shared memory; K/V tiles (64 keys, 16 at D = 128)
+// owns 2 x 16 query rows. Q is staged once in shared memory; K/V tiles (64 keys, 32 at D = 128)
 // go through a kStages-deep cp.async pipeline into XOR-swizzled shared memory. S = Q K^T and
 // O += P V run on mma.sync m16n8k16 (fragments by ldmatrix, .trans for V); P never leaves
-// registers: the fp32 accumulator of S is repacked as the A operand of P V, as a head and a
-// tail in the input type (kSplitP), so that P keeps about fp32 accuracy. Online softmax in
+// registers: the fp32 accumulator of S is repacked as the A operand of P V in the input type
+// (with kSplitP as a head and a tail, for about fp32 accuracy). Online softmax in
 // fp32 registers with exp2 and scale * log2(e) folded in; fully masked K/V tiles of a causal case
 // are skipped, and only tiles that cross the diagonal or the end of the keys are masked. Tails
 // (any Sq, Sk) load as zeros and are masked; rows past Sq are not stored.
