@@ -12,6 +12,7 @@
 #include "cuda_caps_fixture.h"
 #include "kernels/cuda/device_caps.h"
 #include "kernels/cuda/gemm_support.h"
+#include "kernels/cuda/nvidia_driver_version.h"
 #include "kernels/cuda/tensor_core_tiling.h"
 #include "kernels/cuda/wgmma_layout.h"
 
@@ -46,6 +47,18 @@ TEST(CudaCheck, ErrorNamesCallErrorAndDevice) {
   }
   EXPECT_NO_THROW(AICERT_CUDA("x", cudaSuccess));
   EXPECT_NO_THROW(AICERT_CUDA("x", CUBLAS_STATUS_SUCCESS));
+}
+
+TEST(NvidiaDriverVersion, ReadFromTheProcText) {
+  EXPECT_EQ(parse_nvidia_driver_version(
+                "NVRM version: NVIDIA UNIX x86_64 Kernel Module  580.159.04  Thu Oct  2 2025\n"
+                "GCC version:  gcc version 12.2.0\n"),
+            "580.159.04");
+  EXPECT_EQ(parse_nvidia_driver_version("NVRM version: NVIDIA UNIX Open Kernel Module for x86_64"
+                                        "  575.51.03  Release Build\n"),
+            "575.51.03");
+  EXPECT_EQ(parse_nvidia_driver_version(""), "");
+  EXPECT_EQ(parse_nvidia_driver_version("Kernel Module\n580.1 on the next line"), "");
 }
 
 TEST(CudaDeviceCaps, VersionAndLabel) {

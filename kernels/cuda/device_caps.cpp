@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "kernels/cuda/cuda_check.h"
+#include "kernels/cuda/nvidia_driver_version.h"
 
 namespace aicert::cuda {
 
@@ -69,7 +70,9 @@ DeviceInfo to_device_info(const DeviceCaps& caps, const std::string& driver_vers
   info.vendor = "NVIDIA";
   info.kind = "gpu";
   info.pci_bus_id = caps.pci_bus_id;
-  info.driver_version = driver_version;
+  // The kernel driver's own version where /proc has it, with the CUDA level it provides.
+  const std::string nvidia = nvidia_driver_version();
+  info.driver_version = nvidia.empty() ? driver_version : nvidia + " (CUDA " + driver_version + ")";
   info.memory_bytes = caps.global_mem_bytes;
   info.compute_units = caps.sm_count;
   auto& p = info.properties;
@@ -85,6 +88,7 @@ DeviceInfo to_device_info(const DeviceCaps& caps, const std::string& driver_vers
   p["pci_bus_id_source"] = "cudaDeviceProp";
   p["cuda_runtime_version"] = runtime_version;
   p["cuda_driver_version"] = driver_version;
+  if (!nvidia.empty()) p["nvidia_driver_version"] = nvidia;
   return info;
 }
 
