@@ -10,13 +10,12 @@
 namespace aicert::cuda {
 
 WgmmaGemmKernel::WgmmaGemmKernel(const DeviceCaps& caps, const GemmSpec& spec)
-    : spec_(spec), stream_(caps.index, caps.label()) {}
+    : StreamKernel(caps), spec_(spec) {}
 
 void WgmmaGemmKernel::upload(const HostTensors& tensors) {
-  stream_.activate();
-  buffers_.upload(tensors, stream_.get(), stream_.label());
+  StreamKernel::upload(tensors);
   const bool a_t = spec_.a_transposed(), b_t = spec_.b_transposed();
-  launch_.g = gemm_launch_for(spec_, buffers_);
+  launch_.g = gemm_launch_for(spec_, buffers());
   const GemmLaunch& g = launch_.g;
   launch_.a_map = CUtensorMap{};
   launch_.b_map = CUtensorMap{};
@@ -31,34 +30,24 @@ void WgmmaGemmKernel::upload(const HostTensors& tensors) {
   if (std::string e =
           encode_tensor_map(&launch_.a_map, a, bf16, wgmma::kBoxInner, wgmma::box_rows(true, !a_t));
       !e.empty()) {
-    throw CudaError(e + " (A of cuda:wgmma on " + stream_.label() + ")");
+    throw CudaError(e + " (A of cuda:wgmma on " + stream().label() + ")");
   }
   if (std::string e =
           encode_tensor_map(&launch_.b_map, b, bf16, wgmma::kBoxInner, wgmma::box_rows(false, b_t));
       !e.empty()) {
-    throw CudaError(e + " (B of cuda:wgmma on " + stream_.label() + ")");
+    throw CudaError(e + " (B of cuda:wgmma on " + stream().label() + ")");
   }
 }
 
 void WgmmaGemmKernel::run() {
-  if (buffers_.empty()) throw std::logic_error("cuda:wgmma run() before upload()");
-  stream_.activate();
-  const std::string& where = stream_.label();
+  if (buffers().empty()) throw std::logic_error("cuda:wgmma run() before upload()");
+  stream().activate();
+  const std::string& where = stream().label();
   const TensorCoreType type =
       spec_.dtype == DType::bf16 ? TensorCoreType::bf16 : TensorCoreType::fp16;
-  timer_.begin(stream_.get(), where);
-  AICERT_CUDA(where, launch_wgmma_gemm(type, launch_, stream_.get()));
-  timer_.end(stream_.get(), where);
-}
-
-double WgmmaGemmKernel::elapsed_ms_since_last_sync() {
-  stream_.activate();
-  return timer_.sync_and_sum_ms(stream_.label());
-}
-
-void WgmmaGemmKernel::download(HostTensors& tensors) {
-  stream_.activate();
-  buffers_.download(tensors, stream_.get(), stream_.label());
+  timer().begin(stream().get(), where);
+  AICERT_CUDA(where, launch_wgmma_gemm(type, launch_, stream().get()));
+  timer().end(stream().get(), where);
 }
 
 }  // namespace aicert::cuda
