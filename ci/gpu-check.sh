@@ -4,7 +4,8 @@
 # Each stage has its own time limit and log; a summary table is printed last.
 #
 #   ci/gpu-check.sh OUT_DIR [STAGE...]
-#   stages: info tests run bench certify (default: all, in that order)
+#   stages: info tests run bench certify certify-all (default: all but certify-all, in order;
+#   certify-all certifies on every available backend, as ci/certify.sh does)
 #   env: AICERT_GPU_BUNDLE (default .gpu-bundle), AICERT_GPU_TESTS / AICERT_GPU_BENCHES (names
 #        of the test / bench executables, default every cuda_* one), AICERT_GPU_TEST_FILTER
 #        (gtest filter), AICERT_GPU_TEST_TIMEOUT (seconds per test executable, default 500),
@@ -94,6 +95,10 @@ for s in "${stages[@]}"; do
     certify)
       stage certify-cuda 500 "$aicert" certify --backend cuda --out "$out/certify-cuda"
       tail -n 5 "$out/certify-cuda.log" | tee -a "$summary"
+      ;;
+    certify-all)
+      stage certify-all 500 "$aicert" certify --out "$out/certify-all"
+      tail -n 8 "$out/certify-all.log" | tee -a "$summary"
       ;;
     *) echo "gpu-check: unknown stage $s" >&2; exit 2 ;;
   esac
