@@ -253,10 +253,14 @@ class ProfileReader {
       }
     }
     const bool collective = test.workload == "collective";
-    test.dtypes = list(t, "dtypes", [collective](const std::string& s) {
+    const bool gemm = test.workload == "gemm";
+    test.dtypes = list(t, "dtypes", [collective, gemm](const std::string& s) {
       const auto d = parse_dtype(s);
-      if (d && (collective || *d != DType::int32)) return std::string();
+      if (d && *d == DType::int32 && collective) return std::string();
+      if (d && *d == DType::fp8e4m3 && gemm) return std::string();
+      if (d && *d != DType::int32 && *d != DType::fp8e4m3) return std::string();
       return std::string(collective ? "unknown dtype (known: fp32, bf16, fp16, int32)"
+                         : gemm     ? "unknown dtype (known: fp32, fp16, bf16, fp8e4m3)"
                                     : "unknown dtype (known: fp32, fp16, bf16)");
     });
     test.layouts = list(t, "layouts", [](const std::string& s) {

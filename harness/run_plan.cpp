@@ -72,7 +72,7 @@ std::vector<DType> selected_dtypes(const RunOptions& o) {
   for (const auto& name : o.dtypes) {
     const auto t = parse_dtype(name);
     if (!t || *t == DType::int32) {
-      throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16)"};
+      throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16, fp8e4m3)"};
     }
     dtypes.push_back(*t);
   }
@@ -139,6 +139,7 @@ std::vector<WorkloadSpec> attention_specs(const RunOptions& o,
   std::vector<WorkloadSpec> specs;
   for (const auto& shape : shapes) {
     for (DType t : dtypes) {
+      if (t == DType::fp8e4m3) continue;  // a GEMM input type only
       AttentionSpec s = shape;
       s.dtype = t;
       if (const std::string why = validate_attention_spec(s, max_bytes); !why.empty()) {

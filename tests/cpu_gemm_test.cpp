@@ -271,6 +271,12 @@ TEST(CpuPlugin, RefusesWhatItCannotRunWithAReason) {
     EXPECT_EQ(make_kernel(backend(), s, "cpu:blocked", &why), nullptr);
     EXPECT_NE(why.find("MC,KC,NC"), std::string::npos) << why;
   }
+  const GemmSpec fp8 = gemm(16, 16, 16, GemmLayout::NT, DType::fp8e4m3);
+  for (const char* impl : {"cpu:blocked", "cpu:cblas"}) {
+    why.clear();
+    EXPECT_EQ(make_kernel(backend(), fp8, impl, &why), nullptr) << impl;
+    EXPECT_NE(why.find("no fp8 GEMM"), std::string::npos) << why;
+  }
 }
 
 TEST(CpuPlugin, KernelReportsItsImplementationAndTimesItsRuns) {

@@ -68,6 +68,29 @@ TEST(CudaDeviceCaps, VersionAndLabel) {
   EXPECT_EQ(h100().compute_capability(), 90);
 }
 
+// fp8e4m3 inputs (bf16 out): cuBLASLt alone, on compute capability 8.9+, NT (its "TN"),
+// dimensions multiples of 16.
+TEST(CudaGemmSupport, Fp8OnlyThroughCublasLtWhereItRunsFp8) {
+  GemmSpec s = gemm(8192, 8192, 8192, DType::fp8e4m3);
+  s.layout = GemmLayout::NT;
+  EXPECT_EQ(gemm_unsupported_reason(h100(), s, kCublasLtImpl, ""), "");
+  for (auto impl : {kOwnImpl, kWgmmaImpl}) {
+    EXPECT_NE(gemm_unsupported_reason(h100(), s, impl, "").find("has no fp8 kernel"),
+              std::string::npos);
+  }
+  DeviceCaps a100 = h100();
+  a100.cc_minor = 0, a100.cc_major = 8;
+  EXPECT_NE(gemm_unsupported_reason(a100, s, kCublasLtImpl, "").find("compute capability 8.9"),
+            std::string::npos);
+  s.layout = GemmLayout::NN;
+  EXPECT_NE(gemm_unsupported_reason(h100(), s, kCublasLtImpl, "").find("not NN"),
+            std::string::npos);
+  s.layout = GemmLayout::NT;
+  s.k = 8200;
+  EXPECT_NE(gemm_unsupported_reason(h100(), s, kCublasLtImpl, "").find("multiples of 16"),
+            std::string::npos);
+}
+
 TEST(CudaGemmSupport, SupportedOnH100) {
   for (DType t : {DType::fp32, DType::fp16, DType::bf16}) {
     for (auto impl : {kOwnImpl, kCublasLtImpl}) {

@@ -131,6 +131,13 @@ constexpr std::pair<double, double> kAlphaBeta[] = {{1.0, 0.0}, {-1.5, 0.5}, {0.
 
 // The reason a case must be refused with, or empty when it must run.
 std::string expected_refusal(const std::string& impl, const GemmSpec& s, const DeviceInfo& d) {
+  if (s.dtype == DType::fp8e4m3) {
+    if (impl != "cuda:cublaslt") return "has no fp8 kernel";
+    const std::string& cc = d.properties.at("compute_capability");
+    if (std::stod(cc) < 8.85) return "compute capability 8.9";
+    if (s.layout != GemmLayout::NT) return "B stored transposed";
+    if (s.m % 16 || s.n % 16 || s.k % 16) return "multiples of 16";
+  }
   if (impl == "cuda:tiled" && d.properties.at("own_kernels") != "yes") return "cuda:tiled";
   if (impl == "cuda:cublaslt" && s.k == 0) return "K=0";
   if (impl == "cuda:wgmma") {
@@ -182,7 +189,7 @@ std::string matrix_name(const ::testing::TestParamInfo<MatrixParam>& info) {
 INSTANTIATE_TEST_SUITE_P(
     AllCases, CudaGemmMatrix,
     ::testing::Combine(::testing::Values("cuda:tiled", "cuda:cublaslt", "cuda:wgmma"),
-                       ::testing::Values(DType::fp32, DType::fp16, DType::bf16),
+                       ::testing::Values(DType::fp32, DType::fp16, DType::bf16, DType::fp8e4m3),
                        ::testing::Values(GemmLayout::NN, GemmLayout::NT, GemmLayout::TN)),
     matrix_name);
 
@@ -208,6 +215,13 @@ INSTANTIATE_TEST_SUITE_P(OwnTensorCore, CudaGemmLarge,
                                             ::testing::Values(DType::fp16, DType::bf16),
                                             ::testing::Values(GemmLayout::NN, GemmLayout::NT,
                                                               GemmLayout::TN)),
+                         matrix_name);
+
+// cuBLASLt's fp8 (e4m3 in, bf16 out) at a size with many tiles and K steps, beta != 0.
+INSTANTIATE_TEST_SUITE_P(CublasLtFp8, CudaGemmLarge,
+                         ::testing::Combine(::testing::Values("cuda:cublaslt"),
+                                            ::testing::Values(DType::fp8e4m3),
+                                            ::testing::Values(GemmLayout::NT)),
                          matrix_name);
 
 // ---- the checks around the matrix ---------------------------------------------------------------

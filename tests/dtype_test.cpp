@@ -94,9 +94,49 @@ TEST(Fp16, Subnormals) {
   EXPECT_EQ(float_to_fp16(std::ldexp(1.0f, -30)), 0x0000);
 }
 
+// OCP E4M3 (fp8e4m3): every one of the 256 codes decodes to its value and encodes back to
+// itself (but for -0 and the NaNs), round to nearest even between codes, saturation at 448.
+TEST(Fp8e4m3, EveryCodeRoundTripsAndDecodesToItsValue) {
+  for (int code = 0; code < 256; ++code) {
+    const auto b = static_cast<std::uint8_t>(code);
+    const float v = fp8e4m3_to_float(b);
+    if ((code & 0x7f) == 0x7f) {
+      EXPECT_TRUE(std::isnan(v)) << code;
+      continue;
+    }
+    const int e = (code >> 3) & 0xf, m = code & 7;
+    const float expected = (code & 0x80 ? -1.0f : 1.0f) *
+                           (e == 0 ? std::ldexp(float(m), -9) : std::ldexp(float(8 + m), e - 10));
+    EXPECT_EQ(v, expected) << code;
+    if (code == 0x80) continue;  // -0 encodes as -0 too, but compares equal to +0
+    EXPECT_EQ(float_to_fp8e4m3(v), b) << code;
+  }
+  EXPECT_EQ(fp8e4m3_to_float(0x7e), 448.0f);
+  EXPECT_EQ(fp8e4m3_to_float(0x08), std::ldexp(1.0f, -6));  // smallest normal
+  EXPECT_EQ(fp8e4m3_to_float(0x01), std::ldexp(1.0f, -9));  // smallest subnormal
+}
+
+TEST(Fp8e4m3, RoundsToNearestEvenAndSaturates) {
+  EXPECT_EQ(float_to_fp8e4m3(1.0625f), 0x38);   // 1 + 1/16: tie between 1 and 1.125 -> even 1
+  EXPECT_EQ(float_to_fp8e4m3(1.1875f), 0x3a);   // tie between 1.125 and 1.25 -> even 1.25
+  EXPECT_EQ(float_to_fp8e4m3(1.07f), 0x39);     // above the tie
+  EXPECT_EQ(float_to_fp8e4m3(1.96875f), 0x40);  // tie between 1.875 and 2 -> carries to 2
+  EXPECT_EQ(float_to_fp8e4m3(std::ldexp(1.5f, -9)), 0x02);  // subnormal tie -> even 2
+  EXPECT_EQ(float_to_fp8e4m3(std::ldexp(1.0f, -11)), 0x00);  // below half the smallest
+  EXPECT_EQ(float_to_fp8e4m3(-0.3f), 0x80 | float_to_fp8e4m3(0.3f));
+  EXPECT_EQ(float_to_fp8e4m3(460.0f), 0x7e);  // saturates (E4M3 has no Inf)
+  EXPECT_EQ(float_to_fp8e4m3(-1e30f), 0xfe);
+  EXPECT_EQ(float_to_fp8e4m3(INFINITY), 0x7e);
+  EXPECT_TRUE(std::isnan(round_to(DType::fp8e4m3, NAN)));
+  EXPECT_EQ(round_to(DType::fp8e4m3, 0.3f), 0.3125f);
+}
+
 TEST(Dtype, NamesSizesRoundoff) {
   EXPECT_EQ(parse_dtype("bf16"), DType::bf16);
   EXPECT_FALSE(parse_dtype("fp8").has_value());
+  EXPECT_EQ(parse_dtype("fp8e4m3"), DType::fp8e4m3);
+  EXPECT_EQ(dtype_size(DType::fp8e4m3), 1u);
+  EXPECT_EQ(unit_roundoff(DType::fp8e4m3), std::ldexp(1.0, -4));
   EXPECT_EQ(dtype_name(DType::fp16), "fp16");
   EXPECT_EQ(dtype_size(DType::fp32), 4u);
   EXPECT_EQ(dtype_size(DType::bf16), 2u);

@@ -100,5 +100,39 @@ TEST(GemmTolerance, ScalesWithDtypeAndK) {
   EXPECT_EQ(gemm_tolerance(s).u_acc, std::ldexp(1.0, -24));
 }
 
+// fp8e4m3 GEMM: A and B of one byte per element, C and the result bf16; the check allows for
+// fp8 tensor cores' accumulation and bf16 output, and still catches a wrong element.
+TEST(GemmFp8, InputsAreFp8OutputBf16AndTheCheckCatchesAWrongElement) {
+  GemmSpec s;
+  s.m = 48, s.n = 32, s.k = 64, s.layout = GemmLayout::NT, s.dtype = DType::fp8e4m3;
+  EXPECT_EQ(s.output_dtype(), DType::bf16);
+  EXPECT_EQ(s.operand_bytes(), 48.0 * 64 + 64.0 * 32 + 2.0 * 48 * 32);
+  EXPECT_EQ(validate_gemm_spec(s, 1e9), "");
+  const HostTensors in = make_gemm_tensors(s, 7);
+  EXPECT_EQ(in.at("A").dtype, DType::fp8e4m3);
+  EXPECT_EQ(in.at("A").buffer.payload_bytes(), 48u * 64u);
+  EXPECT_EQ(in.at("C").dtype, DType::bf16);
+  const Tolerance t = gemm_tolerance(s);
+  EXPECT_EQ(t.u_acc, std::ldexp(1.0, -24));
+  EXPECT_EQ(t.g, std::sqrt(64.0) + 2.0 + 2048.0);
+  EXPECT_EQ(t.u_out, std::ldexp(1.0, -8));
+  // Every input is an fp8 value: the reference multiplies exactly what a kernel reads.
+  for (std::size_t i = 0; i < in.at("B").elements(); ++i) {
+    const float v = load_as_float(in.at("B").data(), DType::fp8e4m3, i);
+    ASSERT_EQ(round_to(DType::fp8e4m3, v), v);
+  }
+  const GemmReference ref = gemm_reference(s, in);
+  HostTensors out = in;
+  Tensor& c = out.at("C");
+  for (std::size_t i = 0; i < c.elements(); ++i) {
+    store_from_float(c.data(), c.dtype, i, static_cast<float>(ref.value[i]));
+  }
+  EXPECT_TRUE(check_gemm(s, in, out).passed);
+  store_from_float(c.data(), c.dtype, 5, static_cast<float>(ref.value[5] + 1.0));
+  const CheckResult bad = check_gemm(s, in, out);
+  EXPECT_FALSE(bad.passed);
+  EXPECT_EQ(bad.wrong_count, 1u);
+}
+
 }  // namespace
 }  // namespace aicert

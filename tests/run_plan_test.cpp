@@ -85,6 +85,32 @@ TEST(RunPlan, ExplicitOptionsNarrowThePlan) {
   EXPECT_EQ(case_id(plan[0]), "gemm/cpu0/cpu:blocked/bf16/TN/17x33x65");
 }
 
+// fp8e4m3 is a GEMM input type: asked for with the default workloads, GEMM gets it and
+// attention does not; the defaults never include it.
+TEST(RunPlan, Fp8IsForGemmOnlyAndOnlyWhenAsked) {
+  const PluginRegistry registry = PluginRegistry::load_all();
+  RunOptions o;
+  o.backends = {"cpu"};
+  o.impls = {"cpu:blocked", "cpu:flash"};
+  o.dtypes = {"fp8e4m3", "bf16"};
+  int gemm_fp8 = 0, attention = 0;
+  for (const auto& r : plan_run(o, registry, 1e10)) {
+    if (const auto* g = std::get_if<GemmSpec>(&r.spec.spec)) {
+      gemm_fp8 += g->dtype == DType::fp8e4m3;
+    } else if (const auto* a = std::get_if<AttentionSpec>(&r.spec.spec)) {
+      EXPECT_NE(a->dtype, DType::fp8e4m3);
+      ++attention;
+    }
+  }
+  EXPECT_EQ(gemm_fp8, 3);  // the three default GEMM shapes
+  EXPECT_EQ(attention, 3);  // bf16 only
+  RunOptions defaults;
+  defaults.backends = {"cpu"};
+  for (const auto& r : plan_run(defaults, registry, 1e10)) {
+    EXPECT_NE(workload_dtype(r.spec.spec), DType::fp8e4m3);
+  }
+}
+
 TEST(RunPlan, CollectiveDefaultsSweepEveryOpDtypeAndSize) {
   const PluginRegistry registry = PluginRegistry::load_all();
   RunOptions o;

@@ -83,7 +83,10 @@ std::optional<AttentionSpec> parse_attention_shape(std::string_view text, std::s
 
 std::string validate_attention_spec(const AttentionSpec& s, double max_bytes) {
   const std::string shape = "attention shape " + s.shape_string();
-  if (s.dtype == DType::int32) return shape + ": attention runs in fp32, fp16 or bf16, not int32";
+  if (s.dtype == DType::int32 || s.dtype == DType::fp8e4m3) {
+    return shape + ": attention runs in fp32, fp16 or bf16, not " +
+           std::string(dtype_name(s.dtype));
+  }
   if (s.batch <= 0 || s.q_heads <= 0 || s.kv_heads <= 0 || s.q_len <= 0 || s.kv_len <= 0 ||
       s.head_dim <= 0) {
     return shape + ": every extent must be positive";

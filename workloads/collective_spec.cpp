@@ -92,6 +92,7 @@ std::string validate_collective_spec(const CollectiveSpec& s, double max_bytes) 
   if (s.ranks < 1 || s.ranks > 1024) {
     return "ranks " + std::to_string(s.ranks) + " is not in 1..1024";
   }
+  if (s.dtype == DType::fp8e4m3) return "collectives run fp32, fp16, bf16 and int32, not fp8e4m3";
   if (s.count < 1) return "count " + std::to_string(s.count) + " must be at least 1 element";
   if (s.count > (std::int64_t{1} << 40))
     return "count " + std::to_string(s.count) + " is too large";

@@ -1,6 +1,7 @@
-// Conversions between fp32 and the 16-bit storage types, round-to-nearest-even.
+// Conversions between fp32 and the 16- and 8-bit storage types, round-to-nearest-even.
 #include "workloads/dtype.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -24,6 +25,7 @@ std::string_view dtype_name(DType t) {
     case DType::fp16: return "fp16";
     case DType::bf16: return "bf16";
     case DType::int32: return "int32";
+    case DType::fp8e4m3: return "fp8e4m3";
   }
   return "?";
 }
@@ -33,10 +35,20 @@ std::optional<DType> parse_dtype(std::string_view name) {
   if (name == "fp16") return DType::fp16;
   if (name == "bf16") return DType::bf16;
   if (name == "int32") return DType::int32;
+  if (name == "fp8e4m3") return DType::fp8e4m3;
   return std::nullopt;
 }
 
-std::size_t dtype_size(DType t) { return t == DType::fp32 || t == DType::int32 ? 4 : 2; }
+std::size_t dtype_size(DType t) {
+  switch (t) {
+    case DType::fp32:
+    case DType::int32: return 4;
+    case DType::fp16:
+    case DType::bf16: return 2;
+    case DType::fp8e4m3: return 1;
+  }
+  return 4;
+}
 
 double unit_roundoff(DType t) {
   switch (t) {
@@ -44,6 +56,7 @@ double unit_roundoff(DType t) {
     case DType::fp16: return std::ldexp(1.0, -11);
     case DType::bf16: return std::ldexp(1.0, -8);
     case DType::int32: return 0.0;
+    case DType::fp8e4m3: return std::ldexp(1.0, -4);
   }
   return 1.0;
 }
@@ -104,12 +117,47 @@ float fp16_to_float(std::uint16_t h) {
   return std::bit_cast<float>(sign | ((exp + 112) << 23) | (mant << 13));
 }
 
+std::uint8_t float_to_fp8e4m3(float f) {
+  const std::uint32_t u = std::bit_cast<std::uint32_t>(f);
+  const auto sign = static_cast<std::uint8_t>((u >> 24) & 0x80u);
+  if (std::isnan(f)) return static_cast<std::uint8_t>(sign | 0x7fu);
+  const float a = std::fabs(f);
+  if (a >= 448.0f) return static_cast<std::uint8_t>(sign | 0x7eu);  // saturate (no Inf)
+  // The spacing of E4M3 at a: 2^(e-3) for normals (e >= -6), 2^-9 for subnormals. Rounding a
+  // to a multiple of it (nearest, ties to even; exact in float) gives the value; its code
+  // follows from exponent and mantissa.
+  int e = 0;
+  std::frexp(a, &e);  // a = m * 2^e, m in [0.5, 1): the leading bit is 2^(e-1)
+  const int exponent = std::max(e - 1, -6);
+  const float step = std::ldexp(1.0f, exponent - 3);
+  const float r = std::nearbyint(a / step) * step;  // the FPU's default mode: ties to even
+  if (r == 0.0f) return sign;
+  int re = 0;
+  std::frexp(r, &re);
+  const int biased = std::max(re - 1, -6) + 7;  // a carry may have stepped the exponent
+  if (re - 1 < -6) {  // subnormal: mantissa counts 2^-9
+    return static_cast<std::uint8_t>(sign | static_cast<std::uint8_t>(r / std::ldexp(1.0f, -9)));
+  }
+  const auto mant = static_cast<std::uint32_t>(r / std::ldexp(1.0f, re - 1 - 3)) - 8u;
+  return static_cast<std::uint8_t>(sign | (static_cast<std::uint32_t>(biased) << 3) | mant);
+}
+
+float fp8e4m3_to_float(std::uint8_t b) {
+  const float sign = (b & 0x80u) ? -1.0f : 1.0f;
+  const int exp = (b >> 3) & 0xf;
+  const int mant = b & 0x7;
+  if (exp == 0xf && mant == 0x7) return std::numeric_limits<float>::quiet_NaN();
+  if (exp == 0) return sign * std::ldexp(static_cast<float>(mant), -9);
+  return sign * std::ldexp(static_cast<float>(8 + mant), exp - 7 - 3);
+}
+
 float load_as_float(const void* data, DType t, std::size_t i) {
   switch (t) {
     case DType::fp32: return static_cast<const float*>(data)[i];
     case DType::fp16: return fp16_to_float(static_cast<const std::uint16_t*>(data)[i]);
     case DType::bf16: return bf16_to_float(static_cast<const std::uint16_t*>(data)[i]);
     case DType::int32: return static_cast<float>(static_cast<const std::int32_t*>(data)[i]);
+    case DType::fp8e4m3: return fp8e4m3_to_float(static_cast<const std::uint8_t*>(data)[i]);
   }
   return 0.0f;
 }
@@ -120,6 +168,7 @@ void store_from_float(void* data, DType t, std::size_t i, float f) {
     case DType::fp16: static_cast<std::uint16_t*>(data)[i] = float_to_fp16(f); break;
     case DType::bf16: static_cast<std::uint16_t*>(data)[i] = float_to_bf16(f); break;
     case DType::int32: static_cast<std::int32_t*>(data)[i] = round_to_int32(f); break;
+    case DType::fp8e4m3: static_cast<std::uint8_t*>(data)[i] = float_to_fp8e4m3(f); break;
   }
 }
 
@@ -129,6 +178,7 @@ float round_to(DType t, float f) {
     case DType::fp16: return fp16_to_float(float_to_fp16(f));
     case DType::bf16: return bf16_to_float(float_to_bf16(f));
     case DType::int32: return static_cast<float>(round_to_int32(f));
+    case DType::fp8e4m3: return fp8e4m3_to_float(float_to_fp8e4m3(f));
   }
   return f;
 }

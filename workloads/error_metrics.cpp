@@ -12,6 +12,7 @@ double smallest_subnormal(DType t) {
     case DType::fp16: return std::ldexp(1.0, -24);
     case DType::bf16: return std::ldexp(1.0, -133);
     case DType::int32: return 0.0;
+    case DType::fp8e4m3: return std::ldexp(1.0, -9);
   }
   return 0;
 }

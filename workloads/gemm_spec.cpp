@@ -24,9 +24,10 @@ std::optional<GemmLayout> parse_layout(std::string_view name) {
 }
 
 double GemmSpec::operand_bytes() const {
-  const double e = static_cast<double>(dtype_size(dtype));
-  return e * (static_cast<double>(m) * k + static_cast<double>(k) * n +
-              static_cast<double>(m) * n);
+  const double in = static_cast<double>(dtype_size(dtype));
+  const double out = static_cast<double>(dtype_size(output_dtype()));
+  return in * (static_cast<double>(m) * k + static_cast<double>(k) * n) +
+         out * static_cast<double>(m) * n;
 }
 
 std::string GemmSpec::shape_string() const {
@@ -67,7 +68,9 @@ std::optional<GemmSpec> parse_gemm_shape(std::string_view text, std::string* err
 }
 
 std::string validate_gemm_spec(const GemmSpec& spec, double max_bytes) {
-  if (spec.dtype == DType::int32) return "int32 is not a GEMM dtype (fp32, fp16, bf16)";
+  if (spec.dtype == DType::int32) {
+    return "int32 is not a GEMM dtype (fp32, fp16, bf16, fp8e4m3)";
+  }
   if (spec.m <= 0 || spec.n <= 0) {
     return "shape " + spec.shape_string() + ": M and N must be positive";
   }

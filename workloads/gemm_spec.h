@@ -1,6 +1,8 @@
 // The GEMM workload's case spec: C = alpha*op(A)*op(B) + beta*C, row-major.
 // Layout names say which operand is stored transposed: NN (A MxK, B KxN), NT (B stored NxK),
-// TN (A stored KxM). Inputs and C are of one dtype; accumulation is always fp32 or wider.
+// TN (A stored KxM). Inputs and C are of one dtype, except fp8e4m3: A and B in fp8, C and the
+// result in bf16 (as fp8 GEMMs of the vendor libraries are used). Accumulation is fp32 or wider
+// (fp8 tensor cores: see gemm_tolerance in gemm_workload.cpp).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +29,8 @@ struct GemmSpec {
   bool a_transposed() const { return layout == GemmLayout::TN; }
   bool b_transposed() const { return layout == GemmLayout::NT; }
   double flops() const { return 2.0 * static_cast<double>(m) * n * k; }
+  // The type of C and of the result: bf16 for fp8e4m3 inputs, else the input type.
+  DType output_dtype() const { return dtype == DType::fp8e4m3 ? DType::bf16 : dtype; }
   // Bytes of A, B and C in storage type (what a kernel must hold on its device).
   double operand_bytes() const;
   // "1024x1024x1024"

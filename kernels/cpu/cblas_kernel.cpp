@@ -56,6 +56,7 @@ std::unique_ptr<Kernel> CblasKernel::make(const GemmSpec& spec, std::shared_ptr<
       if (why_not) *why_not = "CBLAS has no fp16 GEMM (OpenBLAS " + openblas_version() + ")";
       return nullptr;
     case DType::int32:
+    case DType::fp8e4m3:
       break;
   }
   if (why_not) *why_not = "CBLAS has no " + std::string(dtype_name(spec.dtype)) + " GEMM";

@@ -115,6 +115,10 @@ std::unique_ptr<Kernel> CpuBackend::make(const CaseSpec& spec, int device, std::
   }
   const std::string invalid = validate_gemm_spec(*gemm, static_cast<double>(host_.memory_bytes));
   if (!invalid.empty()) return fail("invalid GEMM case: " + invalid);
+  if (gemm->dtype == DType::fp8e4m3) {
+    return fail("not supported: the cpu backend has no fp8 GEMM (fp8 inputs are for tensor "
+                "cores; cuda:cublaslt runs them)");
+  }
   if (impl == kBlockedImpl) {
     std::string why;
     const MicroKernel* k = select_micro_kernel_from_env(&why);

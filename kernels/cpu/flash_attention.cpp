@@ -38,6 +38,7 @@ void widen_row(const void* src, DType t, std::size_t first, std::int64_t n, floa
       break;
     }
     case DType::int32:  // refused by validate_attention_spec
+    case DType::fp8e4m3:
       break;
   }
 }
@@ -230,6 +231,7 @@ void FlashAttention::attend(std::int64_t item, int thread, const void* q, void* 
           static_cast<std::uint16_t*>(o)[index] = float_to_bf16(value);
           break;
         case DType::int32:  // refused by validate_attention_spec
+        case DType::fp8e4m3:
           break;
       }
     }

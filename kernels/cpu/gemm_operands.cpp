@@ -71,6 +71,7 @@ void widen_to_fp32(ThreadPool& pool, const void* src, DType t, float* dst, std::
           dst[i] = fp16_bits_to_float(h[i]);
           break;
         case DType::int32:  // not a GEMM dtype: rejected by validate_gemm_spec
+        case DType::fp8e4m3:  // refused by CpuBackend::make
           __builtin_trap();
       }
     }

@@ -93,6 +93,7 @@ void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std:
     case DType::fp16:
       return pack_typed<LoadFp16>(src, r, width, dst);
     case DType::int32:
+    case DType::fp8e4m3:
       break;
   }
   // Unreachable: the kernels accept only the dtypes above (checked in make()).

@@ -17,6 +17,8 @@ cudaDataType_t cuda_type(DType t) {
       return CUDA_R_16F;
     case DType::bf16:
       return CUDA_R_16BF;
+    case DType::fp8e4m3:
+      return CUDA_R_8F_E4M3;
     case DType::int32:  // not a GEMM dtype: refused by validate_gemm_spec
       break;
   }
@@ -73,7 +75,16 @@ CublasLtGemmKernel::CublasLtGemmKernel(const DeviceCaps& caps, const GemmSpec& s
   } else {
     AICERT_CUDA(where, cublasLtMatrixLayoutCreate(&b_layout_, type, k, m, static_cast<int64_t>(k)));
   }
-  AICERT_CUDA(where, cublasLtMatrixLayoutCreate(&c_layout_, type, n, m, static_cast<int64_t>(n)));
+  // C and D in the output type (bf16 for fp8 inputs).
+  AICERT_CUDA(where, cublasLtMatrixLayoutCreate(&c_layout_, cuda_type(spec.output_dtype()), n, m,
+                                                static_cast<int64_t>(n)));
+  if (spec.dtype == DType::fp8e4m3) {
+    // Partial sums promoted to fp32 periodically (the tolerance assumes it): no fast accumulation.
+    const std::int8_t fast_accumulation = 0;
+    AICERT_CUDA(where, cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_FAST_ACCUM,
+                                                      &fast_accumulation,
+                                                      sizeof fast_accumulation));
+  }
   AICERT_CUDA(where, cudaMalloc(&workspace_, kWorkspaceBytes));
 }
 

@@ -54,10 +54,35 @@ std::string wgmma_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spe
   return {};
 }
 
+// cuda:cublaslt with fp8e4m3 inputs (bf16 C): cuBLASLt runs fp8 on compute capability 8.9 and
+// newer, with A transposed and B not in its column-major terms (our NT: B stored N x K), and
+// dimensions that are multiples of 16 (16-byte aligned fp8 rows).
+std::string cublaslt_fp8_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec) {
+  if (caps.compute_capability() < 89) {
+    return "not supported: fp8 GEMM needs compute capability 8.9 or newer; " + caps.label() +
+           " has " + compute_capability_text(caps);
+  }
+  if (spec.layout != GemmLayout::NT) {
+    return "not supported: cuBLASLt runs fp8 only with B stored transposed (NT; its \"TN\"), "
+           "not " + std::string(layout_name(spec.layout));
+  }
+  if (spec.m % 16 != 0 || spec.n % 16 != 0 || spec.k % 16 != 0) {
+    return "not supported: cuBLASLt fp8 needs M, N and K multiples of 16, not " +
+           spec.shape_string();
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string gemm_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec,
                                     std::string_view impl, const std::string& own_image_error) {
+  if (spec.dtype == DType::fp8e4m3) {
+    if (impl != kCublasLtImpl) {
+      return "not supported: " + std::string(impl) + " has no fp8 kernel (cuda:cublaslt runs fp8)";
+    }
+    if (std::string why = cublaslt_fp8_unsupported_reason(caps, spec); !why.empty()) return why;
+  }
   // The kernels index rows and columns with 32-bit ints and launch one block per output tile.
   constexpr std::int64_t kMaxDim = std::int64_t{1} << 30;
   if (spec.m > kMaxDim || spec.n > kMaxDim || spec.k > kMaxDim) {
@@ -88,13 +113,8 @@ std::string gemm_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec
     // cuBLASLt layouts need a leading dimension >= 1 row; K=0 makes A's or B's ld zero.
     return "not supported: cuBLASLt rejects K=0 (leading dimension 0)";
   }
-  const double elem = static_cast<double>(dtype_size(spec.dtype));
   const double guards = 2.0 * GuardedBuffer::kGuardBytes;
-  const double bytes =
-      (static_cast<double>(spec.m) * spec.k + static_cast<double>(spec.k) * spec.n +
-       static_cast<double>(spec.m) * spec.n) *
-          elem +
-      3 * guards;
+  const double bytes = spec.operand_bytes() + 3 * guards;
   if (bytes > static_cast<double>(caps.global_mem_bytes)) {
     return "not supported: the operands need " + std::to_string(static_cast<std::uint64_t>(bytes)) +
            " bytes, more than the " + std::to_string(caps.global_mem_bytes) + " bytes of " +

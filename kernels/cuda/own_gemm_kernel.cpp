@@ -28,7 +28,8 @@ void OwnGemmKernel::run() {
     case DType::bf16:
       AICERT_CUDA(where, launch_tensor_core_gemm(TensorCoreType::bf16, g, stream().get()));
       break;
-    case DType::int32:  // not a GEMM dtype: refused by validate_gemm_spec
+    case DType::int32:    // not a GEMM dtype: refused by validate_gemm_spec
+    case DType::fp8e4m3:  // refused by gemm_unsupported_reason
       break;
   }
   timer().end(stream().get(), where);

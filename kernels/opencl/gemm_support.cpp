@@ -15,6 +15,9 @@ std::string gemm_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec
     // Both implementations build OpenCL C source at run time (CLBlast too).
     return "not supported: device " + caps.name + " has no OpenCL C compiler";
   }
+  if (spec.dtype == DType::fp8e4m3) {
+    return "not supported: OpenCL C has no fp8 type; the opencl backend runs fp32/fp16/bf16 GEMM";
+  }
   if (spec.dtype == DType::fp16 && !caps.has_fp16()) {
     return "not supported: device " + caps.name + " lacks cl_khr_fp16";
   }

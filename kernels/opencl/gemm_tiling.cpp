@@ -16,6 +16,7 @@ int dtype_code(DType t) {
     case DType::bf16:
       return 2;
     case DType::int32:  // not a GEMM dtype: rejected by validate_gemm_spec
+    case DType::fp8e4m3:  // refused by gemm_unsupported_reason
       break;
   }
   return 0;
