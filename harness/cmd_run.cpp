@@ -94,7 +94,9 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                 "Attention: causal mask, bottom-right aligned (query i sees keys j <= i + Sk - "
                 "Sq; needs Sq <= Sk). Applies to every attention shape, defaults included");
   cmd->add_option("--dtype,-t", o->run.dtypes,
-                  "Element type(s): fp32, fp16, bf16; collectives also int32 (default: all)")
+                  "Element type(s): fp32, fp16, bf16; collectives also int32; GEMM also "
+                  "fp8e4m3 (A and B in fp8 E4M3, C in bf16; asked for only, not a default) "
+                  "(default: fp32, fp16, bf16, and int32 for collectives)")
       ->delimiter(',');
   cmd->add_option("--layout", o->run.layout,
                   "GEMM layout: NN, NT (B stored transposed) or TN (A stored transposed); "
