@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "attention_ratio_reporter.h"
 #include "kernels/backend_api.h"
 #include "workloads/attention_workload.h"
 #include "workloads/gemm_workload.h"
@@ -27,8 +28,8 @@ using aicert::DType;
 using aicert::Kernel;
 
 constexpr const char* kPluginFile = AICERT_PLUGIN_DIR "/aicert-backend-cpu.so";
-constexpr const char* kCounter = "GFLOP/s";
-constexpr DType kDtypes[] = {DType::fp32, DType::fp16, DType::bf16};
+using aicert::bench::kAttentionBenchDtypes;
+using aicert::bench::kGflopsCounter;
 
 Backend& cpu_backend() {
   static Backend* backend = [] {
@@ -62,7 +63,7 @@ void time_case(benchmark::State& state, const aicert::WorkloadSpec& spec, const 
   kernel->upload(inputs);
   kernel->run();  // warm-up: threads started, pages touched
   for (auto _ : state) kernel->run();
-  state.counters[kCounter] = benchmark::Counter(aicert::workload_flops(spec) * 1e-9,
+  state.counters[kGflopsCounter] = benchmark::Counter(aicert::workload_flops(spec) * 1e-9,
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -72,7 +73,7 @@ void bm_cpu_flash(benchmark::State& state) {
   s.q_heads = s.kv_heads = 16;
   s.q_len = s.kv_len = 2048;
   s.head_dim = 128;
-  s.dtype = kDtypes[state.range(0)];
+  s.dtype = kAttentionBenchDtypes[state.range(0)];
   s.causal = state.range(1) != 0;
   time_case(state, s, "cpu:flash", aicert::make_attention_tensors(s, 1));
 }
@@ -80,54 +81,9 @@ void bm_cpu_flash(benchmark::State& state) {
 void bm_cpu_blocked(benchmark::State& state) {
   aicert::GemmSpec s;
   s.m = s.n = s.k = 2048;
-  s.dtype = kDtypes[state.range(0)];
+  s.dtype = kAttentionBenchDtypes[state.range(0)];
   time_case(state, s, "cpu:blocked", aicert::make_gemm_tensors(s, 1));
 }
-
-// Console output as usual, plus attention/GEMM per dtype at the end (medians over
-// repetitions when --benchmark_repetitions is given).
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  explicit RatioReporter(OutputOptions options) : ConsoleReporter(options) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
-      const auto it = r.counters.find(kCounter);
-      if (it == r.counters.end()) continue;
-      rates_[r.run_name.function_name + "/" + r.run_name.args].push_back(it->second.value);
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    for (int t = 0; t < 3; ++t) {
-      const auto gemm = rates_.find("cpu_blocked/" + std::to_string(t));
-      if (gemm == rates_.end()) continue;
-      const double gemm_rate = median(gemm->second);
-      for (int causal = 0; causal < 2; ++causal) {
-        const auto att =
-            rates_.find("cpu_flash/" + std::to_string(t) + "/" + std::to_string(causal));
-        if (att == rates_.end()) continue;
-        const double att_rate = median(att->second);
-        std::printf(
-            "%s attention 1,16,16,2048,128 %s: cpu:flash %.1f GFLOP/s, cpu:blocked GEMM 2048^3 "
-            "%.1f GFLOP/s, ratio %.3f\n",
-            std::string(aicert::dtype_name(kDtypes[t])).c_str(), causal ? "causal" : "full",
-            att_rate, gemm_rate, att_rate / gemm_rate);
-      }
-    }
-  }
-
- private:
-  static double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t h = v.size() / 2;
-    return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-  }
-  std::map<std::string, std::vector<double>> rates_;  // by "function/args"
-};
 
 }  // namespace
 
@@ -146,8 +102,10 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
-                                               : benchmark::ConsoleReporter::OO_Tabular);
+  aicert::bench::AttentionRatioReporter reporter(
+      isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
+                            : benchmark::ConsoleReporter::OO_Tabular,
+      {"cpu_blocked", "cpu_flash", "1,16,16,2048,128", "cpu:flash", "cpu:blocked GEMM 2048^3"});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "attention_ratio_reporter.h"
 #include "kernels/opencl/opencl_backend.h"
 #include "workloads/attention_workload.h"
 #include "workloads/gemm_workload.h"
@@ -20,8 +21,8 @@ namespace {
 using aicert::DType;
 using aicert::opencl::OpenClBackend;
 
-constexpr const char* kCounter = "GFLOP/s";
-constexpr DType kDtypes[] = {DType::fp32, DType::fp16, DType::bf16};
+using aicert::bench::kAttentionBenchDtypes;
+using aicert::bench::kGflopsCounter;
 
 OpenClBackend* backend(std::string* why) {
   static std::string reason;
@@ -50,7 +51,7 @@ void time_case(benchmark::State& state, const aicert::WorkloadSpec& spec, const 
     kernel->run();
     state.SetIterationTime(kernel->elapsed_ms_since_last_sync() * 1e-3);
   }
-  state.counters[kCounter] = benchmark::Counter(aicert::workload_flops(spec) * 1e-9,
+  state.counters[kGflopsCounter] = benchmark::Counter(aicert::workload_flops(spec) * 1e-9,
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
@@ -60,7 +61,7 @@ void bm_opencl_flash(benchmark::State& state) {
   s.q_heads = s.kv_heads = 16;
   s.q_len = s.kv_len = 1024;
   s.head_dim = 128;
-  s.dtype = kDtypes[state.range(0)];
+  s.dtype = kAttentionBenchDtypes[state.range(0)];
   s.causal = state.range(1) != 0;
   time_case(state, s, "opencl:flash", aicert::make_attention_tensors(s, 1));
 }
@@ -68,53 +69,9 @@ void bm_opencl_flash(benchmark::State& state) {
 void bm_opencl_tiled(benchmark::State& state) {
   aicert::GemmSpec s;
   s.m = s.n = s.k = 2048;
-  s.dtype = kDtypes[state.range(0)];
+  s.dtype = kAttentionBenchDtypes[state.range(0)];
   time_case(state, s, "opencl:tiled", aicert::make_gemm_tensors(s, 1));
 }
-
-// Console output as usual, plus attention/GEMM per dtype at the end.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  explicit RatioReporter(OutputOptions options) : ConsoleReporter(options) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
-      const auto it = r.counters.find(kCounter);
-      if (it == r.counters.end()) continue;
-      rates_[r.run_name.function_name + "/" + r.run_name.args].push_back(it->second.value);
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  void Finalize() override {
-    ConsoleReporter::Finalize();
-    for (int t = 0; t < 3; ++t) {
-      const auto gemm = rates_.find("opencl_tiled/" + std::to_string(t));
-      if (gemm == rates_.end()) continue;
-      const double gemm_rate = median(gemm->second);
-      for (int causal = 0; causal < 2; ++causal) {
-        const auto att =
-            rates_.find("opencl_flash/" + std::to_string(t) + "/" + std::to_string(causal));
-        if (att == rates_.end()) continue;
-        const double att_rate = median(att->second);
-        std::printf(
-            "%s attention 1,16,16,1024,128 %s: opencl:flash %.1f GFLOP/s, opencl:tiled GEMM "
-            "2048^3 %.1f GFLOP/s, ratio %.3f\n",
-            std::string(aicert::dtype_name(kDtypes[t])).c_str(), causal ? "causal" : "full",
-            att_rate, gemm_rate, att_rate / gemm_rate);
-      }
-    }
-  }
-
- private:
-  static double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const std::size_t h = v.size() / 2;
-    return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
-  }
-  std::map<std::string, std::vector<double>> rates_;  // by "function/args"
-};
 
 }  // namespace
 
@@ -133,7 +90,9 @@ int main(int argc, char** argv) {
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  RatioReporter reporter(benchmark::ConsoleReporter::OO_Tabular);
+  aicert::bench::AttentionRatioReporter reporter(
+      benchmark::ConsoleReporter::OO_Tabular,
+      {"opencl_tiled", "opencl_flash", "1,16,16,1024,128", "opencl:flash", "opencl:tiled GEMM 2048^3"});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;
