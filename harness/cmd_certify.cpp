@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -50,6 +51,32 @@ std::string clock_text(double seconds) {
   return buf;
 }
 
+// A folder shared by this run's workers for their fp64 references (reference_cache.h), so that
+// the cases of one problem on every device compute one reference. Removed when the run ends;
+// a folder the user already named in $AICERT_REFERENCE_CACHE_DIR is used and kept.
+class SharedReferenceFolder {
+ public:
+  SharedReferenceFolder() {
+    if (const char* given = std::getenv("AICERT_REFERENCE_CACHE_DIR"); given && *given) return;
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/aicert-references-XXXXXX";
+    if (::mkdtemp(pattern.data()) == nullptr) return;  // only costs time: workers share nothing
+    path_ = pattern;
+    ::setenv("AICERT_REFERENCE_CACHE_DIR", path_.c_str(), 1);  // inherited by the workers
+  }
+  ~SharedReferenceFolder() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+    ::unsetenv("AICERT_REFERENCE_CACHE_DIR");
+  }
+  SharedReferenceFolder(const SharedReferenceFolder&) = delete;
+  SharedReferenceFolder& operator=(const SharedReferenceFolder&) = delete;
+
+ private:
+  std::string path_;
+};
+
 // Runs the plan's cases that the journal lacks, appending each result as it finishes.
 void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double case_timeout_s,
                        Journal& journal) {
@@ -62,6 +89,7 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
     std::cout << "resuming: " << plan.cases.size() - remaining << " of " << plan.cases.size()
               << " cases already in the journal\n";
   }
+  const SharedReferenceFolder references;  // outlives the workers below
   std::map<std::string, std::unique_ptr<WorkerProcess>> workers;  // per backend/device
   std::size_t done = 0, index = 0;
   for (const PlannedCase& pc : plan.cases) {

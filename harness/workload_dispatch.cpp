@@ -24,12 +24,34 @@ HostTensors make_case_tensors(const CaseSpec& c) {
       c.spec);
 }
 
-CheckResult check_case(const CaseSpec& c, const HostTensors& inputs, const HostTensors& outputs) {
+std::optional<ReferenceCache::Lookup> case_reference(const CaseSpec& c,
+                                                     const HostTensors& inputs) {
   return std::visit(
-      Overloaded{
-          [&](const GemmSpec& g) { return check_gemm(g, inputs, outputs, c.tolerance_c); },
-          [&](const AttentionSpec& a) { return check_attention(a, inputs, outputs, c.tolerance_c); },
-          [&](const CollectiveSpec& s) { return check_collective(s, inputs, outputs); }},
+      Overloaded{[&](const GemmSpec& g) -> std::optional<ReferenceCache::Lookup> {
+                   return cached_gemm_reference(g, inputs);
+                 },
+                 [&](const AttentionSpec& a) -> std::optional<ReferenceCache::Lookup> {
+                   return cached_attention_reference(a, inputs);
+                 },
+                 [&](const CollectiveSpec&) -> std::optional<ReferenceCache::Lookup> {
+                   return std::nullopt;
+                 }},
+      c.spec);
+}
+
+CheckResult check_case(const CaseSpec& c, const HostTensors& inputs, const HostTensors& outputs,
+                       const Reference* reference) {
+  return std::visit(
+      Overloaded{[&](const GemmSpec& g) {
+                   return reference ? check_gemm_against(g, *reference, outputs, c.tolerance_c)
+                                    : check_gemm(g, inputs, outputs, c.tolerance_c);
+                 },
+                 [&](const AttentionSpec& a) {
+                   return reference
+                              ? check_attention_against(a, *reference, outputs, c.tolerance_c)
+                              : check_attention(a, inputs, outputs, c.tolerance_c);
+                 },
+                 [&](const CollectiveSpec& s) { return check_collective(s, inputs, outputs); }},
       c.spec);
 }
 

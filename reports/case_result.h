@@ -25,6 +25,15 @@ struct TimingStats {
   double max_cv = 0;               // the limit it was judged against
   bool noisy = false;              // cv > max_cv
   std::string timer;               // "steady_clock", "cl_event", "cudaEvent"
+  // Where the host's work for the check went, so a reader can tell that it did not disturb the
+  // timing: "overlapped" (the fp64 reference ran on host threads during the timed repetitions
+  // of a device that is not this host's CPU) or "before-timing" (a CPU device: a concurrent
+  // reference would steal the cores being measured). Empty in reports of older versions.
+  std::string reference;
+  std::string reference_source;    // "computed", "cached-in-memory", "cached-on-disk"
+  double reference_ms = 0;         // host wall time to have the reference (compute or load)
+  double measure_wall_ms = 0;      // wall time of warm-ups and timed repetitions
+  double case_wall_ms = 0;         // wall time of the whole case (inputs to verdict)
 };
 
 // One performance threshold of a certification profile, judged against one case.

@@ -368,6 +368,18 @@ class ReportReader {
     t.cv = x_.real(n, "cv");
     t.max_cv = x_.real(n, "max-cv");
     t.noisy = x_.boolean(n, "noisy");
+    if (n.attribute("reference")) {  // reports of 2026-12 and later
+      t.reference = x_.string(n, "reference");
+      if (t.reference != "overlapped" && t.reference != "before-timing") {
+        x_.fail(n.attribute("reference"), n,
+                "<timing> reference \"" + t.reference +
+                    "\" is neither \"overlapped\" nor \"before-timing\"");
+      }
+      t.reference_source = x_.string(n, "reference-source");
+      t.reference_ms = x_.real(n, "reference-ms");
+    }
+    if (n.attribute("measure-wall-ms")) t.measure_wall_ms = x_.real(n, "measure-wall-ms");
+    if (n.attribute("case-wall-ms")) t.case_wall_ms = x_.real(n, "case-wall-ms");
     const pugi::xml_node samples = x_.child(n, "samples");
     std::istringstream in(samples.text().get());
     for (std::string word; in >> word;) {

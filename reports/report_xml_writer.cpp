@@ -270,6 +270,13 @@ void append_timing(pugi::xml_node case_node, const TimingStats& t) {
   put(n, "cv", t.cv);
   put(n, "max-cv", t.max_cv);
   put(n, "noisy", t.noisy);
+  if (!t.reference.empty()) {
+    put(n, "reference", t.reference);
+    put(n, "reference-source", t.reference_source);
+    put(n, "reference-ms", t.reference_ms);
+  }
+  if (t.measure_wall_ms > 0) put(n, "measure-wall-ms", t.measure_wall_ms);
+  if (t.case_wall_ms > 0) put(n, "case-wall-ms", t.case_wall_ms);
   std::string samples;
   for (double s : t.samples_ms) {
     if (!samples.empty()) samples += ' ';

@@ -258,6 +258,37 @@ TEST_F(CliTest, WrongResultsFailAndExitOne) {
   EXPECT_NE(o.output.find("FAIL"), std::string::npos);
 }
 
+// On a device off the host the fp64 reference is computed while the device runs the timed
+// repetitions; the wrong element is still caught, and the report says how the reference was had.
+TEST_F(CliTest, ReferenceOverlappedOffTheHostStillCatchesWrongResults) {
+  for (const char* kind : {"accelerator", "cpu"}) {
+    SCOPED_TRACE(kind);
+    const std::string env = "AICERT_PLUGIN_PATH=" + std::string(AICERT_BINARY_DIR) +
+                            "/tests/plugins-faulty AICERT_TEST_DEVICE_KIND=" + kind;
+    const std::string out = path(std::string("report-") + kind + ".xml");
+    const Outcome o = aicert("run --backend cpu --shape 33x17x64 --dtype fp32 --min-time-ms 0 "
+                             "--out " + out, env);
+    EXPECT_EQ(o.exit_code, 1) << o.output;
+    expect_valid_against_schema(out);
+    const Report r = read_report_xml(out);
+    std::map<std::string, CaseResult> by_impl;
+    for (const auto& c : r.cases) by_impl[c.impl] = c;
+    const std::string mode = std::string(kind) == "cpu" ? "before-timing" : "overlapped";
+    for (const char* impl : {"test:correct", "test:wrong-element", "test:out-of-bounds"}) {
+      ASSERT_TRUE(by_impl[impl].timing) << impl;
+      EXPECT_EQ(by_impl[impl].timing->reference, mode) << impl;
+      EXPECT_GT(by_impl[impl].timing->case_wall_ms, 0) << impl;
+    }
+    EXPECT_EQ(by_impl["test:correct"].verdict, Verdict::pass) << by_impl["test:correct"].reason;
+    // The first case computes the reference; the cases after it share it.
+    EXPECT_EQ(by_impl["test:correct"].timing->reference_source, "computed");
+    EXPECT_EQ(by_impl["test:wrong-element"].timing->reference_source, "cached-in-memory");
+    EXPECT_EQ(by_impl["test:wrong-element"].verdict, Verdict::fail);
+    EXPECT_EQ(by_impl["test:wrong-element"].check->wrong_count, 1u);
+    EXPECT_EQ(by_impl["test:out-of-bounds"].verdict, Verdict::fail);
+  }
+}
+
 TEST_F(CliTest, InstalledBinaryFindsItsPlugins) {
   const std::string prefix = path("prefix");
   const Outcome install = shell("cmake --install " + std::string(AICERT_BINARY_DIR) +

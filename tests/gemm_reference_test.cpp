@@ -136,3 +136,113 @@ TEST(GemmFp8, InputsAreFp8OutputBf16AndTheCheckCatchesAWrongElement) {
 
 }  // namespace
 }  // namespace aicert
+
+namespace aicert {
+namespace {
+
+// The plain fp64 triple loop the BLAS reference replaced: the definition it must match.
+Reference naive_reference(const GemmSpec& s, const HostTensors& in) {
+  const Tensor& A = in.at("A");
+  const Tensor& B = in.at("B");
+  const Tensor& C = in.at("C");
+  Reference r;
+  r.value.assign(static_cast<std::size_t>(s.m * s.n), 0.0);
+  r.magnitude = r.value;
+  for (std::int64_t i = 0; i < s.m; ++i) {
+    for (std::int64_t j = 0; j < s.n; ++j) {
+      double dot = 0, abs_dot = 0;
+      for (std::int64_t p = 0; p < s.k; ++p) {
+        const double a = load_as_float(A.data(), A.dtype, s.a_transposed() ? p * s.m + i : i * s.k + p);
+        const double b = load_as_float(B.data(), B.dtype, s.b_transposed() ? j * s.k + p : p * s.n + j);
+        dot += a * b;
+        abs_dot += std::fabs(a * b);
+      }
+      const double c0 = load_as_float(C.data(), C.dtype, static_cast<std::size_t>(i * s.n + j));
+      r.value[static_cast<std::size_t>(i * s.n + j)] = s.alpha * dot + s.beta * c0;
+      r.magnitude[static_cast<std::size_t>(i * s.n + j)] =
+          std::fabs(s.alpha) * abs_dot + std::fabs(s.beta) * std::fabs(c0);
+    }
+  }
+  return r;
+}
+
+TEST(GemmReference, BlasReferenceMatchesThePlainLoopEveryLayoutAndDtype) {
+  for (GemmLayout l : {GemmLayout::NN, GemmLayout::NT, GemmLayout::TN}) {
+    for (DType t : {DType::fp32, DType::fp16, DType::bf16}) {
+      GemmSpec s;
+      s.m = 67, s.n = 45, s.k = 129, s.alpha = -1.5, s.beta = 0.75, s.layout = l, s.dtype = t;
+      const HostTensors in = make_gemm_tensors(s, 5);
+      const Reference blas = gemm_reference(s, in);
+      const Reference plain = naive_reference(s, in);
+      for (std::size_t i = 0; i < plain.value.size(); ++i) {
+        const double scale = plain.magnitude[i] * 1e-13;
+        ASSERT_NEAR(blas.value[i], plain.value[i], scale) << layout_name(l) << " " << i;
+        ASSERT_NEAR(blas.magnitude[i], plain.magnitude[i], scale) << layout_name(l) << " " << i;
+      }
+    }
+  }
+}
+
+// Operands are seeded by logical index: every layout of a seed and shape is one problem, with
+// one reference key; the key changes with anything that changes the reference.
+TEST(GemmReference, LayoutsOfOneProblemShareAKey) {
+  GemmSpec s;
+  s.m = 24, s.n = 40, s.k = 56, s.dtype = DType::bf16;
+  const std::string nn = gemm_reference_key(s, make_gemm_tensors(s, 42));
+  const Reference nn_ref = gemm_reference(s, make_gemm_tensors(s, 42));
+  for (GemmLayout l : {GemmLayout::NT, GemmLayout::TN}) {
+    GemmSpec t = s;
+    t.layout = l;
+    const HostTensors in = make_gemm_tensors(t, 42);
+    EXPECT_EQ(gemm_reference_key(t, in), nn) << layout_name(l);
+    EXPECT_EQ(gemm_reference(t, in).value, nn_ref.value) << layout_name(l);
+  }
+  GemmSpec other = s;
+  other.alpha = 2;
+  EXPECT_NE(gemm_reference_key(other, make_gemm_tensors(other, 42)), nn);
+  other = s;
+  other.dtype = DType::fp16;
+  EXPECT_NE(gemm_reference_key(other, make_gemm_tensors(other, 42)), nn);
+  EXPECT_NE(gemm_reference_key(s, make_gemm_tensors(s, 43)), nn);
+  other = s;
+  other.beta = 1;  // C0 now counts
+  EXPECT_NE(gemm_reference_key(other, make_gemm_tensors(other, 42)), nn);
+  HostTensors changed = make_gemm_tensors(s, 42);
+  store_from_float(changed.at("B").data(), DType::bf16, 7, 0.5f);
+  EXPECT_NE(gemm_reference_key(s, changed), nn);
+}
+
+// A 4096^3 fp32 case whose one element is wrong by just over its bound fails with exactly that
+// element counted; just under the bound it passes. The fast reference must keep this edge.
+TEST(GemmReference, OneElementJustOverItsBoundFailsAt4096Cubed) {
+  GemmSpec s;
+  s.m = s.n = s.k = 4096;
+  const HostTensors in = make_gemm_tensors(s, 42);
+  const Reference ref = *cached_gemm_reference(s, in).reference;
+  const Tolerance tol = gemm_tolerance(s);
+  HostTensors out = in;
+  float* c = static_cast<float*>(out.at("C").data());
+  for (std::size_t i = 0; i < ref.value.size(); ++i) c[i] = static_cast<float>(ref.value[i]);
+  ASSERT_TRUE(check_gemm(s, in, out).passed);
+
+  const std::size_t victim = 4096u * 1234u + 2345u;
+  const double r = ref.value[victim];
+  const double bound =
+      tol.c * (tol.u_acc * tol.g * ref.magnitude[victim] + tol.u_out * std::fabs(r)) + tol.tiny;
+  float over = static_cast<float>(r + 1.02 * bound);
+  while (!(static_cast<double>(over) - r > bound)) over = std::nextafter(over, INFINITY);
+  float under = static_cast<float>(r + 0.98 * bound);
+  while (!(static_cast<double>(under) - r <= bound)) under = std::nextafter(under, -INFINITY);
+  ASSERT_LT(static_cast<double>(over) - r, 1.1 * bound) << "the test needs a margin of a few %";
+
+  c[victim] = over;
+  const CheckResult bad = check_gemm(s, in, out);
+  EXPECT_FALSE(bad.passed);
+  EXPECT_EQ(bad.wrong_count, 1u);
+  EXPECT_EQ(bad.worst_index, static_cast<std::int64_t>(victim));
+  c[victim] = under;
+  EXPECT_TRUE(check_gemm(s, in, out).passed);
+}
+
+}  // namespace
+}  // namespace aicert

@@ -96,7 +96,7 @@ TEST_F(HtmlInBrowser, ReportLoadsWithoutConsoleMessagesOrRequests) {
     c.verdict = i == 2 ? Verdict::fail : Verdict::pass;
     c.reason = i == 2 ? "<script>console.error('reason')</script>" : "";
     c.gflops = 10.0 * i;
-    c.timing = TimingStats{{1, 2, 3}, 0, 2, 1, 3, 2, 0.5, 0.1, true, "steady_clock"};
+    c.timing = TimingStats{{1, 2, 3}, 0, 2, 1, 3, 2, 0.5, 0.1, true, "steady_clock", "", "", 0, 0, 0};
     r.cases.push_back(c);
   }
   r.summary = summarize(r.cases);

@@ -2,11 +2,14 @@
 #include "workloads/attention_workload.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <cmath>
 #include <limits>
 
 #include "workloads/error_metrics.h"
 #include "workloads/seeded_inputs.h"
+#include "workloads/sha256.h"
 
 namespace aicert {
 
@@ -148,9 +151,36 @@ Tolerance attention_tolerance(const AttentionSpec& s, double growth) {
   return t;
 }
 
+std::string attention_reference_key(const AttentionSpec& s, const HostTensors& inputs) {
+  Sha256 h;
+  char header[256];
+  std::snprintf(header, sizeof header, "attention-reference-v1 %lld %lld %lld %lld %lld %lld %d %a %s\n",
+                static_cast<long long>(s.batch), static_cast<long long>(s.q_heads),
+                static_cast<long long>(s.kv_heads), static_cast<long long>(s.q_len),
+                static_cast<long long>(s.kv_len), static_cast<long long>(s.head_dim),
+                s.causal ? 1 : 0, s.softmax_scale(), std::string(dtype_name(s.dtype)).c_str());
+  h.update(header, std::strlen(header));
+  for (const char* name : {"Q", "K", "V"}) {
+    const Tensor& t = inputs.at(name);
+    h.update(t.data(), t.buffer.payload_bytes());
+  }
+  return h.hex();
+}
+
+ReferenceCache::Lookup cached_attention_reference(const AttentionSpec& spec,
+                                                  const HostTensors& inputs) {
+  return process_reference_cache().get_or_compute(
+      attention_reference_key(spec, inputs), [&] { return attention_reference(spec, inputs); });
+}
+
 CheckResult check_attention(const AttentionSpec& spec, const HostTensors& inputs,
                             const HostTensors& outputs, double c_override) {
-  const AttentionReference ref = attention_reference(spec, inputs);
+  return check_attention_against(spec, *cached_attention_reference(spec, inputs).reference,
+                                 outputs, c_override);
+}
+
+CheckResult check_attention_against(const AttentionSpec& spec, const Reference& ref,
+                                    const HostTensors& outputs, double c_override) {
   Tolerance tolerance = attention_tolerance(spec, ref.growth);
   if (c_override > 0) tolerance.c = c_override;
   return compare_with_reference(outputs.at("O"), ref.value.data(), ref.magnitude.data(),

@@ -17,11 +17,14 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "workloads/attention_spec.h"
 #include "workloads/check_result.h"
 #include "workloads/host_tensors.h"
+#include "workloads/reference.h"
+#include "workloads/reference_cache.h"
 
 namespace aicert {
 
@@ -29,22 +32,30 @@ namespace aicert {
 // output "O" [B,Hq,Sq,D].
 HostTensors make_attention_tensors(const AttentionSpec& spec, std::uint64_t seed);
 
-struct AttentionReference {
-  std::vector<double> value;      // O in fp64
-  std::vector<double> magnitude;  // (|P|.|V|) * G_row / growth
-  double growth = 0;              // largest G_row of the case
-};
+// value: O in fp64; magnitude: (|P|.|V|) * G_row / growth; growth: the largest G_row.
+using AttentionReference = Reference;
 
 // fp64 reference from the (rounded) inputs. Per query row, keys are streamed in tiles with an
 // online (running max and sum) softmax: O(D) state per row, O(Sk*D) per head for the widened
 // K and V, never an Sq x Sk matrix. Multithreaded over rows; cost about 4*B*Hq*Sq*Sk*D.
 AttentionReference attention_reference(const AttentionSpec& spec, const HostTensors& inputs);
 
+// Identity of the reference's inputs: SHA-256 over the spec's logical problem and Q, K, V.
+std::string attention_reference_key(const AttentionSpec& spec, const HostTensors& inputs);
+
+// The reference of these inputs from the process's reference cache (computed on a miss).
+ReferenceCache::Lookup cached_attention_reference(const AttentionSpec& spec,
+                                                  const HostTensors& inputs);
+
 // c = 3, u_acc = 2^-24, u_out of the dtype, g = growth (see the header comment).
 Tolerance attention_tolerance(const AttentionSpec& spec, double growth);
 
-// Checks output "O" of `outputs` against the reference computed from `inputs`; a positive
-// `c_override` replaces the safety factor c of attention_tolerance().
+// Checks output "O" of `outputs` against a reference; a positive `c_override` replaces the
+// safety factor c of attention_tolerance().
+CheckResult check_attention_against(const AttentionSpec& spec, const Reference& reference,
+                                    const HostTensors& outputs, double c_override = 0);
+
+// The same with the (cached) reference of `inputs`.
 CheckResult check_attention(const AttentionSpec& spec, const HostTensors& inputs,
                             const HostTensors& outputs, double c_override = 0);
 

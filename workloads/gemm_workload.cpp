@@ -1,4 +1,4 @@
-// GEMM operands, fp64 reference and check.
+// GEMM operands, tolerance and check (the fp64 reference is gemm_reference.cpp).
 #include "workloads/gemm_workload.h"
 
 #include <cmath>
@@ -22,6 +22,22 @@ Tensor make_tensor(const char* name, DType dtype, std::int64_t rows, std::int64_
 
 // Streams of the seeded generator, one per operand.
 enum Stream : std::uint64_t { kStreamA = 1, kStreamB = 2, kStreamC = 3 };
+
+// Fills a rows x cols operand by its logical (row-major) index, whatever its storage: the
+// layouts of one seed and shape are then one problem, with one reference.
+void fill_seeded_matrix(Tensor& t, std::uint64_t seed, std::uint64_t stream, std::int64_t rows,
+                        std::int64_t cols, bool stored_transposed) {
+  if (!stored_transposed) {
+    fill_seeded(t, seed, stream);
+    return;
+  }
+  for (std::int64_t r = 0; r < rows; ++r) {
+    for (std::int64_t c = 0; c < cols; ++c) {
+      store_from_float(t.data(), t.dtype, static_cast<std::size_t>(c * rows + r),
+                       seeded_uniform(seed, stream, static_cast<std::uint64_t>(r * cols + c)));
+    }
+  }
+}
 }  // namespace
 
 HostTensors make_gemm_tensors(const GemmSpec& s, std::uint64_t seed) {
@@ -31,49 +47,10 @@ HostTensors make_gemm_tensors(const GemmSpec& s, std::uint64_t seed) {
   h.tensors.push_back(s.b_transposed() ? make_tensor("B", s.dtype, s.n, s.k, false)
                                        : make_tensor("B", s.dtype, s.k, s.n, false));
   h.tensors.push_back(make_tensor("C", s.output_dtype(), s.m, s.n, true));
-  fill_seeded(h.at("A"), seed, kStreamA);
-  fill_seeded(h.at("B"), seed, kStreamB);
+  fill_seeded_matrix(h.at("A"), seed, kStreamA, s.m, s.k, s.a_transposed());
+  fill_seeded_matrix(h.at("B"), seed, kStreamB, s.k, s.n, s.b_transposed());
   fill_seeded(h.at("C"), seed, kStreamC);
   return h;
-}
-
-GemmReference gemm_reference(const GemmSpec& s, const HostTensors& inputs) {
-  const auto M = static_cast<std::size_t>(s.m), N = static_cast<std::size_t>(s.n),
-             K = static_cast<std::size_t>(s.k);
-  const Tensor& A = inputs.at("A");
-  const Tensor& B = inputs.at("B");
-  const Tensor& C = inputs.at("C");
-  // Widen B once into K x N doubles so the inner loop runs over contiguous memory.
-  std::vector<double> b(K * N);
-  for (std::size_t p = 0; p < K; ++p) {
-    for (std::size_t j = 0; j < N; ++j) {
-      b[p * N + j] = load_as_float(B.data(), B.dtype, s.b_transposed() ? j * K + p : p * N + j);
-    }
-  }
-  GemmReference ref;
-  ref.value.assign(M * N, 0.0);
-  ref.magnitude.assign(M * N, 0.0);
-#pragma omp parallel for schedule(dynamic, 4)
-  for (std::size_t i = 0; i < M; ++i) {
-    double* val = &ref.value[i * N];
-    double* mag = &ref.magnitude[i * N];
-    for (std::size_t p = 0; p < K; ++p) {
-      const double a =
-          load_as_float(A.data(), A.dtype, s.a_transposed() ? p * M + i : i * K + p);
-      const double abs_a = std::fabs(a);
-      const double* brow = &b[p * N];
-      for (std::size_t j = 0; j < N; ++j) {
-        val[j] += a * brow[j];
-        mag[j] += abs_a * std::fabs(brow[j]);
-      }
-    }
-    for (std::size_t j = 0; j < N; ++j) {
-      const double c0 = s.beta == 0.0 ? 0.0 : load_as_float(C.data(), C.dtype, i * N + j);
-      val[j] = s.alpha * val[j] + s.beta * c0;
-      mag[j] = std::fabs(s.alpha) * mag[j] + std::fabs(s.beta) * std::fabs(c0);
-    }
-  }
-  return ref;
 }
 
 Tolerance gemm_tolerance(const GemmSpec& s) {
@@ -95,13 +72,23 @@ Tolerance gemm_tolerance(const GemmSpec& s) {
   return t;
 }
 
-CheckResult check_gemm(const GemmSpec& spec, const HostTensors& inputs, const HostTensors& outputs,
-                       double c_override) {
-  const GemmReference ref = gemm_reference(spec, inputs);
+ReferenceCache::Lookup cached_gemm_reference(const GemmSpec& spec, const HostTensors& inputs) {
+  return process_reference_cache().get_or_compute(gemm_reference_key(spec, inputs),
+                                                  [&] { return gemm_reference(spec, inputs); });
+}
+
+CheckResult check_gemm_against(const GemmSpec& spec, const Reference& ref,
+                               const HostTensors& outputs, double c_override) {
   Tolerance tolerance = gemm_tolerance(spec);
   if (c_override > 0) tolerance.c = c_override;
   return compare_with_reference(outputs.at("C"), ref.value.data(), ref.magnitude.data(),
                                 tolerance);
+}
+
+CheckResult check_gemm(const GemmSpec& spec, const HostTensors& inputs, const HostTensors& outputs,
+                       double c_override) {
+  return check_gemm_against(spec, *cached_gemm_reference(spec, inputs).reference, outputs,
+                            c_override);
 }
 
 }  // namespace aicert

@@ -3,10 +3,12 @@
 // Built as aicert-backend-cpu.so in a test folder and found first through AICERT_PLUGIN_PATH.
 // Implementations: test:correct (plain loops, right), test:wrong-element (one element off),
 // test:out-of-bounds (right values, one write past the end of C), test:throws (API error).
+// Its device is a "cpu" unless $AICERT_TEST_DEVICE_KIND says otherwise.
 // Built with AICERT_TEST_PLUGIN_CRASHES it also offers test:crash (a segfault, as a driver bug
 // would) and test:hang (never returns), for the crash isolation of aicert certify.
 #include <chrono>
 #include <csignal>
+#include <cstdlib>
 #include <cstdio>
 #include <thread>
 #include <cstring>
@@ -97,7 +99,10 @@ class FaultyBackend final : public Backend {
   std::vector<DeviceInfo> devices() override {
     DeviceInfo d;
     d.name = "faulty test device";
-    d.kind = "cpu";
+    // $AICERT_TEST_DEVICE_KIND=accelerator makes the harness treat it as off the host (the
+    // reference then runs during the timed repetitions), as it does a GPU.
+    const char* kind = std::getenv("AICERT_TEST_DEVICE_KIND");
+    d.kind = kind != nullptr && *kind ? kind : "cpu";
     return {d};
   }
   std::vector<std::string> implementations(std::string_view workload) const override {

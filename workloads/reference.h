@@ -1,0 +1,20 @@
+// The fp64 reference of a floating-point case: what the exact computation gives on the case's
+// rounded inputs, the same computation on absolute values (the scale each element's rounding
+// bound is relative to) and the growth term g of the bound. Shared by GEMM and attention, and
+// the unit the reference cache stores.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace aicert {
+
+struct Reference {
+  std::vector<double> value;      // the exact result, element by element
+  std::vector<double> magnitude;  // the same on absolute values (see each workload's header)
+  double growth = 0;              // g of the bound where it depends on the data (attention)
+
+  std::size_t bytes() const { return (value.size() + magnitude.size()) * sizeof(double); }
+};
+
+}  // namespace aicert
