@@ -4,8 +4,10 @@
 # Each stage has its own time limit and log; a summary table is printed last.
 #
 #   ci/gpu-check.sh OUT_DIR [STAGE...]
-#   stages: info tests run bench certify certify-all (default: all but certify-all, in order;
-#   certify-all certifies on every available backend, as ci/certify.sh does)
+#   stages: info tests run bench certify certify-all certify-profile (default: all but the last
+#   two, in order; certify-all certifies on every available backend, as ci/certify.sh does;
+#   certify-profile certifies the cuda backend with AICERT_GPU_PROFILE, default standard, for at
+#   most AICERT_GPU_CERTIFY_LIMIT seconds, default 500: a run cut short keeps its journal)
 #   env: AICERT_GPU_BUNDLE (default .gpu-bundle), AICERT_GPU_TESTS / AICERT_GPU_BENCHES (names
 #        of the test / bench executables, default every cuda_* one), AICERT_GPU_TEST_FILTER
 #        (gtest filter), AICERT_GPU_TEST_TIMEOUT (seconds per test executable, default 500),
@@ -99,6 +101,12 @@ for s in "${stages[@]}"; do
     certify-all)
       stage certify-all 500 "$aicert" certify --out "$out/certify-all"
       tail -n 8 "$out/certify-all.log" | tee -a "$summary"
+      ;;
+    certify-profile)
+      stage "certify-${AICERT_GPU_PROFILE:-standard}" "${AICERT_GPU_CERTIFY_LIMIT:-500}" \
+        "$aicert" certify --profile "${AICERT_GPU_PROFILE:-standard}" --backend cuda \
+        --out "$out/certify-${AICERT_GPU_PROFILE:-standard}"
+      tail -n 8 "$out/certify-${AICERT_GPU_PROFILE:-standard}.log" | tee -a "$summary"
       ;;
     *) echo "gpu-check: unknown stage $s" >&2; exit 2 ;;
   esac

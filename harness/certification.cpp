@@ -87,7 +87,8 @@ class Judge {
     }
   }
 
-  Certification verdict(const std::vector<std::string>& plan_notes) const {
+  Certification verdict(const std::vector<std::string>& plan_notes,
+                        const std::vector<std::string>& inapplicable_tests) const {
     Certification cert;
     for (const auto& t : profile_.tiers) cert.tiers.push_back({t, true, ""});
     std::vector<std::string> failures;
@@ -113,7 +114,9 @@ class Judge {
     }
     std::vector<std::string> unrun;
     for (const ProfileTest& t : profile_.tests) {
-      if (t.blocker && ran[t.id] == 0) unrun.push_back(t.id);
+      const bool inapplicable = std::find(inapplicable_tests.begin(), inapplicable_tests.end(),
+                                          t.id) != inapplicable_tests.end();
+      if (t.blocker && ran[t.id] == 0 && !inapplicable) unrun.push_back(t.id);
     }
     for (std::size_t i = 0; i < cert.tiers.size(); ++i) {
       if (!cert.tiers[i].met) break;
@@ -238,12 +241,13 @@ class Judge {
 }  // namespace
 
 void judge_certification(Report& report, const Profile& profile, const Report* baseline,
-                         const std::vector<std::string>& plan_notes, std::string_view today) {
+                         const std::vector<std::string>& plan_notes, std::string_view today,
+                         const std::vector<std::string>& inapplicable_tests) {
   Judge judge(report, profile, baseline);
   judge.thresholds();
   judge.waivers(today);
   report.summary = summarize(report.cases);
-  report.certification = judge.verdict(plan_notes);
+  report.certification = judge.verdict(plan_notes, inapplicable_tests);
   if (baseline != nullptr) report.certification->baseline_report_id = baseline->report_id;
 }
 

@@ -17,9 +17,12 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 // The cases of one test on one backend; an empty list when the backend offers none of the
 // implementations the test names.
+// `dropped_for_kind` counts the cases left out because their device is not of a kind the test
+// names.
 std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const ProfileTest& test,
                                               const PluginRegistry& registry,
-                                              const LoadedBackend& backend, double max_bytes) {
+                                              const LoadedBackend& backend, double max_bytes,
+                                              std::size_t& dropped_for_kind) {
   RunOptions o;
   o.workloads = {test.workload};
   o.causal = test.causal;
@@ -38,8 +41,26 @@ std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const Prof
   o.alpha = test.alpha;
   o.beta = test.beta;
   o.seed = profile.seed;
+  // Devices of a kind the test does not name (profile <device-kinds>) get none of its cases.
+  const std::vector<DeviceInfo> devices = backend.backend->devices();
+  auto wrong_kind = [&](const CaseRequest& r) {
+    if (test.device_kinds.empty()) return false;
+    for (const auto& d : devices) {
+      if (d.index == r.device) return !contains(test.device_kinds, d.kind);
+    }
+    return true;
+  };
+  auto keep_right_kinds = [&](std::vector<CaseRequest>& some) {
+    const auto end = std::remove_if(some.begin(), some.end(), wrong_kind);
+    dropped_for_kind += static_cast<std::size_t>(some.end() - end);
+    some.erase(end, some.end());
+  };
   std::vector<CaseRequest> cases;
-  if (test.workload == "collective") return plan_run(o, registry, max_bytes);
+  if (test.workload == "collective") {
+    cases = plan_run(o, registry, max_bytes);
+    keep_right_kinds(cases);
+    return cases;
+  }
   // Layouts are GEMM's alone: another workload is planned once, without one.
   std::vector<std::optional<std::string>> layouts{std::nullopt};
   if (test.workload == "gemm") {
@@ -49,6 +70,7 @@ std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const Prof
   for (const auto& layout : layouts) {
     o.layout = layout;
     std::vector<CaseRequest> some = plan_run(o, registry, max_bytes);
+    keep_right_kinds(some);
     cases.insert(cases.end(), some.begin(), some.end());
   }
   return cases;
@@ -63,7 +85,7 @@ CertifyPlan plan_certification(const Profile& profile, const PluginRegistry& reg
     const ProfileTest& test = profile.tests[t];
     std::vector<std::string> wanted = test.backends;
     if (wanted.empty()) wanted = PluginRegistry::known_backends();
-    std::size_t planned_before = plan.cases.size();
+    std::size_t planned_before = plan.cases.size(), dropped_for_kind = 0;
     for (const auto& name : wanted) {
       if (!overrides.backends.empty() && !contains(overrides.backends, name)) continue;
       const LoadedBackend* b = registry.find(name);
@@ -75,7 +97,8 @@ CertifyPlan plan_certification(const Profile& profile, const PluginRegistry& reg
         }
         continue;
       }
-      for (CaseRequest& r : plan_test_on_backend(profile, test, registry, *b, max_bytes)) {
+      for (CaseRequest& r : plan_test_on_backend(profile, test, registry, *b, max_bytes,
+                                                     dropped_for_kind)) {
         PlannedCase pc;
         pc.test = t;
         r.spec.tolerance_c = test.tolerance_c;
@@ -86,9 +109,15 @@ CertifyPlan plan_certification(const Profile& profile, const PluginRegistry& reg
         plan.cases.push_back(std::move(pc));
       }
     }
+    if (plan.cases.size() == planned_before && dropped_for_kind > 0) {
+      plan.inapplicable_tests.push_back(test.id);
+    }
     if (plan.cases.size() == planned_before) {
+      std::string kinds;
+      for (const auto& k : test.device_kinds) kinds += (kinds.empty() ? "" : ", ") + k;
       plan.notes.push_back("test " + test.id + ": no case can run on this machine (no available "
-                           "backend offers " + test.workload + " with the implementations asked)");
+                           "backend offers " + test.workload + " with the implementations asked" +
+                           (kinds.empty() ? std::string() : " on a device of kind " + kinds) + ")");
     }
   }
 

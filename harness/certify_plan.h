@@ -21,6 +21,9 @@ struct PlannedCase {
 struct CertifyPlan {
   std::vector<PlannedCase> cases;
   std::vector<std::string> notes;  // e.g. "test gemm-cuda: backend cuda unavailable: no driver"
+  // Tests with <device-kinds> that no device of this machine is of: not for this machine, so
+  // they do not make it INCOMPLETE (a GPU test on a CPU-only server).
+  std::vector<std::string> inapplicable_tests;
   std::string digest;              // SHA-256 over the profile and every request: the journal's key
 };
 

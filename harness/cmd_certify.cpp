@@ -52,16 +52,19 @@ std::string clock_text(double seconds) {
 }
 
 // A folder shared by this run's workers for their fp64 references (reference_cache.h), so that
-// the cases of one problem on every device compute one reference. Removed when the run ends;
-// a folder the user already named in $AICERT_REFERENCE_CACHE_DIR is used and kept.
+// the cases of one problem on every device compute one reference: DIR/references, beside the
+// journal, so that a killed run leaves it where the user looks (not gigabytes in /tmp) and
+// --resume reuses it. Removed when the run ends; a folder the user already named in
+// $AICERT_REFERENCE_CACHE_DIR is used and kept.
 class SharedReferenceFolder {
  public:
-  SharedReferenceFolder() {
+  explicit SharedReferenceFolder(const std::string& out_dir) {
     if (const char* given = std::getenv("AICERT_REFERENCE_CACHE_DIR"); given && *given) return;
-    const char* tmp = std::getenv("TMPDIR");
-    std::string pattern = std::string(tmp && *tmp ? tmp : "/tmp") + "/aicert-references-XXXXXX";
-    if (::mkdtemp(pattern.data()) == nullptr) return;  // only costs time: workers share nothing
-    path_ = pattern;
+    std::error_code ec;
+    const fs::path folder = fs::path(out_dir) / "references";
+    fs::create_directories(folder, ec);
+    if (!fs::is_directory(folder)) return;  // only costs time: the workers share nothing
+    path_ = folder.string();
     ::setenv("AICERT_REFERENCE_CACHE_DIR", path_.c_str(), 1);  // inherited by the workers
   }
   ~SharedReferenceFolder() {
@@ -79,7 +82,7 @@ class SharedReferenceFolder {
 
 // Runs the plan's cases that the journal lacks, appending each result as it finishes.
 void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double case_timeout_s,
-                       Journal& journal) {
+                       const std::string& out_dir, Journal& journal) {
   using Clock = std::chrono::steady_clock;
   const auto start = Clock::now();
   const bool terminal = ::isatty(STDOUT_FILENO) != 0;
@@ -89,7 +92,7 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
     std::cout << "resuming: " << plan.cases.size() - remaining << " of " << plan.cases.size()
               << " cases already in the journal\n";
   }
-  const SharedReferenceFolder references;  // outlives the workers below
+  const SharedReferenceFolder references(out_dir);  // outlives the workers below
   std::map<std::string, std::unique_ptr<WorkerProcess>> workers;  // per backend/device
   std::size_t done = 0, index = 0;
   for (const PlannedCase& pc : plan.cases) {
@@ -152,14 +155,15 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
   for (const auto& note : plan.notes) std::cout << "note: " << note << "\n";
   std::cout << std::flush;
   run_missing_cases(plan, profile, o.case_timeout_s > 0 ? o.case_timeout_s : profile.case_timeout_s,
-                    journal);
+                    o.out, journal);
 
   Report report = new_report(command_line);
   report.profile = profile.identity;
   report.inventory = build_inventory(registry);
   if (o.redact) redact_inventory(report.inventory);
   for (const auto& pc : plan.cases) report.cases.push_back(journal.finished().at(pc.work.case_id));
-  judge_certification(report, profile, baseline ? &*baseline : nullptr, plan.notes, utc_today());
+  judge_certification(report, profile, baseline ? &*baseline : nullptr, plan.notes, utc_today(),
+                      plan.inapplicable_tests);
   const std::string report_path = (fs::path(o.out) / "report.xml").string();
   write_report_xml(report, report_path);
   write_html(report_html(report), (fs::path(o.out) / "report.html").string());

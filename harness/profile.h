@@ -44,6 +44,7 @@ struct ProfileTest {
   std::vector<double> sizes;          // collectives: message sizes in bytes (required)
   std::vector<std::string> backends;  // empty: every available backend
   std::vector<std::string> impls;     // empty: every implementation the backend offers
+  std::vector<std::string> device_kinds;  // empty: every kind of device (cpu, gpu, accelerator)
   double alpha = 1.0, beta = 0.0;
   bool blocker = true;
   double tolerance_c = 0;             // 0: the workload's own

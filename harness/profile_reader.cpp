@@ -207,8 +207,8 @@ class ProfileReader {
 
   ProfileTest read_test(pugi::xml_node t, const std::vector<std::string>& tiers) const {
     only(t, {"id", "workload", "blocker", "repeat-check", "alpha", "beta", "causal"},
-         {"shapes", "ops", "ranks", "sizes", "dtypes", "layouts", "backends", "impls", "tolerance",
-          "threshold"});
+         {"shapes", "ops", "ranks", "sizes", "dtypes", "layouts", "backends", "impls",
+          "device-kinds", "tolerance", "threshold"});
     ProfileTest test;
     test.line = x_.line_of(t);
     test.id = non_empty(t, "id");
@@ -282,6 +282,11 @@ class ProfileReader {
       test.backends.clear();
     }
     test.impls = list(t, "impls", [](const std::string&) { return std::string(); });
+    test.device_kinds = list(t, "device-kinds", [](const std::string& s) {
+      return s == "cpu" || s == "gpu" || s == "accelerator"
+                 ? std::string()
+                 : std::string("unknown device kind (known: cpu, gpu, accelerator)");
+    });
     if (const pugi::xml_node tol = t.child("tolerance")) {
       only(tol, {"c"}, {});
       test.tolerance_c = positive(tol, "c");

@@ -3,6 +3,8 @@
 // the highest tier met, INCOMPLETE when a blocker test ran nothing, non-blockers not blocking.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "harness/certification.h"
 
 namespace aicert {
@@ -205,6 +207,28 @@ TEST(Certification, ABlockerTestThatRanNothingIsIncomplete) {
   judge_certification(r, p, nullptr, {"test h: backend cuda unavailable"}, "2026-11-22");
   EXPECT_EQ(r.certification->verdict, "INCOMPLETE");
   EXPECT_NE(r.certification->reasons[0].find("blocker test h"), std::string::npos);
+}
+
+// A GPU-only test on a machine without a GPU is not for that machine: it does not make the
+// run INCOMPLETE, while the same test with no such excuse still does.
+TEST(Certification, ATestForDeviceKindsTheMachineLacksIsNotIncomplete) {
+  Profile p = two_tier_profile();
+  ProfileTest gpu_only;
+  gpu_only.id = "h";
+  gpu_only.workload = "gemm";
+  gpu_only.device_kinds = {"gpu", "accelerator"};
+  p.tests.push_back(gpu_only);
+  Report r;
+  r.cases = {passed_case("g", "a", 50)};
+  const std::vector<std::string> notes{"test h: no case can run on this machine"};
+  judge_certification(r, p, nullptr, notes, "2026-11-22", {"h"});
+  EXPECT_EQ(r.certification->verdict, "CERTIFIED");
+  EXPECT_NE(std::find(r.certification->reasons.begin(), r.certification->reasons.end(), notes[0]),
+            r.certification->reasons.end());
+  Report again;
+  again.cases = {passed_case("g", "a", 50)};
+  judge_certification(again, p, nullptr, notes, "2026-11-22");
+  EXPECT_EQ(again.certification->verdict, "INCOMPLETE");
 }
 
 TEST(Certification, NonBlockerFailuresDoNotBlock) {

@@ -85,6 +85,8 @@ TEST_F(CertifyTest, QuickProfileCertifiesThisMachine) {
   std::size_t records = 0;
   while (std::getline(journal, line)) ++records;
   EXPECT_EQ(records, r.cases.size());
+  // The workers' shared reference folder went with the run.
+  EXPECT_FALSE(fs::exists(path("out/references")));
   // A second run into the same folder is refused: the journal is never overwritten.
   const Outcome again = aicert("certify --profile quick --out " + path("out"));
   EXPECT_EQ(again.exit_code, 2) << again.output;
@@ -103,6 +105,37 @@ TEST_F(CertifyTest, AWrongResultIsNotCertified) {
   EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");
   EXPECT_EQ(verdicts(r).at("g/gemm/cpu0/test:wrong-element/fp32/NN/16x8x4"), Verdict::fail);
   EXPECT_EQ(verdicts(r).at("g/gemm/cpu0/test:correct/fp32/NN/16x8x4"), Verdict::pass);
+}
+
+// <device-kinds> gives a test's cases only to devices of the kinds it names: the same profile
+// plans the "gpu" test on an accelerator and the "cpu" test on a CPU, never both.
+TEST_F(CertifyTest, DeviceKindsChooseWhichDevicesRunATest) {
+  const std::string profile = write_profile(
+      path("p.xml"),
+      "  <test id=\"big\" workload=\"gemm\"><shapes>16x8x4</shapes><dtypes>fp32</dtypes>"
+      "<backends>cpu</backends><impls>test:correct</impls>"
+      "<device-kinds>gpu accelerator</device-kinds></test>\n"
+      "  <test id=\"small\" workload=\"gemm\"><shapes>8x8x8</shapes><dtypes>fp32</dtypes>"
+      "<backends>cpu</backends><impls>test:correct</impls><device-kinds>cpu</device-kinds>"
+      "</test>\n");
+  for (const std::string kind : {"cpu", "accelerator"}) {
+    SCOPED_TRACE(kind);
+    const Outcome o = aicert("certify --profile " + profile + " --out " + path("out-" + kind),
+                             "AICERT_PLUGIN_PATH=" + kTestPlugins + "faulty " +
+                                 "AICERT_TEST_DEVICE_KIND=" + kind);
+    EXPECT_EQ(o.exit_code, 0) << o.output;
+    const Report r = read_report_xml(path("out-" + kind + "/report.xml"));
+    ASSERT_EQ(r.cases.size(), 1u);
+    EXPECT_EQ(r.cases[0].test_id, kind == "cpu" ? "small" : "big");
+    EXPECT_EQ(r.cases[0].verdict, Verdict::pass);
+    // The test no device of this machine may run is named, with the kinds it asks for.
+    const std::string note = kind == "cpu" ? "test big: no case can run on this machine"
+                                           : "test small: no case can run on this machine";
+    EXPECT_NE(o.output.find(note), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find(kind == "cpu" ? "of kind gpu, accelerator" : "of kind cpu"),
+              std::string::npos)
+        << o.output;
+  }
 }
 
 TEST_F(CertifyTest, CrashAndHangCostOnlyTheirOwnCase) {

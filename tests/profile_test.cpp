@@ -48,6 +48,7 @@ TEST(Profiles, EveryFeatureReadsIntoTheModel) {
     <layouts>NT TN</layouts>
     <backends>cpu opencl</backends>
     <impls>cpu:blocked</impls>
+    <device-kinds>gpu accelerator</device-kinds>
     <tolerance c="5"/>
     <threshold tier="bronze" kind="absolute" min-gflops="3" pci-vendor="0x10de" device-name="*H100*"/>
     <threshold tier="gold" kind="fraction-of-peak" fraction="0.7" peak-impl="cuda:*"/>
@@ -75,6 +76,7 @@ TEST(Profiles, EveryFeatureReadsIntoTheModel) {
   EXPECT_EQ(t.shapes, (std::vector<std::string>{"8x8x8", "16x4x2"}));
   EXPECT_EQ(t.layouts, (std::vector<std::string>{"NT", "TN"}));
   EXPECT_EQ(t.backends, (std::vector<std::string>{"cpu", "opencl"}));
+  EXPECT_EQ(t.device_kinds, (std::vector<std::string>{"gpu", "accelerator"}));
   EXPECT_DOUBLE_EQ(t.tolerance_c, 5);
   ASSERT_EQ(t.thresholds.size(), 3u);
   EXPECT_EQ(*t.thresholds[0].match.pci_vendor, 0x10de);
@@ -136,6 +138,9 @@ TEST(Profiles, CollectiveTestsTakeOpsRanksAndSizes) {
        "is for collectives"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><dtypes>int32</dtypes></test>",
        "unknown dtype"},
+      {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes>"
+       "<device-kinds>gpu fpga</device-kinds></test>",
+       "<device-kinds> item \"fpga\": unknown device kind (known: cpu, gpu, accelerator)"},
   };
   for (const auto& c : cases) {
     const std::string error = read_one_test(c[0]);

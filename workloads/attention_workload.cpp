@@ -35,6 +35,61 @@ std::vector<double> widen(const Tensor& t) {
   for (std::size_t i = 0; i < out.size(); ++i) out[i] = load_as_float(t.data(), t.dtype, i);
   return out;
 }
+
+// Query rows per block of the streaming reference: the rows of one block share each key/value
+// tile while it is in cache (a row at a time would stream all of K and V from memory per row).
+constexpr std::int64_t kQueryBlock = 32;
+
+// The online-softmax state of one query row: softmax(q.K^T) V and |P|.|V| over the keys seen.
+struct RowState {
+  double m, l = 0, largest = 0;  // running max logit, sum of p, max_j |q|.|k_j|
+  double* acc;                   // sum_j p_j v_j [D]
+  double* mag;                   // sum_j p_j |v_j| [D]
+};
+
+// Folds keys [j0, j0 + nt) of one head into one row's state (all in fp64). Cloned for
+// AVX-512 and AVX2, picked at load time: the reference is most of an attention case's host
+// time, and the portable build would otherwise run it two doubles at a time. The simd
+// reductions reorder fp64 sums, which moves the reference by ulps of fp64, far inside every
+// bound.
+__attribute__((target_clones("avx512f", "avx2", "default"))) void fold_key_tile(
+    RowState& r, const double* q, const double* k, const double* v, std::int64_t D,
+    std::int64_t j0, std::int64_t nt) {
+  double logit[kKeyTile];
+  double tile_max = -std::numeric_limits<double>::infinity();
+  for (std::int64_t t = 0; t < nt; ++t) {
+    const double* kr = k + (j0 + t) * D;
+    double dot = 0, abs_dot = 0;
+#pragma omp simd reduction(+ : dot, abs_dot)
+    for (std::int64_t d = 0; d < D; ++d) {
+      dot += q[d] * kr[d];
+      abs_dot += std::fabs(q[d] * kr[d]);
+    }
+    logit[t] = dot;
+    tile_max = std::max(tile_max, dot);
+    r.largest = std::max(r.largest, abs_dot);
+  }
+  if (tile_max > r.m) {  // rescale what was summed under the old max
+    const double s = std::exp(r.m - tile_max);
+    r.l *= s;
+#pragma omp simd
+    for (std::int64_t d = 0; d < D; ++d) {
+      r.acc[d] *= s;
+      r.mag[d] *= s;
+    }
+    r.m = tile_max;
+  }
+  for (std::int64_t t = 0; t < nt; ++t) {
+    const double p = std::exp(logit[t] - r.m);
+    const double* vr = v + (j0 + t) * D;
+    r.l += p;
+#pragma omp simd
+    for (std::int64_t d = 0; d < D; ++d) {
+      r.acc[d] += p * vr[d];
+      r.mag[d] += p * std::fabs(vr[d]);
+    }
+  }
+}
 }  // namespace
 
 HostTensors make_attention_tensors(const AttentionSpec& s, std::uint64_t seed) {
@@ -68,65 +123,55 @@ AttentionReference attention_reference(const AttentionSpec& s, const HostTensors
   const double sqrt_sk = std::sqrt(static_cast<double>(Sk));
   // P rounded to the input type before P V (every fp16/bf16 flash kernel does), in units of u_acc.
   const double p_rounding = unit_roundoff(s.dtype) / unit_roundoff(DType::fp32);
-  const std::int64_t rows = s.batch * s.q_heads * Sq;
 
+  const std::int64_t blocks_per_head = (Sq + kQueryBlock - 1) / kQueryBlock;
 #pragma omp parallel
   {
-    std::vector<double> q(static_cast<std::size_t>(D)), acc(q.size()), mag(q.size());
-    double logit[kKeyTile];
-#pragma omp for schedule(dynamic, 8)
-    for (std::int64_t row = 0; row < rows; ++row) {
-      const std::int64_t i = row % Sq;
-      const std::int64_t bh = row / Sq;  // b * Hq + h
+    std::vector<double> q(static_cast<std::size_t>(kQueryBlock * D));
+    std::vector<double> acc(q.size()), mag(q.size());
+    std::vector<RowState> state(static_cast<std::size_t>(kQueryBlock));
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t unit = 0; unit < s.batch * s.q_heads * blocks_per_head; ++unit) {
+      const std::int64_t bh = unit / blocks_per_head;  // b * Hq + h
+      const std::int64_t i0 = (unit % blocks_per_head) * kQueryBlock;
+      const std::int64_t nq = std::min(kQueryBlock, Sq - i0);
       const std::int64_t b = bh / s.q_heads, h = bh % s.q_heads;
       const std::int64_t kv_head = b * s.kv_heads + h / group;
       const double* kh = &k[static_cast<std::size_t>(kv_head * Sk * D)];
       const double* vh = &v[static_cast<std::size_t>(kv_head * Sk * D)];
-      for (std::int64_t d = 0; d < D; ++d) {
-        q[d] = scale * load_as_float(Q.data(), Q.dtype, static_cast<std::size_t>(row * D + d));
+      const std::int64_t row0 = bh * Sq + i0;
+      std::int64_t most_keys = 0;
+      for (std::int64_t r = 0; r < nq; ++r) {
+        for (std::int64_t d = 0; d < D; ++d) {
+          q[static_cast<std::size_t>(r * D + d)] =
+              scale * load_as_float(Q.data(), Q.dtype, static_cast<std::size_t>((row0 + r) * D + d));
+        }
+        state[static_cast<std::size_t>(r)] = RowState{-std::numeric_limits<double>::infinity(), 0,
+                                                      0, &acc[static_cast<std::size_t>(r * D)],
+                                                      &mag[static_cast<std::size_t>(r * D)]};
+        most_keys = std::max(most_keys, s.visible_keys(i0 + r));
       }
       std::fill(acc.begin(), acc.end(), 0.0);
       std::fill(mag.begin(), mag.end(), 0.0);
-      double m = -std::numeric_limits<double>::infinity(), l = 0, largest = 0;
-      const std::int64_t n = s.visible_keys(i);
-      for (std::int64_t j0 = 0; j0 < n; j0 += kKeyTile) {
-        const std::int64_t nt = std::min(kKeyTile, n - j0);
-        double tile_max = -std::numeric_limits<double>::infinity();
-        for (std::int64_t t = 0; t < nt; ++t) {
-          const double* kr = kh + (j0 + t) * D;
-          double dot = 0, abs_dot = 0;
-          for (std::int64_t d = 0; d < D; ++d) {
-            dot += q[d] * kr[d];
-            abs_dot += std::fabs(q[d] * kr[d]);
-          }
-          logit[t] = dot;
-          tile_max = std::max(tile_max, dot);
-          largest = std::max(largest, abs_dot);
-        }
-        if (tile_max > m) {  // rescale what was summed under the old max
-          const double r = std::exp(m - tile_max);
-          l *= r;
-          for (std::int64_t d = 0; d < D; ++d) {
-            acc[d] *= r;
-            mag[d] *= r;
-          }
-          m = tile_max;
-        }
-        for (std::int64_t t = 0; t < nt; ++t) {
-          const double p = std::exp(logit[t] - m);
-          const double* vr = vh + (j0 + t) * D;
-          l += p;
-          for (std::int64_t d = 0; d < D; ++d) {
-            acc[d] += p * vr[d];
-            mag[d] += p * std::fabs(vr[d]);
+      for (std::int64_t j0 = 0; j0 < most_keys; j0 += kKeyTile) {
+        for (std::int64_t r = 0; r < nq; ++r) {
+          const std::int64_t nt = std::min(kKeyTile, s.visible_keys(i0 + r) - j0);
+          if (nt > 0) {
+            fold_key_tile(state[static_cast<std::size_t>(r)], &q[static_cast<std::size_t>(r * D)],
+                          kh, vh, D, j0, nt);
           }
         }
       }
-      const double g = (sqrt_d + 4.0) * largest + sqrt_sk + 4.0 + p_rounding;
-      row_growth[static_cast<std::size_t>(row)] = g;
-      for (std::int64_t d = 0; d < D; ++d) {
-        ref.value[static_cast<std::size_t>(row * D + d)] = l > 0 ? acc[d] / l : 0.0;
-        ref.magnitude[static_cast<std::size_t>(row * D + d)] = l > 0 ? g * mag[d] / l : 0.0;
+      for (std::int64_t r = 0; r < nq; ++r) {
+        const RowState& st = state[static_cast<std::size_t>(r)];
+        const std::int64_t row = row0 + r;
+        const double g = (sqrt_d + 4.0) * st.largest + sqrt_sk + 4.0 + p_rounding;
+        row_growth[static_cast<std::size_t>(row)] = g;
+        for (std::int64_t d = 0; d < D; ++d) {
+          ref.value[static_cast<std::size_t>(row * D + d)] = st.l > 0 ? st.acc[d] / st.l : 0.0;
+          ref.magnitude[static_cast<std::size_t>(row * D + d)] =
+              st.l > 0 ? g * st.mag[d] / st.l : 0.0;
+        }
       }
     }
   }

@@ -10,7 +10,8 @@
 namespace aicert {
 
 // out: the downloaded output tensor (its guards are checked too).
-// reference[i]: exact result from the rounded inputs; magnitude[i]: same on absolute values.
+// reference[i]: exact result from the rounded inputs; magnitude[i]: same on absolute values
+// (not read, and may be null, when the tolerance is exact).
 CheckResult compare_with_reference(const Tensor& out, const double* reference,
                                    const double* magnitude, const Tolerance& tolerance);
 
