@@ -17,12 +17,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 // The cases of one test on one backend; an empty list when the backend offers none of the
 // implementations the test names.
-// `dropped_for_kind` counts the cases left out because their device is not of a kind the test
-// names.
 std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const ProfileTest& test,
                                               const PluginRegistry& registry,
-                                              const LoadedBackend& backend, double max_bytes,
-                                              std::size_t& dropped_for_kind) {
+                                              const LoadedBackend& backend, double max_bytes) {
   RunOptions o;
   o.workloads = {test.workload};
   o.causal = test.causal;
@@ -41,26 +38,8 @@ std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const Prof
   o.alpha = test.alpha;
   o.beta = test.beta;
   o.seed = profile.seed;
-  // Devices of a kind the test does not name (profile <device-kinds>) get none of its cases.
-  const std::vector<DeviceInfo> devices = backend.backend->devices();
-  auto wrong_kind = [&](const CaseRequest& r) {
-    if (test.device_kinds.empty()) return false;
-    for (const auto& d : devices) {
-      if (d.index == r.device) return !contains(test.device_kinds, d.kind);
-    }
-    return true;
-  };
-  auto keep_right_kinds = [&](std::vector<CaseRequest>& some) {
-    const auto end = std::remove_if(some.begin(), some.end(), wrong_kind);
-    dropped_for_kind += static_cast<std::size_t>(some.end() - end);
-    some.erase(end, some.end());
-  };
   std::vector<CaseRequest> cases;
-  if (test.workload == "collective") {
-    cases = plan_run(o, registry, max_bytes);
-    keep_right_kinds(cases);
-    return cases;
-  }
+  if (test.workload == "collective") return plan_run(o, registry, max_bytes);
   // Layouts are GEMM's alone: another workload is planned once, without one.
   std::vector<std::optional<std::string>> layouts{std::nullopt};
   if (test.workload == "gemm") {
@@ -70,10 +49,19 @@ std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const Prof
   for (const auto& layout : layouts) {
     o.layout = layout;
     std::vector<CaseRequest> some = plan_run(o, registry, max_bytes);
-    keep_right_kinds(some);
     cases.insert(cases.end(), some.begin(), some.end());
   }
   return cases;
+}
+
+// Whether the test's <device-kinds> (empty: every kind) name the kind of the request's device.
+bool of_a_kind_the_test_names(const ProfileTest& test, const std::vector<DeviceInfo>& devices,
+                              const CaseRequest& r) {
+  if (test.device_kinds.empty()) return true;
+  for (const auto& d : devices) {
+    if (d.index == r.device) return contains(test.device_kinds, d.kind);
+  }
+  return false;
 }
 
 }  // namespace
@@ -97,8 +85,12 @@ CertifyPlan plan_certification(const Profile& profile, const PluginRegistry& reg
         }
         continue;
       }
-      for (CaseRequest& r : plan_test_on_backend(profile, test, registry, *b, max_bytes,
-                                                     dropped_for_kind)) {
+      const std::vector<DeviceInfo> devices = b->backend->devices();
+      for (CaseRequest& r : plan_test_on_backend(profile, test, registry, *b, max_bytes)) {
+        if (!of_a_kind_the_test_names(test, devices, r)) {
+          ++dropped_for_kind;
+          continue;
+        }
         PlannedCase pc;
         pc.test = t;
         r.spec.tolerance_c = test.tolerance_c;
