@@ -37,8 +37,8 @@ TEST(GemmReference, KnownProductEveryLayout) {
     s.k = 3;
     s.layout = l;
     const GemmReference r = gemm_reference(s, known_inputs(s));
-    EXPECT_EQ(r.value, (std::vector<double>{58, 64, 139, 154})) << layout_name(l);
-    EXPECT_EQ(r.magnitude, (std::vector<double>{58, 64, 139, 154})) << layout_name(l);
+    EXPECT_EQ(r.value, (ReferenceArray{58, 64, 139, 154})) << layout_name(l);
+    EXPECT_EQ(r.magnitude, (ReferenceArray{58, 64, 139, 154})) << layout_name(l);
   }
 }
 
@@ -50,8 +50,8 @@ TEST(GemmReference, AlphaBetaAndMagnitudes) {
   s.alpha = -0.5;
   s.beta = 2.0;
   const GemmReference r = gemm_reference(s, known_inputs(s));
-  EXPECT_EQ(r.value, (std::vector<double>{-27, -30, -67.5, -79}));
-  EXPECT_EQ(r.magnitude, (std::vector<double>{31, 34, 71.5, 79}));
+  EXPECT_EQ(r.value, (ReferenceArray{-27, -30, -67.5, -79}));
+  EXPECT_EQ(r.magnitude, (ReferenceArray{31, 34, 71.5, 79}));
 }
 
 TEST(GemmReference, BetaZeroDoesNotReadC) {
@@ -62,7 +62,7 @@ TEST(GemmReference, BetaZeroDoesNotReadC) {
   HostTensors h = known_inputs(s);
   put(h.at("C"), {NAN, NAN, INFINITY, NAN}, 2, 2, false);
   const GemmReference r = gemm_reference(s, h);
-  EXPECT_EQ(r.value, (std::vector<double>{58, 64, 139, 154}));
+  EXPECT_EQ(r.value, (ReferenceArray{58, 64, 139, 154}));
 }
 
 TEST(GemmReference, KZeroIsBetaTimesC) {
@@ -73,7 +73,7 @@ TEST(GemmReference, KZeroIsBetaTimesC) {
   s.beta = 3.0;
   HostTensors h = make_gemm_tensors(s, 1);
   put(h.at("C"), {1, 2, 3, 4}, 2, 2, false);
-  EXPECT_EQ(gemm_reference(s, h).value, (std::vector<double>{3, 6, 9, 12}));
+  EXPECT_EQ(gemm_reference(s, h).value, (ReferenceArray{3, 6, 9, 12}));
 }
 
 TEST(GemmReference, UsesRoundedInputs) {

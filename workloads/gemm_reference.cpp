@@ -19,12 +19,13 @@ namespace {
 // The payload of `t` widened to fp64, in storage order. Left uninitialised before the parallel
 // loop writes it, so that the threads, not one memset, touch its pages first: on a VM page
 // faults are a good part of the reference's time outside the two dgemm calls.
-std::unique_ptr<double[]> widen(const Tensor& t) {
+ReferenceArray widen(const Tensor& t) {
   const auto n = static_cast<std::int64_t>(t.elements());
-  std::unique_ptr<double[]> out(new double[static_cast<std::size_t>(std::max<std::int64_t>(n, 1))]);
+  ReferenceArray out(static_cast<std::size_t>(n));
 #pragma omp parallel for schedule(static)
   for (std::int64_t i = 0; i < n; ++i) {
-    out[static_cast<std::size_t>(i)] = load_as_float(t.data(), t.dtype, static_cast<std::size_t>(i));
+    out[static_cast<std::size_t>(i)] =
+        load_as_float(t.data(), t.dtype, static_cast<std::size_t>(i));
   }
   return out;
 }
@@ -37,8 +38,8 @@ void take_absolute_values(double* v, std::size_t elements) {
 
 int blas_int(std::int64_t v, const char* what) {
   if (v < 0 || v > std::numeric_limits<int>::max()) {
-    throw std::invalid_argument(std::string("gemm reference: ") + what + " = " +
-                                std::to_string(v) + " is outside the BLAS integer range");
+    throw std::invalid_argument(std::string("gemm reference: ") + what + " = " + std::to_string(v) +
+                                " is outside the BLAS integer range");
   }
   return static_cast<int>(v);
 }
@@ -93,16 +94,19 @@ GemmReference gemm_reference(const GemmSpec& s, const HostTensors& inputs) {
   const std::size_t elements = static_cast<std::size_t>(M) * static_cast<std::size_t>(N);
 
   GemmReference ref;
-  ref.value.assign(elements, 0.0);
-  ref.magnitude.assign(elements, 0.0);
+  ref.value.resize(elements);  // uninitialised: both dgemm calls (beta = 0) write every element
+  ref.magnitude.resize(elements);
   if (elements == 0) return ref;
-  if (K > 0) {  // K = 0 leaves beta * C0
-    const std::unique_ptr<double[]> a = widen(A), b = widen(B);
-    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, s.alpha, a.get(), lda, b.get(), ldb, 0.0,
+  if (K == 0) {  // no products: what is left is beta * C0
+    std::fill(ref.value.begin(), ref.value.end(), 0.0);
+    std::fill(ref.magnitude.begin(), ref.magnitude.end(), 0.0);
+  } else {
+    ReferenceArray a = widen(A), b = widen(B);
+    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, s.alpha, a.data(), lda, b.data(), ldb, 0.0,
                 ref.value.data(), N);
-    take_absolute_values(a.get(), A.elements());  // in place: the signed values are done with
-    take_absolute_values(b.get(), B.elements());
-    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, std::fabs(s.alpha), a.get(), lda, b.get(), ldb,
+    take_absolute_values(a.data(), A.elements());  // in place: the signed values are done with
+    take_absolute_values(b.data(), B.elements());
+    cblas_dgemm(CblasRowMajor, ta, tb, M, N, K, std::fabs(s.alpha), a.data(), lda, b.data(), ldb,
                 0.0, ref.magnitude.data(), N);
   }
   if (s.beta != 0.0) {  // beta == 0 never reads C0 (it may hold NaN)

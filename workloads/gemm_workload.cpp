@@ -31,9 +31,14 @@ void fill_seeded_matrix(Tensor& t, std::uint64_t seed, std::uint64_t stream, std
     fill_seeded(t, seed, stream);
     return;
   }
-  for (std::int64_t r = 0; r < rows; ++r) {
-    for (std::int64_t c = 0; c < cols; ++c) {
-      store_from_float(t.data(), t.dtype, static_cast<std::size_t>(c * rows + r),
+  // Walks the storage in order (each thread its own stored rows) and draws each element by its
+  // logical index (r, c), which sits at storage (c, r).
+  void* data = t.data();
+  const DType dtype = t.dtype;
+#pragma omp parallel for schedule(static) if (rows * cols >= kParallelFillElements)
+  for (std::int64_t c = 0; c < cols; ++c) {
+    for (std::int64_t r = 0; r < rows; ++r) {
+      store_from_float(data, dtype, static_cast<std::size_t>(c * rows + r),
                        seeded_uniform(seed, stream, static_cast<std::uint64_t>(r * cols + c)));
     }
   }
@@ -81,8 +86,7 @@ CheckResult check_gemm_against(const GemmSpec& spec, const Reference& ref,
                                const HostTensors& outputs, double c_override) {
   Tolerance tolerance = gemm_tolerance(spec);
   if (c_override > 0) tolerance.c = c_override;
-  return compare_with_reference(outputs.at("C"), ref.value.data(), ref.magnitude.data(),
-                                tolerance);
+  return compare_with_reference(outputs.at("C"), ref.value.data(), ref.magnitude.data(), tolerance);
 }
 
 CheckResult check_gemm(const GemmSpec& spec, const HostTensors& inputs, const HostTensors& outputs,

@@ -19,14 +19,20 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 float seeded_uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t i) {
   const std::uint64_t h = splitmix64(splitmix64(seed ^ (stream * 0xd1b54a32d192ed03ull)) + i);
-  const auto bits24 = static_cast<std::int32_t>(h >> 40);          // [0, 2^24)
+  const auto bits24 = static_cast<std::int32_t>(h >> 40);              // [0, 2^24)
   return static_cast<float>(bits24 - (1 << 23)) * (1.0f / (1 << 23));  // exact
 }
 
+// Each element depends only on (seed, stream, index), so the threads' split cannot change a
+// value: the inputs, and their SHA-256, are the same on any number of cores.
 void fill_seeded(Tensor& t, std::uint64_t seed, std::uint64_t stream, float scale) {
-  const std::size_t n = t.elements();
-  for (std::size_t i = 0; i < n; ++i) {
-    store_from_float(t.data(), t.dtype, i, seeded_uniform(seed, stream, i) * scale);
+  const auto n = static_cast<std::int64_t>(t.elements());
+  void* data = t.data();
+  const DType dtype = t.dtype;
+#pragma omp parallel for schedule(static) if (n >= kParallelFillElements)
+  for (std::int64_t i = 0; i < n; ++i) {
+    const auto e = static_cast<std::size_t>(i);
+    store_from_float(data, dtype, e, seeded_uniform(seed, stream, e) * scale);
   }
 }
 

@@ -13,6 +13,9 @@ namespace aicert {
 // The i-th value of stream `stream` under `seed`: uniform on [-1, 1) with 24 bits, exact in fp32.
 float seeded_uniform(std::uint64_t seed, std::uint64_t stream, std::uint64_t i);
 
+// Tensors at least this large are filled by all cores (smaller ones are not worth waking them).
+inline constexpr std::int64_t kParallelFillElements = 1 << 16;
+
 // Fills a tensor's payload with seeded_uniform(seed, stream, i) * scale rounded to its dtype.
 void fill_seeded(Tensor& t, std::uint64_t seed, std::uint64_t stream, float scale = 1.0f);
 
