@@ -10,6 +10,7 @@
 
 #include "harness/workload_dispatch.h"
 #include "workloads/seeded_inputs.h"
+#include "workloads/workload_registry.h"
 
 namespace aicert {
 

@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include "workloads/workload_registry.h"
+
 namespace aicert {
 
 namespace {
@@ -31,9 +33,12 @@ std::string number(double v) {
 
 const char* kind_name(ThresholdKind k) {
   switch (k) {
-    case ThresholdKind::absolute: return "absolute";
-    case ThresholdKind::fraction_of_peak: return "fraction-of-peak";
-    case ThresholdKind::baseline: return "baseline";
+    case ThresholdKind::absolute:
+      return "absolute";
+    case ThresholdKind::fraction_of_peak:
+      return "fraction-of-peak";
+    case ThresholdKind::baseline:
+      return "baseline";
   }
   return "?";
 }
@@ -106,8 +111,8 @@ class Judge {
         for (auto& tier : cert.tiers) {
           if (tier.id == t.tier && tier.met) {
             tier.met = false;
-            tier.reason = c.id + ": " + t.description + ", measured " + number(t.measured) + " " +
-                          t.unit;
+            tier.reason =
+                c.id + ": " + t.description + ", measured " + number(t.measured) + " " + t.unit;
           }
         }
       }
@@ -126,7 +131,8 @@ class Judge {
     if (!failures.empty()) {
       cert.verdict = "NOT CERTIFIED";
       cert.reasons.push_back(std::to_string(failures.size()) + " blocker case(s) failed");
-      for (std::size_t i = 0; i < failures.size() && i < 10; ++i) cert.reasons.push_back(failures[i]);
+      for (std::size_t i = 0; i < failures.size() && i < 10; ++i)
+        cert.reasons.push_back(failures[i]);
     } else if (!unrun.empty()) {
       cert.verdict = "INCOMPLETE";
       for (const auto& id : unrun) {
@@ -134,9 +140,9 @@ class Judge {
       }
     } else {
       cert.verdict = "CERTIFIED";
-      cert.reasons.push_back("every blocker case passed" +
-                             (cert.highest_tier.empty() ? std::string()
-                                                        : "; highest tier met: " + cert.highest_tier));
+      cert.reasons.push_back(
+          "every blocker case passed" +
+          (cert.highest_tier.empty() ? std::string() : "; highest tier met: " + cert.highest_tier));
     }
     for (const auto& n : plan_notes) cert.reasons.push_back(n);
     return cert;
@@ -164,26 +170,34 @@ class Judge {
     return false;  // a device with no PCI identity is not of a PCI-matched class
   }
 
-  // What thresholds measure: GFLOP/s, or for a collective its bus bandwidth in GB/s.
+  // What thresholds measure: the figure of the case's workload (workload.h).
   static double metric(const CaseResult& c) {
-    if (std::holds_alternative<CollectiveSpec>(c.spec.spec)) {
-      return c.bandwidth ? c.bandwidth->busbw_gbps : 0.0;
+    switch (workload_of(c.spec.spec).figure()) {
+      case Figure::gflops:
+        return c.gflops;
+      case Figure::busbw_gbps:
+        return c.bandwidth ? c.bandwidth->busbw_gbps : 0.0;
+      case Figure::gbps:
+        return c.bandwidth ? c.bandwidth->algbw_gbps : 0.0;
     }
-    return c.gflops;
+    return 0.0;
   }
 
   // The outcome of one threshold on one passed case, or nothing when it does not apply.
   std::optional<ThresholdOutcome> evaluate(const ProfileThreshold& th, const CaseResult& c) const {
-    const auto* collective = std::get_if<CollectiveSpec>(&c.spec.spec);
-    if (collective != nullptr && collective->bytes() < th.min_message_bytes) return std::nullopt;
-    const std::string unit = collective != nullptr ? "GB/s busbw" : "GFLOP/s";
+    const Workload& w = workload_of(c.spec.spec);
+    if (th.min_message_bytes > 0) {
+      const std::optional<Bandwidth> moved = w.bandwidth(c.spec.spec, 1.0);
+      if (moved && moved->bytes < th.min_message_bytes) return std::nullopt;
+    }
+    const std::string unit(figure_unit(w.figure()));
     ThresholdOutcome o;
     o.tier = th.tier;
     o.kind = kind_name(th.kind);
     switch (th.kind) {
       case ThresholdKind::absolute: {
         if (!device_matches(th.match, c)) return std::nullopt;
-        const double limit = collective != nullptr ? th.min_busbw_gbps : th.min_gflops;
+        const double limit = th.min_figure;
         o.description = "at least " + number(limit) + " " + unit;
         o.unit = unit;
         o.limit = limit;
@@ -211,14 +225,15 @@ class Judge {
         o.unit = "%";
         o.limit = 100 * th.fraction;
         o.measured = peak > 0 ? 100 * metric(c) / peak : 0;
-        o.status = peak > 0 ? (metric(c) >= th.fraction * peak ? "met" : "missed") : "not-evaluated";
+        o.status =
+            peak > 0 ? (metric(c) >= th.fraction * peak ? "met" : "missed") : "not-evaluated";
         return o;
       }
       case ThresholdKind::baseline: {
         o.unit = "%";
         o.limit = -th.max_regression_pct;
-        o.description = "no more than " + number(th.max_regression_pct) +
-                        "% slower than the baseline";
+        o.description =
+            "no more than " + number(th.max_regression_pct) + "% slower than the baseline";
         const auto it = baseline_.find(c.id);
         if (it == baseline_.end() || metric(*it->second) <= 0) {
           o.description += baseline_.empty() ? " (no --baseline given)" : " (not in the baseline)";

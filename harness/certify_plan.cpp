@@ -15,43 +15,19 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// The cases of one test on one backend; an empty list when the backend offers none of the
-// implementations the test names.
+// The cases of one test on one backend: its specs (each checked against this machine's memory)
+// on every device and every implementation the test names that the backend offers.
 std::vector<CaseRequest> plan_test_on_backend(const Profile& profile, const ProfileTest& test,
-                                              const PluginRegistry& registry,
-                                              const LoadedBackend& backend, double max_bytes) {
-  RunOptions o;
-  o.workloads = {test.workload};
-  o.causal = test.causal;
-  o.backends = {backend.name};
-  const std::vector<std::string> offered = backend.backend->implementations(test.workload);
-  for (const auto& impl : test.impls) {
-    if (contains(offered, impl)) o.impls.push_back(impl);
+                                              const LoadedBackend& backend,
+                                              const std::vector<DeviceInfo>& devices,
+                                              double max_bytes) {
+  WorkloadCases w{find_workload(test.workload), test.specs};
+  for (const auto& spec : w.specs) {
+    if (const std::string why = w.workload->validate(spec, max_bytes); !why.empty()) {
+      throw UsageError{"test " + test.id + ": " + why};
+    }
   }
-  if (!test.impls.empty() && o.impls.empty()) return {};
-  if (offered.empty()) return {};
-  o.shapes = test.shapes;
-  o.dtypes = test.dtypes;
-  o.ops = test.ops;
-  o.ranks = test.ranks;
-  o.sizes = test.sizes;
-  o.alpha = test.alpha;
-  o.beta = test.beta;
-  o.seed = profile.seed;
-  std::vector<CaseRequest> cases;
-  if (test.workload == "collective") return plan_run(o, registry, max_bytes);
-  // Layouts are GEMM's alone: another workload is planned once, without one.
-  std::vector<std::optional<std::string>> layouts{std::nullopt};
-  if (test.workload == "gemm") {
-    layouts.assign(test.layouts.begin(), test.layouts.end());
-    if (layouts.empty()) layouts.emplace_back("NN");
-  }
-  for (const auto& layout : layouts) {
-    o.layout = layout;
-    std::vector<CaseRequest> some = plan_run(o, registry, max_bytes);
-    cases.insert(cases.end(), some.begin(), some.end());
-  }
-  return cases;
+  return cases_on_backend(backend, devices, std::nullopt, test.impls, w, profile.seed);
 }
 
 // Whether the test's <device-kinds> (empty: every kind) name the kind of the request's device.
@@ -86,7 +62,7 @@ CertifyPlan plan_certification(const Profile& profile, const PluginRegistry& reg
         continue;
       }
       const std::vector<DeviceInfo> devices = b->backend->devices();
-      for (CaseRequest& r : plan_test_on_backend(profile, test, registry, *b, max_bytes)) {
+      for (CaseRequest& r : plan_test_on_backend(profile, test, *b, devices, max_bytes)) {
         if (!of_a_kind_the_test_names(test, devices, r)) {
           ++dropped_for_kind;
           continue;
@@ -107,8 +83,10 @@ CertifyPlan plan_certification(const Profile& profile, const PluginRegistry& reg
     if (plan.cases.size() == planned_before) {
       std::string kinds;
       for (const auto& k : test.device_kinds) kinds += (kinds.empty() ? "" : ", ") + k;
-      plan.notes.push_back("test " + test.id + ": no case can run on this machine (no available "
-                           "backend offers " + test.workload + " with the implementations asked" +
+      plan.notes.push_back("test " + test.id +
+                           ": no case can run on this machine (no available "
+                           "backend offers " +
+                           test.workload + " with the implementations asked" +
                            (kinds.empty() ? std::string() : " on a device of kind " + kinds) + ")");
     }
   }

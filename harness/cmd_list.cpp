@@ -7,6 +7,7 @@
 #include "harness/plugin_registry.h"
 #include "harness/profile.h"
 #include "harness/run_plan.h"
+#include "workloads/workload_registry.h"
 
 namespace aicert {
 
@@ -29,15 +30,16 @@ int run_list() {
       if (!d.driver_version.empty()) std::cout << ", driver " << d.driver_version;
       std::cout << "\n";
     }
-    for (const auto& [workload, description] : known_workloads()) {
-      std::cout << "    " << workload << ":";
-      for (const auto& impl : lb.backend->implementations(workload)) std::cout << " " << impl;
+    for (const Workload* w : registered_workloads()) {
+      std::cout << "    " << w->name() << ":";
+      for (const auto& impl : lb.backend->implementations(w->name())) std::cout << " " << impl;
       std::cout << "\n";
     }
   }
   std::cout << "Workloads:\n";
-  for (const auto& [workload, description] : known_workloads()) {
-    std::cout << "  " << workload << ": " << description << "\n";
+  for (const Workload* w : registered_workloads()) {
+    std::cout << "  " << w->name() << " (" << figure_unit(w->figure()) << "): " << w->description()
+              << "\n";
   }
   std::cout << "Profiles (aicert certify --profile NAME):";
   for (const auto& name : shipped_profiles()) std::cout << " " << name;
@@ -51,9 +53,10 @@ int run_list() {
 
 void add_list_command(CLI::App& app, CommandAction& action) {
   CLI::App* cmd = app.add_subcommand(
-      "list", "List every backend with its status (available, or unavailable: why), its "
-              "devices and the implementations it offers per workload, the workloads and the "
-              "shipped certification profiles.");
+      "list",
+      "List every backend with its status (available, or unavailable: why), its "
+      "devices and the implementations it offers per workload, the workloads and the "
+      "shipped certification profiles.");
   cmd->callback([&action] { action = run_list; });
 }
 

@@ -10,6 +10,8 @@
 
 #include "harness/measurement.h"
 #include "reports/report.h"
+#include "workloads/case_spec.h"
+#include "workloads/workload_options.h"
 
 namespace aicert {
 
@@ -24,42 +26,38 @@ struct DeviceMatch {
 struct ProfileThreshold {
   std::string tier;
   ThresholdKind kind = ThresholdKind::absolute;
-  double min_gflops = 0;            // absolute, GEMM and attention
-  double min_busbw_gbps = 0;        // absolute, collectives: bus bandwidth in GB/s
-  DeviceMatch match;                // absolute
-  double min_message_bytes = 0;     // collectives: applies to messages of at least this size
-  // fraction-of-peak and baseline compare GFLOP/s, or bus bandwidth for collectives.
-  double fraction = 0;              // fraction-of-peak: of the best GFLOP/s on the same device
-  std::string peak_impl = "*";      //   and dtype among implementations matching this glob
-  double max_regression_pct = 0;    // baseline: the metric may drop at most this much
+  double min_figure = 0;         // absolute: the least figure, in the unit of the workload's
+                                 //   (min-gflops, min-busbw-gbps or min-gbps; workload.h)
+  DeviceMatch match;             // absolute
+  double min_message_bytes = 0;  // bandwidth workloads: applies from this message size on
+  // fraction-of-peak and baseline compare the workload's figure.
+  double fraction = 0;            // fraction-of-peak: of the best GFLOP/s on the same device
+  std::string peak_impl = "*";    //   and dtype among implementations matching this glob
+  double max_regression_pct = 0;  // baseline: the metric may drop at most this much
   int line = 0;
 };
 
 struct ProfileTest {
   std::string id;
   std::string workload;
-  std::vector<std::string> shapes, dtypes, layouts;  // shapes and layouts: GEMM
-  std::vector<std::string> ops;       // collectives: op names (empty: every op)
-  std::vector<int> ranks;             // collectives: rank counts (empty: 2)
-  std::vector<double> sizes;          // collectives: message sizes in bytes (required)
-  std::vector<std::string> backends;  // empty: every available backend
-  std::vector<std::string> impls;     // empty: every implementation the backend offers
+  WorkloadOptions options;                // the test's matrix as written (shapes, dtypes, ops, ...)
+  std::vector<WorkloadSpec> specs;        // ... and the specs it expands to, planned once
+  std::vector<std::string> backends;      // empty: every available backend
+  std::vector<std::string> impls;         // empty: every implementation the backend offers
   std::vector<std::string> device_kinds;  // empty: every kind of device (cpu, gpu, accelerator)
-  double alpha = 1.0, beta = 0.0;
   bool blocker = true;
-  double tolerance_c = 0;             // 0: the workload's own
-  bool repeat_check = false;          // bitwise repeat-consistency (stress)
-  bool causal = false;                // attention: causal mask
+  double tolerance_c = 0;     // 0: the workload's own
+  bool repeat_check = false;  // bitwise repeat-consistency (stress)
   std::vector<ProfileThreshold> thresholds;
   int line = 0;
 };
 
 struct ProfileWaiver {
   std::string id;
-  std::vector<std::string> tests;     // test ids it covers
-  std::string cases = "*";            // glob over case ids within those tests
+  std::vector<std::string> tests;  // test ids it covers
+  std::string cases = "*";         // glob over case ids within those tests
   std::string reason;
-  std::string expires;                // YYYY-MM-DD (UTC); from the next day on it no longer applies
+  std::string expires;  // YYYY-MM-DD (UTC); from the next day on it no longer applies
 };
 
 struct Profile {
@@ -67,9 +65,9 @@ struct Profile {
   std::string description;
   MeasurementPolicy policy;
   std::uint64_t seed = 42;
-  double case_timeout_s = 300;        // watchdog of one case in its worker
-  double soak_s = 0;                  // repeat-consistency time spread over repeat-check cases
-  std::vector<std::string> tiers;     // lowest first
+  double case_timeout_s = 300;     // watchdog of one case in its worker
+  double soak_s = 0;               // repeat-consistency time spread over repeat-check cases
+  std::vector<std::string> tiers;  // lowest first
   std::vector<ProfileTest> tests;
   std::vector<ProfileWaiver> waivers;
 };

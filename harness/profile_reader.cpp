@@ -13,12 +13,9 @@
 #include "harness/exit_codes.h"
 #include "harness/plugin_registry.h"
 #include "harness/profile.h"
-#include "harness/run_plan.h"
-#include "workloads/sha256.h"
 #include "reports/xml_source.h"
-#include "workloads/attention_spec.h"
-#include "workloads/collective_spec.h"
-#include "workloads/gemm_spec.h"
+#include "workloads/sha256.h"
+#include "workloads/workload_registry.h"
 
 namespace aicert {
 
@@ -49,6 +46,28 @@ bool is_date(std::string_view s) {
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
+// "gemm, attention": the workloads that read an option.
+std::string workloads_taking(WorkloadOption option) {
+  std::string out;
+  for (const Workload* w : registered_workloads()) {
+    if (w->options() & option) out += (out.empty() ? "" : ", ") + std::string(w->name());
+  }
+  return out.empty() ? "no workload" : out;
+}
+
+// The attribute of an absolute threshold on a workload's figure.
+const char* min_figure_attribute(Figure f) {
+  switch (f) {
+    case Figure::gflops:
+      return "min-gflops";
+    case Figure::busbw_gbps:
+      return "min-busbw-gbps";
+    case Figure::gbps:
+      return "min-gbps";
+  }
+  return "min-gflops";
+}
+
 class ProfileReader {
  public:
   explicit ProfileReader(const XmlSource& x) : x_(x) {}
@@ -56,7 +75,8 @@ class ProfileReader {
   Profile read() {
     const pugi::xml_node root = x_.root();
     if (std::string_view(root.name()) != "aicert-profile") {
-      x_.fail(root, "root element is <" + std::string(root.name()) + ">, expected <aicert-profile>");
+      x_.fail(root,
+              "root element is <" + std::string(root.name()) + ">, expected <aicert-profile>");
     }
     only(root, {"schema-version", "id", "version", "policy-version"},
          {"description", "defaults", "tiers", "soak", "test", "waiver"});
@@ -126,8 +146,8 @@ class ProfileReader {
   std::string non_empty(pugi::xml_node n, const char* name) const {
     std::string v = x_.string(n, name);
     if (v.find_first_not_of(" \t\r\n") == std::string::npos) {
-      x_.fail(n.attribute(name), n, "<" + std::string(n.name()) + "> attribute " + name +
-                                        " must not be empty");
+      x_.fail(n.attribute(name), n,
+              "<" + std::string(n.name()) + "> attribute " + name + " must not be empty");
     }
     return v;
   }
@@ -146,8 +166,9 @@ class ProfileReader {
   }
 
   void read_defaults(pugi::xml_node d, Profile& p) const {
-    only(d, {"warmups", "min-reps", "max-reps", "min-time-ms", "max-time-ms", "max-cv", "seed",
-             "case-timeout-s"},
+    only(d,
+         {"warmups", "min-reps", "max-reps", "min-time-ms", "max-time-ms", "max-cv", "seed",
+          "case-timeout-s"},
          {});
     MeasurementPolicy& m = p.policy;
     if (d.attribute("warmups")) m.warmups = x_.integer<int>(d, "warmups", 0);
@@ -177,32 +198,80 @@ class ProfileReader {
     return items;
   }
 
-  // <ops>, <ranks> and <sizes> of a collective test (no <shapes> or <layouts>).
-  void read_collective_matrix(pugi::xml_node t, ProfileTest& test) const {
-    for (const char* name : {"shapes", "layouts"}) {
-      if (t.child(name)) x_.fail(t.child(name), "<" + std::string(name) + "> is for GEMM tests");
+  // The workload's matrix of a test, each list element allowed only when the workload reads
+  // that option (workload.h); <shapes> and <sizes> are required where they apply.
+  void read_matrix(pugi::xml_node t, const Workload& w, ProfileTest& test) const {
+    const WorkloadOptionSet takes = w.options();
+    const std::string workload(w.name());
+    struct ListOption {
+      const char* element;
+      WorkloadOption option;
+    };
+    for (const ListOption& l : {ListOption{"shapes", kOptShapes},
+                                ListOption{"layouts", kOptLayouts}, ListOption{"ops", kOptOps},
+                                ListOption{"ranks", kOptRanks}, ListOption{"sizes", kOptSizes}}) {
+      if (const pugi::xml_node n = t.child(l.element); n && (takes & l.option) == 0) {
+        x_.fail(n, "<" + std::string(l.element) + "> does not apply to workload " + workload +
+                       " (it is for " + workloads_taking(l.option) + ")");
+      }
     }
-    test.ops = list(t, "ops", [](const std::string& s) {
-      return parse_op_choice(s) ? std::string()
-                                : "unknown collective op (known: " + std::string(kOpChoiceNames) + ")";
-    });
+    if (const pugi::xml_attribute a = t.attribute("causal"); a && (takes & kOptCausal) == 0) {
+      x_.fail(a, t,
+              "<test> causal does not apply to workload " + workload + " (it is for " +
+                  workloads_taking(kOptCausal) + ")");
+    }
+    WorkloadOptions& o = test.options;
+    o.causal = flag(t, "causal", false);
+    if (t.attribute("alpha")) o.alpha = x_.real(t, "alpha");
+    if (t.attribute("beta")) o.beta = x_.real(t, "beta");
+    if (!std::isfinite(o.alpha) || !std::isfinite(o.beta)) {
+      x_.fail(t, "<test> alpha and beta must be finite");
+    }
+    auto item_of = [&](WorkloadOption option) {
+      return [&w, option](const std::string& s) { return w.check_item(option, s); };
+    };
+    o.shapes = list(t, "shapes", item_of(kOptShapes));
+    if ((takes & kOptShapes) && o.shapes.empty()) {
+      x_.fail(t, "<test id=\"" + test.id + "\"> has no <shapes>");
+    }
+    o.layouts = list(t, "layouts", item_of(kOptLayouts));
+    o.ops = list(t, "ops", item_of(kOptOps));
     auto positive_integer = [](const std::string& s, long long max) {
       char* end = nullptr;
       const long long v = std::strtoll(s.c_str(), &end, 10);
       return end != s.c_str() && *end == '\0' && v >= 1 && v <= max;
     };
     for (const auto& r : list(t, "ranks", [&](const std::string& s) {
-           return positive_integer(s, 1024) ? std::string() : std::string("not a rank count in 1..1024");
+           return positive_integer(s, 1024) ? std::string()
+                                            : std::string("not a rank count in 1..1024");
          })) {
-      test.ranks.push_back(std::stoi(r));
+      o.ranks.push_back(std::stoi(r));
     }
     for (const auto& s : list(t, "sizes", [&](const std::string& s) {
            return positive_integer(s, 1LL << 40) ? std::string()
                                                  : std::string("not a size in bytes (1 to 2^40)");
          })) {
-      test.sizes.push_back(static_cast<double>(std::stoll(s)));
+      o.sizes.push_back(static_cast<double>(std::stoll(s)));
     }
-    if (test.sizes.empty()) x_.fail(t, "<test id=\"" + test.id + "\"> has no <sizes>");
+    if ((takes & kOptSizes) && o.sizes.empty()) {
+      x_.fail(t, "<test id=\"" + test.id + "\"> has no <sizes>");
+    }
+    const std::vector<DType> accepted = w.dtypes();
+    o.dtypes = list(t, "dtypes", [&](const std::string& s) {
+      const auto d = parse_dtype(s);
+      if (d && std::find(accepted.begin(), accepted.end(), *d) != accepted.end())
+        return std::string();
+      std::string known;
+      for (DType a : accepted) known += (known.empty() ? "" : ", ") + std::string(dtype_name(a));
+      return "unknown dtype for " + workload + " (known: " + known + ")";
+    });
+    // The typed specs, planned once here; whether each fits this machine's memory is decided when
+    // the run is planned. A profile's collectives run on 2 ranks unless <ranks> says otherwise.
+    try {
+      test.specs = w.plan_specs(o, std::numeric_limits<double>::infinity());
+    } catch (const WorkloadOptionError& e) {
+      x_.fail(t, "<test id=\"" + test.id + "\">: " + e.what());
+    }
   }
 
   ProfileTest read_test(pugi::xml_node t, const std::vector<std::string>& tiers) const {
@@ -213,62 +282,14 @@ class ProfileReader {
     test.line = x_.line_of(t);
     test.id = non_empty(t, "id");
     test.workload = x_.string(t, "workload");
-    const auto& workloads = known_workloads();
-    if (std::none_of(workloads.begin(), workloads.end(),
-                     [&](const auto& w) { return w.first == test.workload; })) {
-      std::string known;
-      for (const auto& w : workloads) known += (known.empty() ? "" : ", ") + w.first;
+    const Workload* workload = find_workload(test.workload);
+    if (workload == nullptr) {
       x_.fail(t.attribute("workload"), t,
-              "unknown workload \"" + test.workload + "\" (known: " + known + ")");
+              "unknown workload \"" + test.workload + "\" (known: " + workload_names() + ")");
     }
     test.blocker = flag(t, "blocker", true);
     test.repeat_check = flag(t, "repeat-check", false);
-    test.causal = flag(t, "causal", false);
-    if (test.causal && test.workload != "attention") {
-      x_.fail(t.attribute("causal"), t, "<test> causal applies to the attention workload only");
-    }
-    if (t.attribute("alpha")) test.alpha = x_.real(t, "alpha");
-    if (t.attribute("beta")) test.beta = x_.real(t, "beta");
-    if (!std::isfinite(test.alpha) || !std::isfinite(test.beta)) {
-      x_.fail(t, "<test> alpha and beta must be finite");
-    }
-
-    // Whether a shape fits this machine's memory is decided when the run is planned.
-    constexpr double kAnySize = std::numeric_limits<double>::infinity();
-    if (test.workload == "collective") {
-      read_collective_matrix(t, test);
-    } else {
-      test.shapes = list(t, "shapes", [&](const std::string& s) {
-        std::string error;
-        if (test.workload == "attention") {
-          const auto spec = parse_attention_shape(s, &error);
-          return spec ? validate_attention_spec(*spec, kAnySize) : error;
-        }
-        const auto spec = parse_gemm_shape(s, &error);
-        return spec ? validate_gemm_spec(*spec, kAnySize) : error;
-      });
-      if (test.shapes.empty()) x_.fail(t, "<test id=\"" + test.id + "\"> has no <shapes>");
-      for (const char* name : {"ops", "ranks", "sizes"}) {
-        if (t.child(name)) x_.fail(t.child(name), "<" + std::string(name) + "> is for collectives");
-      }
-    }
-    const bool collective = test.workload == "collective";
-    const bool gemm = test.workload == "gemm";
-    test.dtypes = list(t, "dtypes", [collective, gemm](const std::string& s) {
-      const auto d = parse_dtype(s);
-      if (d && *d == DType::int32 && collective) return std::string();
-      if (d && *d == DType::fp8e4m3 && gemm) return std::string();
-      if (d && *d != DType::int32 && *d != DType::fp8e4m3) return std::string();
-      return std::string(collective ? "unknown dtype (known: fp32, bf16, fp16, int32)"
-                         : gemm     ? "unknown dtype (known: fp32, fp16, bf16, fp8e4m3)"
-                                    : "unknown dtype (known: fp32, fp16, bf16)");
-    });
-    test.layouts = list(t, "layouts", [](const std::string& s) {
-      return parse_layout(s) ? std::string() : std::string("unknown layout (known: NN, NT, TN)");
-    });
-    if (!test.layouts.empty() && test.workload != "gemm") {
-      x_.fail(t.child("layouts"), "<layouts> applies to the gemm workload only");
-    }
+    read_matrix(t, *workload, test);
     const auto& backends = PluginRegistry::known_backends();
     test.backends = list(t, "backends", [&](const std::string& s) {
       if (s == "all" || std::find(backends.begin(), backends.end(), s) != backends.end()) {
@@ -292,40 +313,46 @@ class ProfileReader {
       test.tolerance_c = positive(tol, "c");
     }
     for (pugi::xml_node th : t.children("threshold")) {
-      test.thresholds.push_back(read_threshold(th, tiers, test.workload == "collective"));
+      test.thresholds.push_back(read_threshold(th, tiers, *workload));
     }
     return test;
   }
 
-  // Collectives are judged by bus bandwidth (min-busbw-gbps, optionally only for messages of
-  // min-message-bytes and more); GEMM and attention by GFLOP/s (min-gflops).
+  // A threshold judges the figure of its test's workload (workload.h): GFLOP/s by min-gflops,
+  // bus bandwidth by min-busbw-gbps, GB/s moved by min-gbps; bandwidths may apply only from
+  // min-message-bytes on.
   ProfileThreshold read_threshold(pugi::xml_node n, const std::vector<std::string>& tiers,
-                                  bool collective) const {
+                                  const Workload& workload) const {
     ProfileThreshold th;
     th.line = x_.line_of(n);
     const std::string kind = x_.string(n, "kind");
-    if (const pugi::xml_attribute a = n.attribute("min-gflops"); a && collective) {
-      x_.fail(a, n, "collectives compute nothing: judge them by bus bandwidth (min-busbw-gbps)");
-    }
-    for (const char* name : {"min-busbw-gbps", "min-message-bytes"}) {
-      if (const pugi::xml_attribute a = n.attribute(name); a && !collective) {
-        x_.fail(a, n, std::string(name) + " is for collective tests; GEMM and attention " +
-                          "thresholds use min-gflops");
+    const Figure figure = workload.figure();
+    const char* min_attribute = min_figure_attribute(figure);
+    for (Figure other : {Figure::gflops, Figure::busbw_gbps, Figure::gbps}) {
+      const pugi::xml_attribute a = n.attribute(min_figure_attribute(other));
+      if (other != figure && a) {
+        x_.fail(a, n,
+                std::string(a.name()) + " does not apply: " + std::string(workload.name()) +
+                    " reports " + std::string(figure_unit(figure)) + ", judged by " +
+                    min_attribute);
       }
     }
-    if (collective && n.attribute("min-message-bytes")) {
+    if (const pugi::xml_attribute a = n.attribute("min-message-bytes")) {
+      if (figure == Figure::gflops) {
+        x_.fail(a, n,
+                "min-message-bytes is for bandwidth workloads; " + std::string(workload.name()) +
+                    " thresholds use min-gflops");
+      }
       th.min_message_bytes = positive(n, "min-message-bytes");
     }
-    // The attributes of the other kind of workload were refused above.
+    // The figures of the other kinds of workload were refused above.
     if (kind == "absolute") {
-      only(n, {"tier", "kind", "min-gflops", "min-busbw-gbps", "pci-vendor", "pci-device",
-               "device-name", "min-message-bytes"}, {});
+      only(n,
+           {"tier", "kind", "min-gflops", "min-busbw-gbps", "min-gbps", "pci-vendor", "pci-device",
+            "device-name", "min-message-bytes"},
+           {});
       th.kind = ThresholdKind::absolute;
-      if (collective) {
-        th.min_busbw_gbps = positive(n, "min-busbw-gbps");
-      } else {
-        th.min_gflops = positive(n, "min-gflops");
-      }
+      th.min_figure = positive(n, min_attribute);
       if (n.attribute("pci-vendor")) th.match.pci_vendor = x_.hex16(n, "pci-vendor");
       if (n.attribute("pci-device")) th.match.pci_device = x_.hex16(n, "pci-device");
       th.match.name_pattern = n.attribute("device-name").value();
@@ -346,8 +373,9 @@ class ProfileReader {
                 "<threshold> max-regression-pct must be below 100");
       }
     } else {
-      x_.fail(n.attribute("kind"), n,
-              "unknown threshold kind \"" + kind + "\" (known: absolute, fraction-of-peak, baseline)");
+      x_.fail(
+          n.attribute("kind"), n,
+          "unknown threshold kind \"" + kind + "\" (known: absolute, fraction-of-peak, baseline)");
     }
     th.tier = x_.string(n, "tier");
     if (std::find(tiers.begin(), tiers.end(), th.tier) == tiers.end()) {
@@ -370,8 +398,8 @@ class ProfileReader {
     if (n.attribute("cases")) w.cases = non_empty(n, "cases");
     w.expires = x_.string(n, "expires");
     if (!is_date(w.expires)) {
-      x_.fail(n.attribute("expires"), n, "<waiver> expires=\"" + w.expires +
-                                             "\" is not a date YYYY-MM-DD");
+      x_.fail(n.attribute("expires"), n,
+              "<waiver> expires=\"" + w.expires + "\" is not a date YYYY-MM-DD");
     }
     w.reason = n.text().get();
     if (w.reason.find_first_not_of(" \t\r\n") == std::string::npos) {

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <sstream>
 
@@ -15,51 +17,6 @@
 namespace aicert {
 
 namespace {
-struct DefaultGemmShape {
-  const char* shape;
-  GemmLayout layout;
-};
-// Small enough for a quick run on two cores, awkward enough to exercise edges and layouts.
-constexpr DefaultGemmShape kDefaultGemmShapes[] = {
-    {"512x512x512", GemmLayout::NN},
-    {"257x129x300", GemmLayout::NT},
-    {"128x384x96", GemmLayout::TN},
-};
-struct DefaultAttentionShape {
-  const char* shape;
-  bool causal;
-};
-// Grouped-query, multi-query and decode-like (Sq=1 against a longer key length) shapes, with
-// odd lengths; each runs in well under a second on two cores, fp64 reference included.
-constexpr DefaultAttentionShape kDefaultAttentionShapes[] = {
-    {"1,8,2,256,64", true},
-    {"2,4,1,200,128", false},
-    {"1,8,8,1,128,500", false},
-};
-constexpr DType kAllDtypes[] = {DType::fp32, DType::fp16, DType::bf16};
-constexpr const char* kWorkloadNames = "gemm, attention, collective, all";
-constexpr DType kCollectiveDtypes[] = {DType::fp32, DType::bf16, DType::fp16, DType::int32};
-constexpr const char* kDefaultCollectiveOps[] = {"allreduce-sum", "allreduce-max", "allgather",
-                                                 "reducescatter-sum", "broadcast", "alltoall"};
-
-// The workload a shape is written for: "MxNxK" is GEMM, comma-separated fields attention.
-std::string workload_of_shape(const std::string& shape) {
-  return shape.find('x') != std::string::npos || shape.find(',') == std::string::npos ? "gemm"
-                                                                                      : "attention";
-}
-
-// GEMM shapes may still be given as one comma-separated list ("64x64x64,8x8x8").
-std::vector<std::string> split_gemm_shapes(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', pos);
-    out.push_back(text.substr(pos, comma == std::string::npos ? comma : comma - pos));
-    if (comma == std::string::npos) break;
-    pos = comma + 1;
-  }
-  return out;
-}
 
 std::string joined(const std::vector<std::string>& v) {
   std::string out;
@@ -67,234 +24,147 @@ std::string joined(const std::vector<std::string>& v) {
   return out;
 }
 
-std::vector<DType> selected_dtypes(const RunOptions& o) {
-  std::vector<DType> dtypes;
-  for (const auto& name : o.dtypes) {
-    const auto t = parse_dtype(name);
-    if (!t || *t == DType::int32) {
-      throw UsageError{"unknown dtype '" + name + "' (known: fp32, fp16, bf16, fp8e4m3)"};
-    }
-    dtypes.push_back(*t);
-  }
-  if (dtypes.empty()) dtypes.assign(std::begin(kAllDtypes), std::end(kAllDtypes));
-  return dtypes;
+bool selects(const std::vector<const Workload*>& v, const Workload* w) {
+  return std::find(v.begin(), v.end(), w) != v.end();
 }
 
-std::vector<WorkloadSpec> gemm_specs(const RunOptions& o, const std::vector<std::string>& given,
-                                     double max_bytes) {
-  const std::vector<DType> dtypes = selected_dtypes(o);
-
-  std::optional<GemmLayout> layout;
-  if (o.layout) {
-    layout = parse_layout(*o.layout);
-    if (!layout) throw UsageError{"unknown layout '" + *o.layout + "' (known: NN, NT, TN)"};
-  }
-
-  std::vector<GemmSpec> shapes;
-  auto add_shape = [&](const std::string& text, GemmLayout default_layout) {
-    std::string error;
-    auto spec = parse_gemm_shape(text, &error);
-    if (!spec) throw UsageError{error};
-    spec->layout = layout.value_or(default_layout);
-    spec->alpha = o.alpha;
-    spec->beta = o.beta;
-    shapes.push_back(*spec);
-  };
-  if (given.empty()) {
-    for (const auto& d : kDefaultGemmShapes) add_shape(d.shape, d.layout);
-  } else {
-    for (const auto& s : given) add_shape(s, GemmLayout::NN);
-  }
-
-  std::vector<WorkloadSpec> specs;
-  for (const auto& shape : shapes) {
-    for (DType t : dtypes) {
-      GemmSpec s = shape;
-      s.dtype = t;
-      if (const std::string why = validate_gemm_spec(s, max_bytes); !why.empty()) {
-        throw UsageError{why};
-      }
-      specs.push_back(s);
-    }
-  }
-  return specs;
+// The options of the run that belong to a workload and so select it when none is named.
+WorkloadOptionSet own_options_given(const RunOptions& o) {
+  return (o.ops.empty() ? 0u : unsigned{kOptOps}) | (o.ranks.empty() ? 0u : unsigned{kOptRanks});
 }
 
-std::vector<WorkloadSpec> attention_specs(const RunOptions& o,
-                                          const std::vector<std::string>& given, double max_bytes) {
-  const std::vector<DType> dtypes = selected_dtypes(o);
-  std::vector<AttentionSpec> shapes;
-  auto add_shape = [&](const std::string& text, bool causal) {
-    std::string error;
-    auto spec = parse_attention_shape(text, &error);
-    if (!spec) throw UsageError{error};
-    spec->causal = causal || o.causal;
-    shapes.push_back(*spec);
-  };
-  if (given.empty()) {
-    for (const auto& d : kDefaultAttentionShapes) add_shape(d.shape, d.causal);
-  } else {
-    for (const auto& s : given) add_shape(s, false);
-  }
-  std::vector<WorkloadSpec> specs;
-  for (const auto& shape : shapes) {
-    for (DType t : dtypes) {
-      if (t == DType::fp8e4m3) continue;  // a GEMM input type only
-      AttentionSpec s = shape;
-      s.dtype = t;
-      if (const std::string why = validate_attention_spec(s, max_bytes); !why.empty()) {
-        throw UsageError{why};
-      }
-      specs.push_back(s);
-    }
-  }
-  return specs;
+WorkloadOptions workload_options(const RunOptions& o) {
+  WorkloadOptions w;
+  if (o.layout) w.layouts = {*o.layout};
+  w.causal = o.causal;
+  w.alpha = o.alpha;
+  w.beta = o.beta;
+  w.ops = o.ops;
+  w.ranks = o.ranks;
+  const MpiJob job = mpi_job_from_env();  // under mpirun: the job's rank count
+  w.default_ranks = job.active ? job.size : 2;
+  w.min_bytes = o.min_bytes;
+  w.max_bytes = o.max_bytes;
+  w.size_factor = o.size_factor;
+  w.sizes = o.sizes;
+  w.root = o.root;
+  return w;
 }
-
-std::vector<CollectiveSpec> collective_specs(const RunOptions& o, double max_bytes) {
-  std::vector<DType> dtypes;
-  for (const auto& name : o.dtypes) {
-    const auto t = parse_dtype(name);
-    if (!t) throw UsageError{"unknown dtype '" + name + "' (known: fp32, bf16, fp16, int32)"};
-    dtypes.push_back(*t);
-  }
-  if (dtypes.empty()) dtypes.assign(std::begin(kCollectiveDtypes), std::end(kCollectiveDtypes));
-
-  std::vector<OpChoice> ops;
-  auto add_op = [&](const std::string& text) {
-    const auto choice = parse_op_choice(text);
-    if (!choice) {
-      throw UsageError{"unknown collective op '" + text + "' (known: " + kOpChoiceNames + ")"};
-    }
-    ops.push_back(*choice);
-  };
-  if (o.ops.empty()) {
-    for (const char* name : kDefaultCollectiveOps) add_op(name);
-  } else {
-    for (const auto& name : o.ops) add_op(name);
-  }
-
-  // Default: 2 ranks, or the job's rank count under mpirun.
-  const MpiJob job = mpi_job_from_env();
-  std::vector<int> ranks = o.ranks.empty() ? std::vector<int>{job.active ? job.size : 2} : o.ranks;
-  if (!(o.min_bytes >= 1) || !(o.max_bytes >= o.min_bytes) || !std::isfinite(o.max_bytes)) {
-    throw UsageError{"message sizes: need 1 <= --min-bytes <= --max-bytes"};
-  }
-  if (!(o.size_factor > 1) || !std::isfinite(o.size_factor)) {
-    throw UsageError{"--size-factor must be a number greater than 1"};
-  }
-  std::vector<double> sizes;
-  for (double b = o.min_bytes; b <= o.max_bytes * (1 + 1e-12); b *= o.size_factor) {
-    sizes.push_back(std::floor(b));
-  }
-  if (!o.sizes.empty()) sizes = o.sizes;
-  for (double b : sizes) {
-    if (!(b >= 1) || !std::isfinite(b)) throw UsageError{"message sizes must be at least 1 byte"};
-  }
-
-  std::vector<CollectiveSpec> specs;
-  for (const OpChoice& op : ops) {
-    for (DType t : dtypes) {
-      for (int n : ranks) {
-        std::int64_t last_count = 0;
-        for (double bytes : sizes) {
-          CollectiveSpec s;
-          s.op = op.op;
-          s.reduce = op.reduce;
-          s.ranks = n;
-          s.dtype = t;
-          s.root = o.root;
-          s.count = std::max<std::int64_t>(
-              1, static_cast<std::int64_t>(bytes / static_cast<double>(dtype_size(t))));
-          if (s.count == last_count) continue;  // a size below one element of this dtype
-          last_count = s.count;
-          if (const std::string why = validate_collective_spec(s, max_bytes); !why.empty()) {
-            throw UsageError{why};
-          }
-          specs.push_back(s);
-        }
-      }
-    }
-  }
-  return specs;
-}
-
-struct WorkloadCases {
-  std::string workload;
-  std::vector<WorkloadSpec> specs;
-};
 
 // Which workloads run, each with its specs (see RunOptions).
 std::vector<WorkloadCases> workload_cases(const RunOptions& o, double max_bytes) {
-  std::vector<std::string> names;
-  auto add = [&](const std::string& w) {
-    if (std::find(names.begin(), names.end(), w) == names.end()) names.push_back(w);
+  std::vector<const Workload*> selected;
+  auto add = [&](const Workload* w) {
+    if (!selects(selected, w)) selected.push_back(w);
   };
-  for (const auto& w : o.workloads) {
-    if (w == "all") {
-      for (const auto& known : known_workloads()) add(known.first);
-    } else if (std::any_of(known_workloads().begin(), known_workloads().end(),
-                           [&](const auto& k) { return k.first == w; })) {
+  for (const auto& name : o.workloads) {
+    if (name == "all") {
+      for (const Workload* w : registered_workloads()) add(w);
+    } else if (const Workload* w = find_workload(name)) {
       add(w);
     } else {
-      throw UsageError{"unknown workload '" + w + "' (known: " + kWorkloadNames + ")"};
+      throw UsageError{"unknown workload '" + name + "' (known: " + workload_names() + ", all)"};
     }
   }
-  std::vector<std::string> gemm_shapes, attention_shapes;
+  std::map<const Workload*, std::vector<std::string>> shapes;
   for (const auto& shape : o.shapes) {
-    const std::string w = workload_of_shape(shape);
-    if (!o.workloads.empty() && std::find(names.begin(), names.end(), w) == names.end()) {
-      throw UsageError{"shape '" + shape + "' is a shape of workload " + w +
-                       ", which --workload does not select"};
+    const auto& all = registered_workloads();
+    const auto claimer = std::find_if(all.begin(), all.end(),
+                                      [&](const Workload* w) { return w->claims_shape(shape); });
+    if (claimer == all.end()) throw UsageError{"shape '" + shape + "' is no workload's shape"};
+    if (!o.workloads.empty() && !selects(selected, *claimer)) {
+      throw UsageError{"shape '" + shape + "' is a shape of workload " +
+                       std::string((*claimer)->name()) + ", which --workload does not select"};
     }
-    if (w == "gemm") {
-      for (const auto& s : split_gemm_shapes(shape)) gemm_shapes.push_back(s);
-    } else {
-      attention_shapes.push_back(shape);
+    shapes[*claimer].push_back(shape);
+    if (o.workloads.empty()) add(*claimer);
+  }
+  const WorkloadOptionSet own = own_options_given(o);
+  if (o.workloads.empty() && o.shapes.empty()) {
+    for (const Workload* w : registered_workloads()) {
+      if (own != 0 && (w->options() & own) == own) add(w);
     }
-    if (o.workloads.empty()) add(w);
   }
-  // --op or --ranks without --workload select the collectives.
-  if (o.workloads.empty() && o.shapes.empty() && (!o.ops.empty() || !o.ranks.empty())) {
-    add("collective");
+  if (selected.empty()) {
+    for (const Workload* w : registered_workloads()) {
+      if (w->in_default_run()) add(w);
+    }
   }
-  // The default set is GEMM and attention; the collective sweep (8 B to 64 MiB) runs when asked
-  // for (--workload collective or all, --op, --ranks) and in the certification profiles.
-  if (names.empty()) {
-    add("gemm");
-    add("attention");
+  if (own != 0 && std::none_of(selected.begin(), selected.end(),
+                               [&](const Workload* w) { return (w->options() & own) == own; })) {
+    std::vector<std::string> takers;
+    for (const Workload* w : registered_workloads()) {
+      if ((w->options() & own) == own) takers.emplace_back(w->name());
+    }
+    throw UsageError{"--op and --ranks are options of " + joined(takers) + " (--workload " +
+                     (takers.empty() ? "?" : takers.front()) + ")"};
   }
-  const bool collective = std::find(names.begin(), names.end(), "collective") != names.end();
-  if (!collective && (!o.ops.empty() || !o.ranks.empty())) {
-    throw UsageError{"--op and --ranks are collective options (--workload collective)"};
+
+  // Each named dtype goes to the selected workloads that have it; one that none has is an error.
+  for (const auto& name : o.dtypes) {
+    const auto t = parse_dtype(name);
+    const bool known = t && std::any_of(selected.begin(), selected.end(), [&](const Workload* w) {
+                         const auto d = w->dtypes();
+                         return std::find(d.begin(), d.end(), *t) != d.end();
+                       });
+    if (!known) {
+      std::vector<std::string> names;
+      for (const Workload* w : selected) {
+        for (DType d : w->dtypes()) {
+          const std::string n(dtype_name(d));
+          if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+        }
+      }
+      throw UsageError{"unknown dtype '" + name + "' (known: " + joined(names) + ")"};
+    }
   }
+
+  const WorkloadOptions common = workload_options(o);
   std::vector<WorkloadCases> out;
-  for (const auto& w : names) {
-    if (w == "gemm") out.push_back({w, gemm_specs(o, gemm_shapes, max_bytes)});
-    if (w == "attention") out.push_back({w, attention_specs(o, attention_shapes, max_bytes)});
-    if (w == "collective") {
-      std::vector<WorkloadSpec> specs;
-      for (const auto& c : collective_specs(o, max_bytes)) specs.emplace_back(c);
-      out.push_back({w, std::move(specs)});
+  for (const Workload* w : selected) {
+    WorkloadOptions wo = common;
+    wo.shapes = shapes[w];
+    const auto has = w->dtypes();
+    for (const auto& name : o.dtypes) {
+      if (std::find(has.begin(), has.end(), *parse_dtype(name)) != has.end())
+        wo.dtypes.push_back(name);
+    }
+    if (!o.dtypes.empty() && wo.dtypes.empty()) continue;  // none of the named dtypes is its
+    try {
+      out.push_back({w, w->plan_specs(wo, max_bytes)});
+    } catch (const WorkloadOptionError& e) {
+      throw UsageError{e.what()};
     }
   }
   return out;
 }
 }  // namespace
 
-const std::vector<std::pair<std::string, std::string>>& known_workloads() {
-  static const std::vector<std::pair<std::string, std::string>> w{
-      {"gemm",
-       "C = alpha*op(A)*op(B) + beta*C, row-major; layouts NN NT TN; fp32 fp16 bf16 "
-       "inputs with fp32 accumulation"},
-      {"attention",
-       "O = softmax(scale*Q*K^T [causal]) V, Q [B,Hq,Sq,D], K and V [B,Hkv,Sk,D] "
-       "(grouped-query); fp32 fp16 bf16 with fp32 accumulation"},
-      {"collective",
-       "allreduce (sum, max), allgather, reducescatter, broadcast, alltoall over N ranks; "
-       "fp32 bf16 fp16 int32; message sizes swept; exact check"},
-  };
-  return w;
+std::vector<CaseRequest> cases_on_backend(const LoadedBackend& b,
+                                          const std::vector<DeviceInfo>& devices,
+                                          std::optional<int> device,
+                                          const std::vector<std::string>& impls,
+                                          const WorkloadCases& w, std::uint64_t seed) {
+  std::vector<CaseRequest> cases;
+  const std::vector<std::string> offered =
+      b.backend->implementations(std::string(w.workload->name()));
+  for (const auto& dev : devices) {
+    if (device && dev.index != *device) continue;
+    for (const auto& impl : offered) {
+      if (!impls.empty() && std::find(impls.begin(), impls.end(), impl) == impls.end()) continue;
+      for (const auto& spec : w.specs) {
+        CaseRequest r;
+        r.backend = b.name;
+        r.device = dev.index;
+        r.device_name = dev.name;
+        r.impl = impl;
+        r.spec.spec = spec;
+        r.spec.seed = seed;
+        cases.push_back(std::move(r));
+      }
+    }
+  }
+  return cases;
 }
 
 double host_memory_budget() {
@@ -318,8 +188,8 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
   for (const auto& name : o.backends) {
     const LoadedBackend* b = registry.find(name);
     if (b == nullptr) {
-      throw UsageError{"unknown backend '" + name + "' (known: " +
-                       joined(PluginRegistry::known_backends()) + ")"};
+      throw UsageError{"unknown backend '" + name +
+                       "' (known: " + joined(PluginRegistry::known_backends()) + ")"};
     }
     if (!b->available) throw UsageError{"backend " + name + " is unavailable: " + b->reason};
     backends.push_back(b);
@@ -341,27 +211,12 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
                        " (it has " + std::to_string(devices.size()) + ")"};
     }
     for (const WorkloadCases& w : workloads) {
-      const std::vector<std::string> offered = b->backend->implementations(w.workload);
+      const std::vector<std::string> offered =
+          b->backend->implementations(std::string(w.workload->name()));
       all_offered.insert(all_offered.end(), offered.begin(), offered.end());
-      for (const auto& dev : devices) {
-        if (o.device && dev.index != *o.device) continue;
-        for (const auto& impl : offered) {
-          if (!o.impls.empty() &&
-              std::find(o.impls.begin(), o.impls.end(), impl) == o.impls.end()) {
-            continue;
-          }
-          for (const auto& spec : w.specs) {
-            CaseRequest r;
-            r.backend = b->name;
-            r.device = dev.index;
-            r.device_name = dev.name;
-            r.impl = impl;
-            r.spec.spec = spec;
-            r.spec.seed = o.seed;
-            plan.push_back(r);
-          }
-        }
-      }
+      std::vector<CaseRequest> some = cases_on_backend(*b, devices, o.device, o.impls, w, o.seed);
+      plan.insert(plan.end(), std::make_move_iterator(some.begin()),
+                  std::make_move_iterator(some.end()));
     }
   }
   for (const auto& impl : o.impls) {
@@ -372,7 +227,7 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
   }
   if (plan.empty()) {
     std::vector<std::string> names;
-    for (const auto& w : workloads) names.push_back(w.workload);
+    for (const auto& w : workloads) names.emplace_back(w.workload->name());
     throw UsageError{"nothing to run: no available backend offers " + joined(names) +
                      " with the options given"};
   }

@@ -14,13 +14,15 @@ namespace aicert {
 
 struct WorkerRequest {
   CaseRequest request;
-  std::string case_id;           // the id the result is reported under
+  std::string case_id;  // the id the result is reported under
   MeasurementPolicy policy;
-  double repeat_check_s = 0;     // bitwise repeat-consistency time (0: none)
+  double repeat_check_s = 0;  // bitwise repeat-consistency time (0: none)
 };
 
+// One line (see worker_protocol.cpp for its form); the version is in the line.
 std::string encode_request(const WorkerRequest& r);
-// Throws ReportParseError when the line is not a request.
+// Throws ReportParseError ("worker request:1: what is wrong") when the line is not a request of
+// this version: truncated, garbled, a field missing or out of range.
 WorkerRequest decode_request(std::string_view line);
 
 // A result that stands for a case whose worker produced none (crash, timeout, ...).

@@ -1,5 +1,5 @@
-// The harness's only switch over workloads: make a case's inputs and check its outputs.
-// A new workload adds one alternative to WorkloadSpec and one branch per function here.
+// A case's inputs, reference, check and bandwidth: the case runner's view of the workload
+// registry (each call goes to the descriptor of the case's workload; none is named here).
 #pragma once
 
 #include <optional>

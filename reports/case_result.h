@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "workloads/bandwidth.h"
 #include "workloads/case_spec.h"
 #include "workloads/check_result.h"
 
@@ -21,63 +22,53 @@ struct TimingStats {
   std::vector<double> samples_ms;  // one per timed repetition, in order
   int warmups = 0;
   double median_ms = 0, min_ms = 0, max_ms = 0, mean_ms = 0;
-  double cv = 0;                   // stddev / mean
-  double max_cv = 0;               // the limit it was judged against
-  bool noisy = false;              // cv > max_cv
-  std::string timer;               // "steady_clock", "cl_event", "cudaEvent"
+  double cv = 0;       // stddev / mean
+  double max_cv = 0;   // the limit it was judged against
+  bool noisy = false;  // cv > max_cv
+  std::string timer;   // "steady_clock", "cl_event", "cudaEvent"
   // Where the host's work for the check went, so a reader can tell that it did not disturb the
   // timing: "overlapped" (the fp64 reference ran on host threads during the timed repetitions
   // of a device that is not this host's CPU) or "before-timing" (a CPU device: a concurrent
   // reference would steal the cores being measured). Empty in reports of older versions.
   std::string reference;
-  std::string reference_source;    // "computed", "cached-in-memory", "cached-on-disk"
-  double reference_ms = 0;         // host wall time to have the reference (compute or load)
-  double measure_wall_ms = 0;      // wall time of warm-ups and timed repetitions
-  double case_wall_ms = 0;         // wall time of the whole case (inputs to verdict)
+  std::string reference_source;  // "computed", "cached-in-memory", "cached-on-disk"
+  double reference_ms = 0;       // host wall time to have the reference (compute or load)
+  double measure_wall_ms = 0;    // wall time of warm-ups and timed repetitions
+  double case_wall_ms = 0;       // wall time of the whole case (inputs to verdict)
 };
 
 // One performance threshold of a certification profile, judged against one case.
 struct ThresholdOutcome {
-  std::string tier;                // the profile tier this threshold belongs to
-  std::string kind;                // "absolute", "fraction-of-peak", "baseline"
-  std::string description;         // what was required, in words
-  double limit = 0;                // in `unit`
-  double measured = 0;             // in `unit`
-  std::string unit;                // "GFLOP/s", "%" ...
-  std::string status;              // "met", "missed", "not-evaluated"
+  std::string tier;         // the profile tier this threshold belongs to
+  std::string kind;         // "absolute", "fraction-of-peak", "baseline"
+  std::string description;  // what was required, in words
+  double limit = 0;         // in `unit`
+  double measured = 0;      // in `unit`
+  std::string unit;         // "GFLOP/s", "%" ...
+  std::string status;       // "met", "missed", "not-evaluated"
 };
 
 // Bitwise repeat-consistency: the same inputs run again must give the same bytes.
 struct ConsistencyCheck {
-  int runs = 0;                    // repeats compared with the first result
+  int runs = 0;  // repeats compared with the first result
   int mismatched_runs = 0;
   std::uint64_t mismatched_bytes = 0;  // over all mismatched runs
-  double seconds = 0;              // how long the repeats ran
-};
-
-// Data-movement workloads (collectives): the message size and the bandwidths from the median
-// time. algbw = bytes / time; busbw = algbw * bus_factor (see CollectiveSpec::bus_factor).
-struct Bandwidth {
-  double bytes = 0;
-  double algbw_gbps = 0;           // GB/s (1e9 bytes per second)
-  double busbw_gbps = 0;
-  double bus_factor = 0;
-  double latency_us = 0;           // the median time of one operation
+  double seconds = 0;                  // how long the repeats ran
 };
 
 struct CaseResult {
-  std::string id;                  // unique within a report, e.g. "gemm/cpu0/cpu:cblas/fp32/NN/64x64x64"
+  std::string id;  // unique within a report, e.g. "gemm/cpu0/cpu:cblas/fp32/NN/64x64x64"
   CaseSpec spec;
   std::string backend;
   int device = 0;
   std::string device_name;
   std::string impl;
-  std::string inputs_sha256;       // over every input tensor's payload, in order
+  std::string inputs_sha256;  // over every input tensor's payload, in order
   Verdict verdict = Verdict::skip;
-  std::string reason;              // why this verdict (empty for a plain pass)
+  std::string reason;  // why this verdict (empty for a plain pass)
   std::optional<CheckResult> check;
   std::optional<TimingStats> timing;
-  double gflops = 0;               // from the median time; 0 when not timed
+  double gflops = 0;                   // from the median time; 0 when not timed
   std::optional<Bandwidth> bandwidth;  // collectives, when timed
   // Certification only (aicert certify): the profile test this case belongs to, whether it
   // blocks certification, the waiver applied, the repeat-consistency check and thresholds.

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "reports/atomic_file.h"
+#include "workloads/workload_registry.h"
 
 namespace aicert {
 
@@ -64,14 +65,13 @@ std::string metrics_cell(const CaseResult& c) {
   std::string s;
   if (c.check) {
     const CheckResult& k = *c.check;
-    s += "wrong " + std::to_string(k.wrong_count) + "/" + std::to_string(k.elements) +
-         ", NaN " + std::to_string(k.nan_count) + ", Inf " + std::to_string(k.inf_count) +
-         ", guard bytes " + std::to_string(k.guard_bytes_touched) + "; max abs err " +
-         num(k.max_abs_error) + " (worst: " + num(k.worst_value) + " vs " +
-         num(k.worst_reference) + ", bound " + num(k.worst_bound) + "); NMSE " + num(k.nmse) +
-         "; tolerance c=" + num(k.tolerance.c) + " u_acc=" + num(k.tolerance.u_acc) +
-         " u_out=" + num(k.tolerance.u_out) + " g=" + k.tolerance.g_formula + "=" +
-         num(k.tolerance.g);
+    s += "wrong " + std::to_string(k.wrong_count) + "/" + std::to_string(k.elements) + ", NaN " +
+         std::to_string(k.nan_count) + ", Inf " + std::to_string(k.inf_count) + ", guard bytes " +
+         std::to_string(k.guard_bytes_touched) + "; max abs err " + num(k.max_abs_error) +
+         " (worst: " + num(k.worst_value) + " vs " + num(k.worst_reference) + ", bound " +
+         num(k.worst_bound) + "); NMSE " + num(k.nmse) + "; tolerance c=" + num(k.tolerance.c) +
+         " u_acc=" + num(k.tolerance.u_acc) + " u_out=" + num(k.tolerance.u_out) +
+         " g=" + k.tolerance.g_formula + "=" + num(k.tolerance.g);
   }
   for (const auto& t : c.thresholds) {
     s += "; " + t.tier + " " + t.kind + ": " + t.description + ", measured " + num(t.measured) +
@@ -94,8 +94,7 @@ void case_table(std::ostringstream& h, const std::vector<const CaseResult*>& cas
       << "\">" << html_escape(v) << "</td><td class=\"num\">"
       << (c->timing ? num(c->gflops, "%.2f") : "") << "</td><td class=\"num\">"
       << (c->timing ? num(c->timing->median_ms) : "") << "</td><td class=\"num\">"
-      << (c->timing ? num(100 * c->timing->cv, "%.1f%%") + (c->timing->noisy ? " noisy" : "")
-                    : "")
+      << (c->timing ? num(100 * c->timing->cv, "%.1f%%") + (c->timing->noisy ? " noisy" : "") : "")
       << "</td>";
     if (with_metrics) {
       h << "<td>" << html_escape(c->reason) << (c->reason.empty() ? "" : "<br>")
@@ -122,13 +121,12 @@ void throughput_chart(std::ostringstream& h, const std::string& title,
   for (const CaseResult* c : timed) max = std::max(max, c->gflops);
   if (max <= 0) max = 1;
   const int label_w = 430, bar_w = 420, row = 16, top = 28;
-  const int height = top + row * static_cast<int>(timed.size()) + 24 +
-                     14 * static_cast<int>(colour_of.size());
+  const int height =
+      top + row * static_cast<int>(timed.size()) + 24 + 14 * static_cast<int>(colour_of.size());
   const int width = label_w + bar_w + 90;
-  h << "<svg role=\"img\" width=\"" << width
-    << "\" height=\"" << height << "\" viewBox=\"0 0 " << width << " " << height
-    << "\" font-family=\"system-ui,sans-serif\" font-size=\"11\"><title>" << html_escape(title)
-    << "</title><text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">"
+  h << "<svg role=\"img\" width=\"" << width << "\" height=\"" << height << "\" viewBox=\"0 0 "
+    << width << " " << height << "\" font-family=\"system-ui,sans-serif\" font-size=\"11\"><title>"
+    << html_escape(title) << "</title><text x=\"0\" y=\"14\" font-size=\"13\" font-weight=\"600\">"
     << html_escape(title) << "</text>\n";
   int y = top;
   for (const CaseResult* c : timed) {
@@ -137,11 +135,10 @@ void throughput_chart(std::ostringstream& h, const std::string& title,
                               workload_shape(c->spec.spec) + " " + c->impl + " (" + c->backend +
                               std::to_string(c->device) + ")";
     h << "<text x=\"" << label_w - 6 << "\" y=\"" << y + 11 << "\" text-anchor=\"end\">"
-      << html_escape(label) << "</text><rect x=\"" << label_w << "\" y=\"" << y + 2
-      << "\" width=\"" << num(std::max(w, 1.0), "%.1f") << "\" height=\"" << row - 4
-      << "\" fill=\"" << kColours[colour_of[c->backend + " " + c->impl] % 8]
-      << "\"/><text x=\"" << label_w + w + 4 << "\" y=\"" << y + 11 << "\">"
-      << num(c->gflops, "%.1f") << "</text>\n";
+      << html_escape(label) << "</text><rect x=\"" << label_w << "\" y=\"" << y + 2 << "\" width=\""
+      << num(std::max(w, 1.0), "%.1f") << "\" height=\"" << row - 4 << "\" fill=\""
+      << kColours[colour_of[c->backend + " " + c->impl] % 8] << "\"/><text x=\"" << label_w + w + 4
+      << "\" y=\"" << y + 11 << "\">" << num(c->gflops, "%.1f") << "</text>\n";
     y += row;
   }
   y += 16;
@@ -154,24 +151,18 @@ void throughput_chart(std::ostringstream& h, const std::string& title,
   h << "</svg>\n";
 }
 
-// Collectives: bus bandwidth against message size, one line per op/dtype/ranks/implementation,
+// Collectives: bus bandwidth against message size, one line per size series (op/dtype/ranks) and
+// implementation,
 // the size on a log2 axis.
 void busbw_chart(std::ostringstream& h, const std::vector<const CaseResult*>& cases) {
   std::map<std::string, std::vector<std::pair<double, double>>> series;  // name -> (bytes, GB/s)
   double max_bw = 0, min_bytes = 1e300, max_bytes = 0;
   for (const CaseResult* c : cases) {
-    const auto* spec = std::get_if<CollectiveSpec>(&c->spec.spec);
-    if (spec == nullptr || !c->bandwidth || c->verdict != Verdict::pass ||
-        !(c->bandwidth->bytes > 0) || !std::isfinite(c->bandwidth->busbw_gbps)) {
+    if (!c->bandwidth || c->verdict != Verdict::pass || !(c->bandwidth->bytes > 0) ||
+        !std::isfinite(c->bandwidth->busbw_gbps)) {
       continue;
     }
-    const std::string name = std::string(collective_op_name(spec->op)) +
-                             (spec->op == CollectiveOp::allreduce ||
-                                      spec->op == CollectiveOp::reducescatter
-                                  ? "-" + std::string(reduce_op_name(spec->reduce))
-                                  : "") +
-                             " " + std::string(dtype_name(spec->dtype)) + " r" +
-                             std::to_string(spec->ranks) + " " + c->impl;
+    const std::string name = workload_of(c->spec.spec).size_series(c->spec.spec) + " " + c->impl;
     series[name].emplace_back(c->bandwidth->bytes, c->bandwidth->busbw_gbps);
     max_bw = std::max(max_bw, c->bandwidth->busbw_gbps);
     min_bytes = std::min(min_bytes, c->bandwidth->bytes);
@@ -179,7 +170,8 @@ void busbw_chart(std::ostringstream& h, const std::vector<const CaseResult*>& ca
   }
   if (series.empty()) return;
   if (max_bw <= 0) max_bw = 1;
-  const double lo = std::floor(std::log2(min_bytes)), hi = std::max(lo + 1, std::ceil(std::log2(max_bytes)));
+  const double lo = std::floor(std::log2(min_bytes)),
+               hi = std::max(lo + 1, std::ceil(std::log2(max_bytes)));
   const int left = 60, top = 30, plot_w = 640, plot_h = 300;
   const int legend_h = 14 * static_cast<int>(series.size());
   const int width = left + plot_w + 20, height = top + plot_h + 40 + legend_h;
@@ -246,7 +238,8 @@ void system_section(std::ostringstream& h, const Inventory& inv) {
   h << "<h3>Backends</h3><table><tr><th>backend</th><th>status</th><th>runtime</th></tr>";
   for (const auto& b : inv.backends) {
     h << "<tr><td>" << html_escape(b.name) << "</td><td class=\""
-      << (b.available ? "pass\">available" : "not-supported\">unavailable: " + html_escape(b.reason))
+      << (b.available ? "pass\">available"
+                      : "not-supported\">unavailable: " + html_escape(b.reason))
       << "</td><td>" << html_escape(b.runtime_version) << "</td></tr>";
   }
   h << "</table>\n<h3>Devices</h3><table><tr><th>device</th><th>seen by</th><th>PCI</th>"
@@ -255,14 +248,16 @@ void system_section(std::ostringstream& h, const Inventory& inv) {
   std::map<std::string, std::vector<const BackendDeviceInfo*>> by_identity;
   std::vector<std::string> order;
   for (const auto& d : inv.devices) {
-    const std::string key = d.pci_bus_id.empty() ? d.backend + std::to_string(d.index) : d.pci_bus_id;
+    const std::string key =
+        d.pci_bus_id.empty() ? d.backend + std::to_string(d.index) : d.pci_bus_id;
     if (!by_identity.count(key)) order.push_back(key);
     by_identity[key].push_back(&d);
   }
   for (const auto& key : order) {
     const auto& group = by_identity[key];
     std::string seen;
-    for (const auto* d : group) seen += (seen.empty() ? "" : ", ") + d->backend + std::to_string(d->index);
+    for (const auto* d : group)
+      seen += (seen.empty() ? "" : ", ") + d->backend + std::to_string(d->index);
     const BackendDeviceInfo& d = *group.front();
     h << "<tr><td>" << html_escape(d.name) << "</td><td>" << html_escape(seen) << "</td><td>"
       << html_escape(d.pci_bus_id) << "</td><td>" << html_escape(d.driver_version)
@@ -282,12 +277,13 @@ void job_section(std::ostringstream& h, const JobInfo& job, const Inventory& rep
     std::string devices;
     for (const auto& d : inv.devices) {
       if (d.kind == "gpu" || d.kind == "accelerator") {
-        devices += (devices.empty() ? "" : ", ") + d.backend + std::to_string(d.index) + " " + d.name;
+        devices +=
+            (devices.empty() ? "" : ", ") + d.backend + std::to_string(d.index) + " " + d.name;
       }
     }
     h << "<tr><td>" << html_escape(host.hostname) << (host.inventory ? "" : " (reporting)")
-      << "</td><td>" << html_escape(host.ranks) << "</td><td>" << html_escape(inv.cpu_model)
-      << ", " << inv.cores << " cores</td><td class=\"num\">"
+      << "</td><td>" << html_escape(host.ranks) << "</td><td>" << html_escape(inv.cpu_model) << ", "
+      << inv.cores << " cores</td><td class=\"num\">"
       << num(inv.total_memory_bytes / 1073741824.0, "%.1f") << " GiB</td><td>"
       << html_escape(inv.os_release) << ", " << html_escape(inv.kernel) << "</td><td>"
       << html_escape(devices.empty() ? "none" : devices) << "</td></tr>";
@@ -302,12 +298,23 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   for (const char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -330,22 +337,26 @@ std::string report_html(const Report& r) {
 
   const std::string verdict = r.certification ? r.certification->verdict : r.summary.verdict;
   const bool good = verdict == "CERTIFIED" || verdict == "PASS";
-  h << "<div class=\"verdict " << (good ? "good" : verdict == "INCOMPLETE" ? "warn" : "bad")
+  h << "<div class=\"verdict "
+    << (good                      ? "good"
+        : verdict == "INCOMPLETE" ? "warn"
+                                  : "bad")
     << "\"><strong>" << html_escape(verdict) << "</strong>";
   if (r.certification && !r.certification->highest_tier.empty()) {
     h << " &mdash; highest tier met: <strong>" << html_escape(r.certification->highest_tier)
       << "</strong>";
   }
   h << "<br>" << r.summary.total << " cases: " << r.summary.passed << " passed, "
-    << r.summary.failed << " failed, " << r.summary.errors << " errors, "
-    << r.summary.not_supported << " not supported, " << r.summary.skipped << " skipped";
+    << r.summary.failed << " failed, " << r.summary.errors << " errors, " << r.summary.not_supported
+    << " not supported, " << r.summary.skipped << " skipped";
   if (r.certification) {
     h << "<ul>";
     for (const auto& t : r.certification->tiers) {
       h << "<li>tier " << html_escape(t.id) << ": "
         << (t.met ? "met" : "not met &mdash; " + html_escape(t.reason)) << "</li>";
     }
-    for (const auto& reason : r.certification->reasons) h << "<li>" << html_escape(reason) << "</li>";
+    for (const auto& reason : r.certification->reasons)
+      h << "<li>" << html_escape(reason) << "</li>";
     h << "</ul>";
   }
   h << "</div>\n";
@@ -363,9 +374,10 @@ std::string report_html(const Report& r) {
   for (const auto& c : r.cases) by_workload[std::string(workload_name(c.spec.spec))].push_back(&c);
   for (const auto& [workload, cases] : by_workload) {
     h << "<h2 id=\"" << html_escape(workload) << "\">" << html_escape(workload) << "</h2>\n";
-    if (workload == "collective") {
+    const Workload& w = workload_of(cases.front()->spec.spec);
+    if (w.figure() == Figure::busbw_gbps) {
       busbw_chart(h, cases);
-    } else {
+    } else if (w.figure() == Figure::gflops) {
       throughput_chart(h, workload + " throughput (GFLOP/s) by dtype, shape and implementation",
                        cases);
     }
@@ -380,18 +392,19 @@ std::string comparison_html(const Comparison& cmp, const Report& old_r, const Re
   page_start(h, "aicert compare");
   h << "<h1>aicert compare</h1><p>old <code>" << html_escape(old_r.report_id) << "</code> ("
     << html_escape(old_r.created_utc) << ") &rarr; new <code>" << html_escape(new_r.report_id)
-    << "</code> (" << html_escape(new_r.created_utc) << "); threshold "
-    << num(cmp.threshold_pct) << "%, significance p &lt; " << num(cmp.alpha) << "</p>\n";
+    << "</code> (" << html_escape(new_r.created_utc) << "); threshold " << num(cmp.threshold_pct)
+    << "%, significance p &lt; " << num(cmp.alpha) << "</p>\n";
   const bool bad = cmp.gate_fails();
   h << "<div class=\"verdict " << (bad ? "bad" : "good") << "\"><strong>"
     << (bad ? "REGRESSION" : "NO REGRESSION") << "</strong><br>";
-  for (ChangeClass c : {ChangeClass::regression, ChangeClass::status_change,
-                        ChangeClass::improvement, ChangeClass::noisy, ChangeClass::no_change,
-                        ChangeClass::new_case, ChangeClass::missing}) {
+  for (ChangeClass c :
+       {ChangeClass::regression, ChangeClass::status_change, ChangeClass::improvement,
+        ChangeClass::noisy, ChangeClass::no_change, ChangeClass::new_case, ChangeClass::missing}) {
     h << html_escape(change_class_name(c)) << ": " << cmp.count(c) << "&nbsp;&nbsp; ";
   }
   h << "</div>\n<h2>System changes</h2>";
-  if (cmp.system.empty()) h << "<p>none</p>";
+  if (cmp.system.empty())
+    h << "<p>none</p>";
   else {
     h << "<table><tr><th>what</th><th>old</th><th>new</th></tr>";
     for (const auto& s : cmp.system) {
@@ -418,8 +431,8 @@ std::string comparison_html(const Comparison& cmp, const Report& old_r, const Re
       << (c->old_median_ms > 0 ? num(c->old_median_ms) : "") << "</td><td class=\"num\">"
       << (c->new_median_ms > 0 ? num(c->new_median_ms) : "") << "</td><td class=\"num\">"
       << (c->old_case && c->new_case ? num(c->delta_pct, "%+.1f%%") : "")
-      << "</td><td class=\"num\">" << (c->p_value < 1 ? num(c->p_value, "%.3g") : "")
-      << "</td><td>" << html_escape(c->note) << "</td></tr>\n";
+      << "</td><td class=\"num\">" << (c->p_value < 1 ? num(c->p_value, "%.3g") : "") << "</td><td>"
+      << html_escape(c->note) << "</td></tr>\n";
   }
   h << "</table></body></html>\n";
   return h.str();

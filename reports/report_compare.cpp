@@ -5,6 +5,8 @@
 #include <cmath>
 #include <map>
 
+#include "workloads/workload_registry.h"
+
 namespace aicert {
 
 namespace {
@@ -50,13 +52,20 @@ std::vector<SystemChange> system_diff(const Report& a, const Report& b) {
 
 std::string_view change_class_name(ChangeClass c) {
   switch (c) {
-    case ChangeClass::regression: return "regression";
-    case ChangeClass::improvement: return "improvement";
-    case ChangeClass::no_change: return "no change";
-    case ChangeClass::noisy: return "noisy";
-    case ChangeClass::new_case: return "new";
-    case ChangeClass::missing: return "missing";
-    case ChangeClass::status_change: return "status change";
+    case ChangeClass::regression:
+      return "regression";
+    case ChangeClass::improvement:
+      return "improvement";
+    case ChangeClass::no_change:
+      return "no change";
+    case ChangeClass::noisy:
+      return "noisy";
+    case ChangeClass::new_case:
+      return "new";
+    case ChangeClass::missing:
+      return "missing";
+    case ChangeClass::status_change:
+      return "status change";
   }
   return "?";
 }
@@ -105,8 +114,8 @@ double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b
   return std::min(1.0, std::erfc(std::max(z, 0.0) / std::sqrt(2.0)));
 }
 
-Comparison compare_reports(const Report& old_report, const Report& new_report,
-                           double threshold_pct, double alpha) {
+Comparison compare_reports(const Report& old_report, const Report& new_report, double threshold_pct,
+                           double alpha) {
   Comparison cmp;
   cmp.threshold_pct = threshold_pct;
   cmp.alpha = alpha;
@@ -134,8 +143,8 @@ Comparison compare_reports(const Report& old_report, const Report& new_report,
     if (passing(o.verdict) != passing(n.verdict) ||
         (!passing(o.verdict) && o.verdict != n.verdict)) {
       x.change = ChangeClass::status_change;
-      x.note = std::string(verdict_name(o.verdict)) + " -> " + std::string(verdict_name(n.verdict)) +
-               (n.reason.empty() ? "" : ": " + n.reason);
+      x.note = std::string(verdict_name(o.verdict)) + " -> " +
+               std::string(verdict_name(n.verdict)) + (n.reason.empty() ? "" : ": " + n.reason);
     } else if (o.timing && n.timing && x.old_median_ms > 0) {
       x.delta_pct = 100 * (x.new_median_ms / x.old_median_ms - 1);
       x.p_value = mann_whitney_p(o.timing->samples_ms, n.timing->samples_ms);

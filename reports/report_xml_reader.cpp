@@ -10,58 +10,12 @@
 #include <utility>
 
 #include "reports/report_xml.h"
+#include "reports/spec_xml.h"
 #include "reports/xml_source.h"
 
 namespace aicert {
 
 namespace {
-
-// A workload spec element (<gemm .../>) read into the spec variant; one entry per workload.
-using SpecReader = WorkloadSpec (*)(const XmlSource&, pugi::xml_node);
-
-WorkloadSpec read_gemm(const XmlSource& x, pugi::xml_node n) {
-  GemmSpec g;
-  g.m = x.integer<std::int64_t>(n, "m", 0);
-  g.n = x.integer<std::int64_t>(n, "n", 0);
-  g.k = x.integer<std::int64_t>(n, "k", 0);
-  g.layout = x.enumerated(n, "layout", &parse_layout, "GEMM layout (NN, NT, TN)");
-  g.dtype = x.enumerated(n, "dtype", &parse_dtype, "dtype");
-  g.alpha = x.real(n, "alpha");
-  g.beta = x.real(n, "beta");
-  return g;
-}
-
-WorkloadSpec read_attention(const XmlSource& x, pugi::xml_node n) {
-  AttentionSpec a;
-  a.batch = x.integer<std::int64_t>(n, "batch", 1);
-  a.q_heads = x.integer<std::int64_t>(n, "q-heads", 1);
-  a.kv_heads = x.integer<std::int64_t>(n, "kv-heads", 1);
-  a.q_len = x.integer<std::int64_t>(n, "q-len", 1);
-  a.kv_len = x.integer<std::int64_t>(n, "kv-len", 1);
-  a.head_dim = x.integer<std::int64_t>(n, "head-dim", 1);
-  a.causal = x.boolean(n, "causal");
-  a.dtype = x.enumerated(n, "dtype", &parse_dtype, "dtype");
-  a.scale = x.real(n, "scale");
-  return a;
-}
-
-WorkloadSpec read_collective(const XmlSource& x, pugi::xml_node n) {
-  CollectiveSpec c;
-  c.op = x.enumerated(n, "op", &parse_collective_op,
-                      "collective op (allreduce, allgather, reducescatter, broadcast, alltoall)");
-  c.reduce = x.enumerated(n, "reduce", &parse_reduce_op, "reduction (sum, max)");
-  c.ranks = x.integer<int>(n, "ranks", 1);
-  c.count = x.integer<std::int64_t>(n, "count", 1);
-  c.dtype = x.enumerated(n, "dtype", &parse_dtype, "dtype");
-  c.root = x.integer<int>(n, "root", 0);
-  return c;
-}
-
-constexpr std::array<std::pair<const char*, SpecReader>, 3> kSpecReaders{{
-    {"gemm", &read_gemm},
-    {"attention", &read_attention},
-    {"collective", &read_collective},
-}};
 
 std::optional<std::string> parse_summary_verdict(std::string_view s) {
   if (s == "PASS" || s == "FAIL") return std::string(s);
@@ -124,7 +78,8 @@ class ReportReader {
       }
     }
     r.summary = read_summary(x_.child(root, "summary"));
-    if (const pugi::xml_node c = root.child("certification")) r.certification = read_certification(c);
+    if (const pugi::xml_node c = root.child("certification"))
+      r.certification = read_certification(c);
     return r;
   }
 
@@ -312,22 +267,8 @@ class ReportReader {
   }
 
  private:
-
   CaseSpec read_spec(pugi::xml_node case_node) const {
-    const std::string workload = x_.string(case_node, "workload");
-    for (const auto& [name, reader] : kSpecReaders) {
-      if (const pugi::xml_node spec = case_node.child(name)) {
-        if (workload != name) {
-          x_.fail(case_node.attribute("workload"), case_node,
-                  "<case> says workload=\"" + workload + "\" but holds a <" + name + "> spec");
-        }
-        return CaseSpec{reader(x_, spec), x_.integer<std::uint64_t>(spec, "seed")};
-      }
-    }
-    std::string known;
-    for (const auto& entry : kSpecReaders)
-      known += std::string(known.empty() ? "" : ", ") + "<" + entry.first + ">";
-    x_.fail(case_node, "<case> has no workload spec element (" + known + ")");
+    return read_spec_element(x_, case_node, x_.string(case_node, "workload"));
   }
 
   CheckResult read_check(pugi::xml_node n) const {
@@ -418,8 +359,8 @@ Report read_report_xml(const std::string& path) {
 Inventory inventory_from_xml(std::string_view text, const std::string& where) {
   const XmlSource source(where, std::vector<char>(text.begin(), text.end()), 1);
   if (std::string_view(source.root().name()) != "inventory") {
-    source.fail(source.root(), "expected an <inventory>, found <" +
-                                   std::string(source.root().name()) + ">");
+    source.fail(source.root(),
+                "expected an <inventory>, found <" + std::string(source.root().name()) + ">");
   }
   return ReportReader(source).read_inventory(source.root());
 }
@@ -427,8 +368,8 @@ Inventory inventory_from_xml(std::string_view text, const std::string& where) {
 CaseResult case_result_from_line(std::string_view text, const std::string& where, int line) {
   const XmlSource source(where, std::vector<char>(text.begin(), text.end()), line);
   if (std::string_view(source.root().name()) != "case") {
-    source.fail(source.root(), "expected a <case> record, found <" +
-                                   std::string(source.root().name()) + ">");
+    source.fail(source.root(),
+                "expected a <case> record, found <" + std::string(source.root().name()) + ">");
   }
   return ReportReader(source).read_case(source.root());
 }

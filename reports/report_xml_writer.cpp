@@ -8,50 +8,12 @@
 #include "reports/atomic_file.h"
 #include "reports/report_integrity.h"
 #include "reports/report_xml.h"
+#include "reports/spec_xml.h"
 #include "reports/xml_lexical.h"
 
 namespace aicert {
 
 namespace {
-
-// XML 1.0 cannot carry C0 controls other than tab, LF and CR, U+FFFE/U+FFFF, or malformed
-// UTF-8. Such bytes (garbage in a DMI field, say) become U+FFFD so the file stays well-formed.
-std::string xml_text(std::string_view s) {
-  static constexpr std::string_view kReplacement = "\xEF\xBF\xBD";
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t len = 0;
-    char32_t cp = 0;
-    if (b < 0x80) {
-      len = 1, cp = b;
-    } else if ((b & 0xE0) == 0xC0) {
-      len = 2, cp = b & 0x1F;
-    } else if ((b & 0xF0) == 0xE0) {
-      len = 3, cp = b & 0x0F;
-    } else if ((b & 0xF8) == 0xF0) {
-      len = 4, cp = b & 0x07;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t j = 1; ok && j < len; ++j) {
-      const auto c = static_cast<unsigned char>(s[i + j]);
-      ok = (c & 0xC0) == 0x80;
-      cp = (cp << 6) | (c & 0x3F);
-    }
-    static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
-    ok = ok && cp >= kMin[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF) &&
-         cp != 0xFFFE && cp != 0xFFFF && (cp >= 0x20 || cp == '\t' || cp == '\n' || cp == '\r');
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out.append(kReplacement);
-      ++i;
-    }
-  }
-  return out;
-}
 
 // Attribute setters; each overload writes one XSD lexical form.
 void put(pugi::xml_node n, const char* name, std::string_view v) {
@@ -180,50 +142,6 @@ void append_inventory(pugi::xml_node parent, const Inventory& inv) {
   append_hwloc(root, inv);
 }
 
-// One element per workload kind, named after it; a new WorkloadSpec alternative without an
-// overload here does not compile.
-struct SpecWriter {
-  pugi::xml_node case_node;
-  std::uint64_t seed;
-
-  void operator()(const GemmSpec& g) {
-    pugi::xml_node n = case_node.append_child("gemm");
-    put(n, "m", g.m);
-    put(n, "n", g.n);
-    put(n, "k", g.k);
-    put(n, "layout", layout_name(g.layout));
-    put(n, "dtype", dtype_name(g.dtype));
-    put(n, "alpha", g.alpha);
-    put(n, "beta", g.beta);
-    put(n, "seed", seed);
-  }
-
-  void operator()(const AttentionSpec& a) {
-    pugi::xml_node n = case_node.append_child("attention");
-    put(n, "batch", a.batch);
-    put(n, "q-heads", a.q_heads);
-    put(n, "kv-heads", a.kv_heads);
-    put(n, "q-len", a.q_len);
-    put(n, "kv-len", a.kv_len);
-    put(n, "head-dim", a.head_dim);
-    put(n, "causal", a.causal);
-    put(n, "dtype", dtype_name(a.dtype));
-    put(n, "scale", a.softmax_scale());
-    put(n, "seed", seed);
-  }
-
-  void operator()(const CollectiveSpec& c) {
-    pugi::xml_node n = case_node.append_child("collective");
-    put(n, "op", collective_op_name(c.op));
-    put(n, "reduce", reduce_op_name(c.reduce));
-    put(n, "ranks", c.ranks);
-    put(n, "count", c.count);
-    put(n, "dtype", dtype_name(c.dtype));
-    put(n, "root", c.root);
-    put(n, "seed", seed);
-  }
-};
-
 void append_bandwidth(pugi::xml_node case_node, const Bandwidth& b) {
   pugi::xml_node n = case_node.append_child("bandwidth");
   put(n, "bytes", b.bytes);
@@ -321,7 +239,7 @@ void append_case(pugi::xml_node cases, const CaseResult& c) {
   put(n, "verdict", verdict_name(c.verdict));
   put(n, "gflops", c.gflops);
   if (!c.reason.empty()) add_text(n, "reason", c.reason);
-  std::visit(SpecWriter{n, c.spec.seed}, c.spec.spec);
+  append_spec_element(n, c.spec);
   if (!c.inputs_sha256.empty()) put(n.append_child("inputs"), "sha256", c.inputs_sha256);
   if (c.check) append_check(n, *c.check);
   if (c.timing) append_timing(n, *c.timing);
@@ -404,21 +322,7 @@ void write_report_xml(const Report& report, const std::string& path) {
 std::string case_result_to_line(const CaseResult& c) {
   pugi::xml_document doc;
   append_case(doc, c);
-  std::ostringstream out;
-  doc.save(out, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
-  // Line breaks can only stand in text and attribute values, where a character reference is
-  // the same character: the record stays on one line.
-  std::string line;
-  for (const char ch : out.str()) {
-    if (ch == '\n') {
-      line += "&#10;";
-    } else if (ch == '\r') {
-      line += "&#13;";
-    } else {
-      line += ch;
-    }
-  }
-  return line;
+  return one_line_xml(doc);
 }
 
 std::string inventory_to_xml(const Inventory& inventory) {

@@ -21,6 +21,10 @@ std::optional<bool> parse_bool(std::string_view text);  // true, false, 1, 0
 std::string format_hex16(std::uint16_t v);  // "0x" and four lower-case hex digits
 std::optional<std::uint16_t> parse_hex16(std::string_view text);
 
+// XML 1.0 cannot carry C0 controls other than tab, LF and CR, U+FFFE/U+FFFF, or malformed
+// UTF-8. Such bytes (garbage in a DMI field, say) become U+FFFD so the file stays well-formed.
+std::string xml_text(std::string_view s);
+
 // XSD collapses white space around numbers: " 12 " is 12.
 std::string_view trim_xml_space(std::string_view text);
 

@@ -1,11 +1,11 @@
 // Judging a certification: thresholds per tier (absolute with device classes, fraction of the
 // peak of the same case, regression against a baseline), a missed lowest tier failing a case,
 // the highest tier met, INCOMPLETE when a blocker test ran nothing, non-blockers not blocking.
+#include "harness/certification.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "harness/certification.h"
 
 namespace aicert {
 namespace {
@@ -39,7 +39,7 @@ ProfileThreshold absolute(const std::string& tier, double min, const std::string
   ProfileThreshold th;
   th.tier = tier;
   th.kind = ThresholdKind::absolute;
-  th.min_gflops = min;
+  th.min_figure = min;
   th.match.name_pattern = name;
   return th;
 }
@@ -135,7 +135,7 @@ TEST(Certification, CollectiveThresholdsJudgeBusBandwidthFromTheirMessageSizeOn)
   ProfileThreshold base;
   base.tier = "base";
   base.kind = ThresholdKind::absolute;
-  base.min_busbw_gbps = 5;
+  base.min_figure = 5;
   base.min_message_bytes = 1 << 20;
   ProfileThreshold gold = base;
   gold.tier = "gold";
@@ -179,8 +179,8 @@ TEST(Certification, BaselineRegressionBeyondTheLimitIsCaught) {
   Report r;
   r.cases = {passed_case("g", "a", 95), passed_case("g", "b", 80), passed_case("g", "new", 5)};
   judge_certification(r, p, &baseline, {}, "2026-11-22");
-  EXPECT_EQ(r.cases[0].verdict, Verdict::pass);   // -5%: within 10%
-  EXPECT_EQ(r.cases[1].verdict, Verdict::fail);   // -20%
+  EXPECT_EQ(r.cases[0].verdict, Verdict::pass);  // -5%: within 10%
+  EXPECT_EQ(r.cases[1].verdict, Verdict::fail);  // -20%
   EXPECT_NEAR(r.cases[1].thresholds[0].measured, -20.0, 1e-9);
   EXPECT_EQ(r.cases[2].thresholds[0].status, "not-evaluated");  // not in the baseline
   EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");

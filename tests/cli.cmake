@@ -21,6 +21,7 @@ aicert_add_test(cli_test SOURCES cli_test.cpp LIBS aicert_reports)
 add_dependencies(cli_test aicert test-plugin-faulty test-plugin-stale)
 
 aicert_add_test(harness_test SOURCES job_inventory_test.cpp measurement_test.cpp run_plan_test.cpp
+                worker_protocol_test.cpp
                 LIBS aicert_harness)
 add_dependencies(harness_test aicert)
 

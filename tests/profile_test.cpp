@@ -1,12 +1,12 @@
 // Profiles: every shipped profile reads and validates against profiles/aicert-profile-1.xsd,
 // and a profile using every feature reads into the model field for field.
+#include "harness/profile.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-
-#include "harness/profile.h"
 
 namespace aicert {
 namespace {
@@ -24,8 +24,8 @@ TEST(Profiles, EveryShippedProfileReadsAndValidates) {
     EXPECT_EQ(p.identity.sha256.size(), 64u);
     if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
       const std::string cmd = "xmllint --noout --schema " +
-                              (kProfiles / "aicert-profile-1.xsd").string() + " " +
-                              file.string() + " 2>/dev/null";
+                              (kProfiles / "aicert-profile-1.xsd").string() + " " + file.string() +
+                              " 2>/dev/null";
       EXPECT_EQ(std::system(cmd.c_str()), 0) << file;
     }
     ++n;
@@ -36,7 +36,8 @@ TEST(Profiles, EveryShippedProfileReadsAndValidates) {
 
 TEST(Profiles, EveryFeatureReadsIntoTheModel) {
   const fs::path file = fs::temp_directory_path() / ("aicert-profile-" + std::to_string(getpid()));
-  std::ofstream(file) << R"(<aicert-profile schema-version="1" id="x" version="2" policy-version="p3">
+  std::ofstream(file)
+      << R"(<aicert-profile schema-version="1" id="x" version="2" policy-version="p3">
   <description>all features</description>
   <defaults warmups="4" min-reps="6" max-reps="60" min-time-ms="10" max-time-ms="99" max-cv="0.2"
             seed="11" case-timeout-s="30"/>
@@ -73,8 +74,18 @@ TEST(Profiles, EveryFeatureReadsIntoTheModel) {
   const ProfileTest& t = p.tests[0];
   EXPECT_FALSE(t.blocker);
   EXPECT_TRUE(t.repeat_check);
-  EXPECT_EQ(t.shapes, (std::vector<std::string>{"8x8x8", "16x4x2"}));
-  EXPECT_EQ(t.layouts, (std::vector<std::string>{"NT", "TN"}));
+  EXPECT_EQ(t.options.shapes, (std::vector<std::string>{"8x8x8", "16x4x2"}));
+  EXPECT_EQ(t.options.layouts, (std::vector<std::string>{"NT", "TN"}));
+  // The typed specs, planned once: 2 shapes x 1 dtype x 2 layouts, with alpha and beta.
+  ASSERT_EQ(t.specs.size(), 4u);
+  const GemmSpec& first = std::get<GemmSpec>(t.specs[0]);
+  EXPECT_EQ(first.shape_string(), "8x8x8");
+  EXPECT_EQ(first.layout, GemmLayout::NT);
+  EXPECT_EQ(first.dtype, DType::bf16);
+  EXPECT_DOUBLE_EQ(first.alpha, 2);
+  EXPECT_DOUBLE_EQ(first.beta, -1);
+  EXPECT_EQ(std::get<GemmSpec>(t.specs[3]).shape_string(), "16x4x2");
+  EXPECT_EQ(std::get<GemmSpec>(t.specs[3]).layout, GemmLayout::TN);
   EXPECT_EQ(t.backends, (std::vector<std::string>{"cpu", "opencl"}));
   EXPECT_EQ(t.device_kinds, (std::vector<std::string>{"gpu", "accelerator"}));
   EXPECT_DOUBLE_EQ(t.tolerance_c, 5);
@@ -91,7 +102,8 @@ TEST(Profiles, EveryFeatureReadsIntoTheModel) {
 
 // A profile with one test and nothing else around it; returns what read_profile() threw, or "".
 std::string read_one_test(const std::string& test) {
-  const fs::path file = fs::temp_directory_path() / ("aicert-profile-c-" + std::to_string(getpid()));
+  const fs::path file =
+      fs::temp_directory_path() / ("aicert-profile-c-" + std::to_string(getpid()));
   std::ofstream(file) << "<aicert-profile schema-version=\"1\" id=\"x\" version=\"1\" "
                          "policy-version=\"p\">\n  <tiers><tier id=\"t\"/></tiers>\n  " +
                              test + "\n</aicert-profile>\n";
@@ -106,8 +118,10 @@ std::string read_one_test(const std::string& test) {
 }
 
 TEST(Profiles, CollectiveTestsTakeOpsRanksAndSizes) {
-  const fs::path file = fs::temp_directory_path() / ("aicert-profile-c-" + std::to_string(getpid()));
-  std::ofstream(file) << R"(<aicert-profile schema-version="1" id="x" version="1" policy-version="p">
+  const fs::path file =
+      fs::temp_directory_path() / ("aicert-profile-c-" + std::to_string(getpid()));
+  std::ofstream(file)
+      << R"(<aicert-profile schema-version="1" id="x" version="1" policy-version="p">
   <tiers><tier id="t"/></tiers>
   <test id="c" workload="collective">
     <ops>allreduce-max alltoall</ops>
@@ -120,10 +134,10 @@ TEST(Profiles, CollectiveTestsTakeOpsRanksAndSizes) {
   const Profile p = read_profile(file.string());
   fs::remove(file);
   ASSERT_EQ(p.tests.size(), 1u);
-  EXPECT_EQ(p.tests[0].ops, (std::vector<std::string>{"allreduce-max", "alltoall"}));
-  EXPECT_EQ(p.tests[0].ranks, (std::vector<int>{2, 3}));
-  EXPECT_EQ(p.tests[0].sizes, (std::vector<double>{8, 4100}));
-  EXPECT_TRUE(p.tests[0].shapes.empty());
+  EXPECT_EQ(p.tests[0].options.ops, (std::vector<std::string>{"allreduce-max", "alltoall"}));
+  EXPECT_EQ(p.tests[0].options.ranks, (std::vector<int>{2, 3}));
+  EXPECT_EQ(p.tests[0].options.sizes, (std::vector<double>{8, 4100}));
+  EXPECT_TRUE(p.tests[0].options.shapes.empty());
 
   const char* cases[][2] = {
       {"<test id=\"c\" workload=\"collective\"><ops>allsum</ops><sizes>8</sizes></test>",
@@ -133,9 +147,9 @@ TEST(Profiles, CollectiveTestsTakeOpsRanksAndSizes) {
       {"<test id=\"c\" workload=\"collective\"><sizes>8 -1</sizes></test>", "not a size"},
       {"<test id=\"c\" workload=\"collective\"><ops>alltoall</ops></test>", "has no <sizes>"},
       {"<test id=\"c\" workload=\"collective\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
-       "is for GEMM tests"},
+       "<shapes> does not apply to workload collective (it is for gemm, attention)"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
-       "is for collectives"},
+       "<sizes> does not apply to workload gemm (it is for collective)"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><dtypes>int32</dtypes></test>",
        "unknown dtype"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes>"

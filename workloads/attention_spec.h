@@ -18,6 +18,7 @@
 namespace aicert {
 
 struct AttentionSpec {
+  static constexpr std::string_view kWorkload = "attention";  // its workload's name
   std::int64_t batch = 1;
   std::int64_t q_heads = 1;    // Hq
   std::int64_t kv_heads = 1;   // Hkv, divides Hq

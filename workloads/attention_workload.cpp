@@ -2,10 +2,12 @@
 #include "workloads/attention_workload.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "workloads/error_metrics.h"
 #include "workloads/seeded_inputs.h"
@@ -14,16 +16,6 @@
 namespace aicert {
 
 namespace {
-Tensor make_tensor(const char* name, DType dtype, std::vector<std::int64_t> dims, bool is_output) {
-  Tensor t;
-  t.name = name;
-  t.dtype = dtype;
-  t.dims = std::move(dims);
-  t.is_output = is_output;
-  t.buffer = GuardedBuffer(t.elements() * dtype_size(dtype));
-  return t;
-}
-
 // Streams of the seeded generator, one per operand (GEMM uses 1..3).
 enum Stream : std::uint64_t { kStreamQ = 11, kStreamK = 12, kStreamV = 13 };
 
@@ -53,8 +45,8 @@ struct RowState {
 // reductions reorder fp64 sums, which moves the reference by ulps of fp64, far inside every
 // bound.
 __attribute__((target_clones("avx512f", "avx2", "default"))) void fold_key_tile(
-    RowState& r, const double* q, const double* k, const double* v, std::int64_t D,
-    std::int64_t j0, std::int64_t nt) {
+    RowState& r, const double* q, const double* k, const double* v, std::int64_t D, std::int64_t j0,
+    std::int64_t nt) {
   double logit[kKeyTile];
   double tile_max = -std::numeric_limits<double>::infinity();
   for (std::int64_t t = 0; t < nt; ++t) {
@@ -144,11 +136,12 @@ AttentionReference attention_reference(const AttentionSpec& s, const HostTensors
       for (std::int64_t r = 0; r < nq; ++r) {
         for (std::int64_t d = 0; d < D; ++d) {
           q[static_cast<std::size_t>(r * D + d)] =
-              scale * load_as_float(Q.data(), Q.dtype, static_cast<std::size_t>((row0 + r) * D + d));
+              scale *
+              load_as_float(Q.data(), Q.dtype, static_cast<std::size_t>((row0 + r) * D + d));
         }
-        state[static_cast<std::size_t>(r)] = RowState{-std::numeric_limits<double>::infinity(), 0,
-                                                      0, &acc[static_cast<std::size_t>(r * D)],
-                                                      &mag[static_cast<std::size_t>(r * D)]};
+        state[static_cast<std::size_t>(r)] =
+            RowState{-std::numeric_limits<double>::infinity(), 0, 0,
+                     &acc[static_cast<std::size_t>(r * D)], &mag[static_cast<std::size_t>(r * D)]};
         most_keys = std::max(most_keys, s.visible_keys(i0 + r));
       }
       std::fill(acc.begin(), acc.end(), 0.0);
@@ -199,7 +192,8 @@ Tolerance attention_tolerance(const AttentionSpec& s, double growth) {
 std::string attention_reference_key(const AttentionSpec& s, const HostTensors& inputs) {
   Sha256 h;
   char header[256];
-  std::snprintf(header, sizeof header, "attention-reference-v1 %lld %lld %lld %lld %lld %lld %d %a %s\n",
+  std::snprintf(header, sizeof header,
+                "attention-reference-v1 %lld %lld %lld %lld %lld %lld %d %a %s\n",
                 static_cast<long long>(s.batch), static_cast<long long>(s.q_heads),
                 static_cast<long long>(s.kv_heads), static_cast<long long>(s.q_len),
                 static_cast<long long>(s.kv_len), static_cast<long long>(s.head_dim),
@@ -220,16 +214,146 @@ ReferenceCache::Lookup cached_attention_reference(const AttentionSpec& spec,
 
 CheckResult check_attention(const AttentionSpec& spec, const HostTensors& inputs,
                             const HostTensors& outputs, double c_override) {
-  return check_attention_against(spec, *cached_attention_reference(spec, inputs).reference,
-                                 outputs, c_override);
+  return check_attention_against(spec, *cached_attention_reference(spec, inputs).reference, outputs,
+                                 c_override);
 }
 
 CheckResult check_attention_against(const AttentionSpec& spec, const Reference& ref,
                                     const HostTensors& outputs, double c_override) {
   Tolerance tolerance = attention_tolerance(spec, ref.growth);
   if (c_override > 0) tolerance.c = c_override;
-  return compare_with_reference(outputs.at("O"), ref.value.data(), ref.magnitude.data(),
-                                tolerance);
+  return compare_with_reference(outputs.at("O"), ref.value.data(), ref.magnitude.data(), tolerance);
+}
+
+namespace {
+
+struct DefaultAttentionShape {
+  const char* shape;
+  bool causal;
+};
+// Grouped-query, multi-query and decode-like (Sq=1 against a longer key length) shapes, with
+// odd lengths; each runs in well under a second on two cores, fp64 reference included.
+constexpr DefaultAttentionShape kDefaultAttentionShapes[] = {
+    {"1,8,2,256,64", true},
+    {"2,4,1,200,128", false},
+    {"1,8,8,1,128,500", false},
+};
+
+class AttentionWorkload final : public Workload {
+ public:
+  std::string_view name() const override { return AttentionSpec::kWorkload; }
+  std::string_view description() const override {
+    return "O = softmax(scale*Q*K^T [causal]) V, Q [B,Hq,Sq,D], K and V [B,Hkv,Sk,D] "
+           "(grouped-query); fp32 fp16 bf16 with fp32 accumulation";
+  }
+  std::size_t variant_index() const override { return variant_index_of<AttentionSpec>(); }
+  Figure figure() const override { return Figure::gflops; }
+
+  bool in_default_run() const override { return true; }
+  bool claims_shape(std::string_view shape) const override {
+    return shape.find('x') == std::string_view::npos && shape.find(',') != std::string_view::npos;
+  }
+  WorkloadOptionSet options() const override { return kOptShapes | kOptCausal; }
+  std::vector<DType> dtypes() const override { return {DType::fp32, DType::fp16, DType::bf16}; }
+  std::vector<DType> default_dtypes() const override { return dtypes(); }
+
+  std::vector<WorkloadSpec> plan_specs(const WorkloadOptions& o, double max_bytes) const override {
+    std::vector<AttentionSpec> shapes;
+    auto add_shape = [&](const std::string& text, bool causal) {
+      std::string error;
+      auto spec = parse_attention_shape(text, &error);
+      if (!spec) throw WorkloadOptionError{error};
+      spec->causal = causal || o.causal;
+      shapes.push_back(*spec);
+    };
+    if (o.shapes.empty()) {
+      for (const auto& d : kDefaultAttentionShapes) add_shape(d.shape, d.causal);
+    } else {
+      for (const auto& s : o.shapes) add_shape(s, false);
+    }
+    std::vector<WorkloadSpec> specs;
+    for (const auto& shape : shapes) {
+      for (DType t : dtypes_to_run(*this, o)) {
+        AttentionSpec s = shape;
+        s.dtype = t;
+        if (std::string why = validate_attention_spec(s, max_bytes); !why.empty()) {
+          throw WorkloadOptionError{why};
+        }
+        specs.push_back(s);
+      }
+    }
+    return specs;
+  }
+
+  std::string check_item(WorkloadOption option, std::string_view item) const override {
+    if (option != kOptShapes) return "";
+    std::string error;
+    const auto spec = parse_attention_shape(item, &error);
+    return spec ? validate_attention_spec(*spec, std::numeric_limits<double>::infinity()) : error;
+  }
+
+  std::string validate(const WorkloadSpec& s, double max_bytes) const override {
+    return validate_attention_spec(std::get<AttentionSpec>(s), max_bytes);
+  }
+  std::string shape(const WorkloadSpec& s) const override {
+    return std::get<AttentionSpec>(s).shape_string();
+  }
+  std::string shape_variant(const WorkloadSpec& s) const override {
+    return std::get<AttentionSpec>(s).causal ? "causal" : "full";
+  }
+  std::string size_series(const WorkloadSpec&) const override { return ""; }
+  std::optional<Bandwidth> bandwidth(const WorkloadSpec&, double) const override {
+    return std::nullopt;
+  }
+
+  HostTensors make_tensors(const WorkloadSpec& s, std::uint64_t seed) const override {
+    return make_attention_tensors(std::get<AttentionSpec>(s), seed);
+  }
+  std::optional<ReferenceCache::Lookup> reference(const WorkloadSpec& s,
+                                                  const HostTensors& inputs) const override {
+    return cached_attention_reference(std::get<AttentionSpec>(s), inputs);
+  }
+  CheckResult check(const WorkloadSpec& s, double tolerance_c, const HostTensors& inputs,
+                    const HostTensors& outputs, const Reference* reference) const override {
+    const AttentionSpec& a = std::get<AttentionSpec>(s);
+    return reference ? check_attention_against(a, *reference, outputs, tolerance_c)
+                     : check_attention(a, inputs, outputs, tolerance_c);
+  }
+
+  void write_spec(const WorkloadSpec& s, SpecAttributeWriter& out) const override {
+    const AttentionSpec& a = std::get<AttentionSpec>(s);
+    out.put("batch", a.batch);
+    out.put("q-heads", a.q_heads);
+    out.put("kv-heads", a.kv_heads);
+    out.put("q-len", a.q_len);
+    out.put("kv-len", a.kv_len);
+    out.put("head-dim", a.head_dim);
+    out.put("causal", a.causal);
+    out.put("dtype", dtype_name(a.dtype));
+    out.put("scale", a.softmax_scale());
+  }
+  WorkloadSpec read_spec(const SpecAttributeReader& in) const override {
+    constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+    AttentionSpec a;
+    a.batch = in.integer("batch", 1, kMax);
+    a.q_heads = in.integer("q-heads", 1, kMax);
+    a.kv_heads = in.integer("kv-heads", 1, kMax);
+    a.q_len = in.integer("q-len", 1, kMax);
+    a.kv_len = in.integer("kv-len", 1, kMax);
+    a.head_dim = in.integer("head-dim", 1, kMax);
+    a.causal = in.boolean("causal");
+    a.dtype = in.enumerated("dtype", &parse_dtype, "dtype");
+    a.scale = in.real("scale");
+    return a;
+  }
+};
+
+}  // namespace
+
+template <>
+const Workload& descriptor_for<AttentionSpec>() {
+  static const AttentionWorkload w;
+  return w;
 }
 
 }  // namespace aicert

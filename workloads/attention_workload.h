@@ -25,6 +25,7 @@
 #include "workloads/host_tensors.h"
 #include "workloads/reference.h"
 #include "workloads/reference_cache.h"
+#include "workloads/workload.h"
 
 namespace aicert {
 
@@ -58,5 +59,10 @@ CheckResult check_attention_against(const AttentionSpec& spec, const Reference& 
 // The same with the (cached) reference of `inputs`.
 CheckResult check_attention(const AttentionSpec& spec, const HostTensors& inputs,
                             const HostTensors& outputs, double c_override = 0);
+
+// The attention workload's descriptor: shapes "B,Hq,Hkv,S,D[,Sk]", causal or full, fp32 fp16
+// bf16; reports GFLOP/s of the unmasked pairs.
+template <>
+const Workload& descriptor_for<AttentionSpec>();
 
 }  // namespace aicert

@@ -1,22 +1,12 @@
-// Workload-independent accessors over the case spec variant.
+// Workload-independent accessors over the case spec variant. They ask the spec types alone (not
+// the descriptors of workload_registry.h), so plugins that call them stay free of the fp64
+// references and of BLAS.
 #include "workloads/case_spec.h"
 
 namespace aicert {
 
-namespace {
-template <class... Fs>
-struct Overloaded : Fs... {
-  using Fs::operator()...;
-};
-template <class... Fs>
-Overloaded(Fs...) -> Overloaded<Fs...>;
-}  // namespace
-
 std::string_view workload_name(const WorkloadSpec& spec) {
-  return std::visit(Overloaded{[](const GemmSpec&) { return std::string_view("gemm"); },
-                               [](const AttentionSpec&) { return std::string_view("attention"); },
-                               [](const CollectiveSpec&) { return std::string_view("collective"); }},
-                    spec);
+  return std::visit([](const auto& s) { return s.kWorkload; }, spec);
 }
 
 DType workload_dtype(const WorkloadSpec& spec) {
@@ -25,17 +15,6 @@ DType workload_dtype(const WorkloadSpec& spec) {
 
 double workload_flops(const WorkloadSpec& spec) {
   return std::visit([](const auto& s) { return s.flops(); }, spec);
-}
-
-std::string workload_shape(const WorkloadSpec& spec) {
-  return std::visit(Overloaded{[](const GemmSpec& g) {
-                                 return g.shape_string() + " " + std::string(layout_name(g.layout));
-                               },
-                               [](const AttentionSpec& a) {
-                                 return a.shape_string() + (a.causal ? " causal" : " full");
-                               },
-                               [](const CollectiveSpec& c) { return c.shape_string(); }},
-                    spec);
 }
 
 }  // namespace aicert

@@ -42,6 +42,7 @@ inline constexpr const char* kOpChoiceNames =
     "reducescatter-max, broadcast, alltoall";
 
 struct CollectiveSpec {
+  static constexpr std::string_view kWorkload = "collective";  // its workload's name
   CollectiveOp op = CollectiveOp::allreduce;
   ReduceOp reduce = ReduceOp::sum;  // allreduce and reducescatter only
   int ranks = 2;

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -29,16 +30,6 @@ std::int64_t exact_integer_limit(DType t) {
       return std::int64_t{1} << 4;
   }
   return 0;
-}
-
-Tensor make_tensor(const char* name, DType dtype, std::vector<std::int64_t> dims, bool is_output) {
-  Tensor t;
-  t.name = name;
-  t.dtype = dtype;
-  t.dims = std::move(dims);
-  t.is_output = is_output;
-  t.buffer = GuardedBuffer(t.elements() * dtype_size(dtype));
-  return t;
 }
 
 std::vector<std::int64_t> dims_of(const CollectiveSpec& s, std::int64_t elements) {
@@ -131,6 +122,155 @@ CheckResult check_collective(const CollectiveSpec& s, const HostTensors& inputs,
   }
   // The check is exact: no magnitude (it would be as large as the reference and all zero).
   return compare_with_reference(outputs.at("Y"), ref.data(), nullptr, collective_tolerance(s));
+}
+
+namespace {
+
+constexpr const char* kDefaultCollectiveOps[] = {"allreduce-sum",     "allreduce-max", "allgather",
+                                                 "reducescatter-sum", "broadcast",     "alltoall"};
+
+class CollectiveWorkload final : public Workload {
+ public:
+  std::string_view name() const override { return CollectiveSpec::kWorkload; }
+  std::string_view description() const override {
+    return "allreduce (sum, max), allgather, reducescatter, broadcast, alltoall over N ranks; "
+           "fp32 bf16 fp16 int32; message sizes swept; exact check";
+  }
+  std::size_t variant_index() const override { return variant_index_of<CollectiveSpec>(); }
+  Figure figure() const override { return Figure::busbw_gbps; }
+
+  // The sweep (8 B to 64 MiB) runs when asked for and in the certification profiles.
+  bool in_default_run() const override { return false; }
+  bool claims_shape(std::string_view) const override { return false; }
+  WorkloadOptionSet options() const override { return kOptOps | kOptRanks | kOptSizes | kOptRoot; }
+  std::vector<DType> dtypes() const override {
+    return {DType::fp32, DType::bf16, DType::fp16, DType::int32};
+  }
+  std::vector<DType> default_dtypes() const override { return dtypes(); }
+
+  std::vector<WorkloadSpec> plan_specs(const WorkloadOptions& o, double max_bytes) const override {
+    std::vector<OpChoice> ops;
+    auto add_op = [&](const std::string& text) {
+      const auto choice = parse_op_choice(text);
+      if (!choice) {
+        throw WorkloadOptionError{"unknown collective op '" + text + "' (known: " + kOpChoiceNames +
+                                  ")"};
+      }
+      ops.push_back(*choice);
+    };
+    if (o.ops.empty()) {
+      for (const char* name : kDefaultCollectiveOps) add_op(name);
+    } else {
+      for (const auto& name : o.ops) add_op(name);
+    }
+    const std::vector<int> ranks = o.ranks.empty() ? std::vector<int>{o.default_ranks} : o.ranks;
+    if (!(o.min_bytes >= 1) || !(o.max_bytes >= o.min_bytes) || !std::isfinite(o.max_bytes)) {
+      throw WorkloadOptionError{"message sizes: need 1 <= --min-bytes <= --max-bytes"};
+    }
+    if (!(o.size_factor > 1) || !std::isfinite(o.size_factor)) {
+      throw WorkloadOptionError{"--size-factor must be a number greater than 1"};
+    }
+    std::vector<double> sizes;
+    for (double b = o.min_bytes; b <= o.max_bytes * (1 + 1e-12); b *= o.size_factor) {
+      sizes.push_back(std::floor(b));
+    }
+    if (!o.sizes.empty()) sizes = o.sizes;
+    for (double b : sizes) {
+      if (!(b >= 1) || !std::isfinite(b)) {
+        throw WorkloadOptionError{"message sizes must be at least 1 byte"};
+      }
+    }
+
+    std::vector<WorkloadSpec> specs;
+    for (const OpChoice& op : ops) {
+      for (DType t : dtypes_to_run(*this, o)) {
+        for (int n : ranks) {
+          std::int64_t last_count = 0;
+          for (double bytes : sizes) {
+            CollectiveSpec s;
+            s.op = op.op;
+            s.reduce = op.reduce;
+            s.ranks = n;
+            s.dtype = t;
+            s.root = o.root;
+            s.count = std::max<std::int64_t>(
+                1, static_cast<std::int64_t>(bytes / static_cast<double>(dtype_size(t))));
+            if (s.count == last_count) continue;  // a size below one element of this dtype
+            last_count = s.count;
+            if (std::string why = validate_collective_spec(s, max_bytes); !why.empty()) {
+              throw WorkloadOptionError{why};
+            }
+            specs.push_back(s);
+          }
+        }
+      }
+    }
+    return specs;
+  }
+
+  std::string check_item(WorkloadOption option, std::string_view item) const override {
+    if (option != kOptOps || parse_op_choice(item)) return "";
+    return "unknown collective op (known: " + std::string(kOpChoiceNames) + ")";
+  }
+
+  std::string validate(const WorkloadSpec& s, double max_bytes) const override {
+    return validate_collective_spec(std::get<CollectiveSpec>(s), max_bytes);
+  }
+  std::string shape(const WorkloadSpec& s) const override {
+    return std::get<CollectiveSpec>(s).shape_string();
+  }
+  std::string shape_variant(const WorkloadSpec&) const override { return ""; }
+  std::string size_series(const WorkloadSpec& s) const override {
+    const CollectiveSpec& c = std::get<CollectiveSpec>(s);
+    return c.op_string() + " " + std::string(dtype_name(c.dtype)) + " r" + std::to_string(c.ranks);
+  }
+  std::optional<Bandwidth> bandwidth(const WorkloadSpec& s, double median_ms) const override {
+    const CollectiveSpec& c = std::get<CollectiveSpec>(s);
+    if (!(median_ms > 0)) return std::nullopt;
+    return bandwidth_at(c.bytes(), c.bus_factor(), median_ms);
+  }
+
+  HostTensors make_tensors(const WorkloadSpec& s, std::uint64_t seed) const override {
+    return make_collective_tensors(std::get<CollectiveSpec>(s), seed);
+  }
+  std::optional<ReferenceCache::Lookup> reference(const WorkloadSpec&,
+                                                  const HostTensors&) const override {
+    return std::nullopt;  // exact: the expected result is computed from the inputs in the check
+  }
+  CheckResult check(const WorkloadSpec& s, double, const HostTensors& inputs,
+                    const HostTensors& outputs, const Reference*) const override {
+    return check_collective(std::get<CollectiveSpec>(s), inputs, outputs);
+  }
+
+  void write_spec(const WorkloadSpec& s, SpecAttributeWriter& out) const override {
+    const CollectiveSpec& c = std::get<CollectiveSpec>(s);
+    out.put("op", collective_op_name(c.op));
+    out.put("reduce", reduce_op_name(c.reduce));
+    out.put("ranks", c.ranks);
+    out.put("count", c.count);
+    out.put("dtype", dtype_name(c.dtype));
+    out.put("root", c.root);
+  }
+  WorkloadSpec read_spec(const SpecAttributeReader& in) const override {
+    CollectiveSpec c;
+    c.op =
+        in.enumerated("op", &parse_collective_op,
+                      "collective op (allreduce, allgather, reducescatter, broadcast, alltoall)");
+    c.reduce = in.enumerated("reduce", &parse_reduce_op, "reduction (sum, max)");
+    c.ranks = static_cast<int>(in.integer("ranks", 1, std::numeric_limits<int>::max()));
+    c.count = in.integer("count", 1, std::numeric_limits<std::int64_t>::max());
+    c.dtype = in.enumerated("dtype", &parse_dtype, "dtype");
+    c.root = static_cast<int>(in.integer("root", 0, std::numeric_limits<int>::max()));
+    return c;
+  }
+};
+
+}  // namespace
+
+template <>
+const Workload& descriptor_for<CollectiveSpec>() {
+  static const CollectiveWorkload w;
+  return w;
 }
 
 }  // namespace aicert

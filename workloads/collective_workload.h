@@ -13,6 +13,7 @@
 #include "workloads/check_result.h"
 #include "workloads/collective_spec.h"
 #include "workloads/host_tensors.h"
+#include "workloads/workload.h"
 
 namespace aicert {
 
@@ -29,5 +30,10 @@ Tolerance collective_tolerance(const CollectiveSpec& spec);
 // Checks "Y" of `outputs` against the result computed from "X" of `inputs`.
 CheckResult check_collective(const CollectiveSpec& spec, const HostTensors& inputs,
                              const HostTensors& outputs);
+
+// The collective workload's descriptor: ops, rank counts and swept message sizes (no shapes),
+// fp32 bf16 fp16 int32, checked exactly; reports bus bandwidth.
+template <>
+const Workload& descriptor_for<CollectiveSpec>();
 
 }  // namespace aicert

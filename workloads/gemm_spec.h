@@ -20,6 +20,7 @@ std::string_view layout_name(GemmLayout l);
 std::optional<GemmLayout> parse_layout(std::string_view name);
 
 struct GemmSpec {
+  static constexpr std::string_view kWorkload = "gemm";  // its workload's name
   std::int64_t m = 0, n = 0, k = 0;
   GemmLayout layout = GemmLayout::NN;
   DType dtype = DType::fp32;

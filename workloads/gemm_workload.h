@@ -9,6 +9,7 @@
 #include "workloads/gemm_spec.h"
 #include "workloads/host_tensors.h"
 #include "workloads/reference_cache.h"
+#include "workloads/workload.h"
 
 namespace aicert {
 
@@ -32,5 +33,10 @@ CheckResult check_gemm_against(const GemmSpec& spec, const Reference& reference,
 // The same with the (cached) reference of `inputs`.
 CheckResult check_gemm(const GemmSpec& spec, const HostTensors& inputs, const HostTensors& outputs,
                        double c_override = 0);
+
+// The GEMM workload's descriptor: shapes "MxNxK" (a comma-separated list is several shapes),
+// layouts NN NT TN, fp32 fp16 bf16 (fp8e4m3 when named), alpha and beta; reports GFLOP/s.
+template <>
+const Workload& descriptor_for<GemmSpec>();
 
 }  // namespace aicert

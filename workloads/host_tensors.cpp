@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <stdexcept>
+#include <utility>
 
 namespace aicert {
 
@@ -37,6 +38,16 @@ Tensor& HostTensors::at(const std::string& name) {
 
 const Tensor& HostTensors::at(const std::string& name) const {
   return const_cast<HostTensors*>(this)->at(name);
+}
+
+Tensor make_tensor(std::string name, DType dtype, std::vector<std::int64_t> dims, bool is_output) {
+  Tensor t;
+  t.name = std::move(name);
+  t.dtype = dtype;
+  t.dims = std::move(dims);
+  t.is_output = is_output;
+  t.buffer = GuardedBuffer(t.elements() * dtype_size(dtype));
+  return t;
 }
 
 }  // namespace aicert

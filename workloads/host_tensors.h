@@ -39,16 +39,20 @@ class GuardedBuffer {
 };
 
 struct Tensor {
-  std::string name;            // "A", "B", "C", ...
+  std::string name;  // "A", "B", "C", ...
   DType dtype = DType::fp32;
   std::vector<std::int64_t> dims;
-  bool is_output = false;      // downloaded after the run (may also be an input, e.g. C with beta)
+  bool is_output = false;  // downloaded after the run (may also be an input, e.g. C with beta)
   GuardedBuffer buffer;
 
   std::size_t elements() const;
   void* data() { return buffer.payload(); }
   const void* data() const { return buffer.payload(); }
 };
+
+// A tensor of `dims` in `dtype` with its guarded buffer (payload not initialised beyond what
+// GuardedBuffer does).
+Tensor make_tensor(std::string name, DType dtype, std::vector<std::int64_t> dims, bool is_output);
 
 struct HostTensors {
   std::vector<Tensor> tensors;
