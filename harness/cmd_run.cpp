@@ -8,10 +8,10 @@
 #include "harness/exit_codes.h"
 #include "harness/job_inventory.h"
 #include "harness/machine_inventory.h"
-#include "harness/mpi_job.h"
 #include "harness/output_path.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
+#include "kernels/mpi_job.h"
 #include "reports/report_xml.h"
 
 namespace aicert {

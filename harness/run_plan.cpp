@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "harness/exit_codes.h"
-#include "harness/mpi_job.h"
+#include "kernels/mpi_job.h"
 
 namespace aicert {
 

@@ -19,9 +19,8 @@ endif()
 # libaicert-mpi-bootstrap.so's C ABI under `mpirun -np 2` (no GPU): a 128-byte id broadcast from
 # rank 0, allgatherv, max, barrier; alone and beside the mpi backend plugin. The probe is one rank.
 if(TARGET aicert-mpi-bootstrap AND TARGET aicert-backend-mpi AND MPIEXEC_EXECUTABLE)
-  add_executable(mpi_bootstrap_probe mpi_bootstrap_probe.cpp
-                 ${PROJECT_SOURCE_DIR}/kernels/mpi/bootstrap_loader.cpp)
-  target_link_libraries(mpi_bootstrap_probe PRIVATE aicert_workloads ${CMAKE_DL_LIBS})
+  add_executable(mpi_bootstrap_probe mpi_bootstrap_probe.cpp)
+  target_link_libraries(mpi_bootstrap_probe PRIVATE aicert_workloads aicert_mpi_bootstrap_loader)
   target_compile_definitions(mpi_bootstrap_probe PRIVATE AICERT_PLUGIN_DIR="${AICERT_PLUGIN_OUTPUT_DIR}")
   set_target_properties(mpi_bootstrap_probe PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
   aicert_add_test(mpi_bootstrap_test SOURCES mpi_bootstrap_test.cpp LIBS aicert_reports)

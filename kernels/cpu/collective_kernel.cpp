@@ -1,7 +1,6 @@
 // cpu:shm kernel: rank buffers inside the uploaded tensors, one collective per run().
 #include "kernels/cpu/collective_kernel.h"
 
-#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
@@ -9,47 +8,9 @@
 
 namespace aicert::cpu {
 
-namespace {
-constexpr const char* kFaultEnv = "AICERT_CPU_COLLECTIVE_FAULT";
-constexpr const char* kTimeoutEnv = "AICERT_COLLECTIVE_TIMEOUT_S";
-}  // namespace
-
-CollectiveFault collective_fault_from_env() {
-  CollectiveFault f;
-  const char* text = std::getenv(kFaultEnv);
-  if (text == nullptr || *text == '\0') return f;
-  const std::string s = text;
-  const auto colon = s.find(':');
-  const std::string kind = s.substr(0, colon);
-  if (kind == "fail") f.kind = CollectiveFault::Kind::fail;
-  if (kind == "hang") f.kind = CollectiveFault::Kind::hang;
-  if (kind == "corrupt") f.kind = CollectiveFault::Kind::corrupt;
-  char* end = nullptr;
-  const char* rank = colon == std::string::npos ? "" : text + colon + 1;
-  const long r = std::strtol(rank, &end, 10);
-  if (f.kind == CollectiveFault::Kind::none || end == rank || *end != '\0' || r < 0) {
-    throw std::invalid_argument(std::string(kFaultEnv) + "='" + s +
-                                "' is not fail:RANK, hang:RANK or corrupt:RANK");
-  }
-  f.rank = static_cast<int>(r);
-  return f;
-}
-
-double collective_timeout_from_env() {
-  const char* text = std::getenv(kTimeoutEnv);
-  if (text == nullptr || *text == '\0') return 60.0;
-  char* end = nullptr;
-  const double t = std::strtod(text, &end);
-  if (end == text || *end != '\0' || !(t > 0) || t > 86400) {
-    throw std::invalid_argument(std::string(kTimeoutEnv) + "='" + text +
-                                "' is not a number of seconds in (0, 86400]");
-  }
-  return t;
-}
-
 CollectiveKernel::CollectiveKernel(const CollectiveSpec& spec,
                                    std::shared_ptr<const CorePinning> pinning, double timeout_s,
-                                   CollectiveFault fault)
+                                   std::optional<CollectiveFault> fault)
     : spec_(spec),
       timeout_s_(timeout_s),
       fault_(fault),
@@ -78,20 +39,20 @@ void CollectiveKernel::upload(const HostTensors& tensors) {
 }
 
 void CollectiveKernel::rank_job(int rank) {
-  if (rank == fault_.rank) {
-    switch (fault_.kind) {
-      case CollectiveFault::Kind::fail:
-        throw std::runtime_error("injected failure (" + std::string(kFaultEnv) + ")");
-      case CollectiveFault::Kind::hang:
+  const bool faulty = fault_ && rank == fault_->rank;
+  if (faulty) {
+    switch (fault_->kind) {
+      case FaultKind::fail:
+        throw std::runtime_error("injected failure (" + std::string(kShmFaultEnv) + ")");
+      case FaultKind::hang:
         while (!team_.aborted()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
         return;
-      case CollectiveFault::Kind::corrupt:
-      case CollectiveFault::Kind::none:
+      case FaultKind::corrupt:
         break;
     }
   }
   shm_.run_rank(rank, epoch_, in_, out_, team_);
-  if (rank == fault_.rank && fault_.kind == CollectiveFault::Kind::corrupt &&
+  if (faulty && fault_->kind == FaultKind::corrupt &&
       collective_output_span(spec_, rank).count > 0) {
     std::byte* y = out_[static_cast<std::size_t>(rank)];
     store_from_float(y, spec_.dtype, 0, load_as_float(y, spec_.dtype, 0) + 1.0f);

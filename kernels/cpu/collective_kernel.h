@@ -3,19 +3,22 @@
 // the uploaded tensors X and Y. run() is one collective; its time is the wall time of the
 // slowest rank, launch included.
 //
-// Environment (read when the kernel is made):
-//   AICERT_COLLECTIVE_TIMEOUT_S  seconds before a waiting rank gives up (default 60)
-//   AICERT_CPU_COLLECTIVE_FAULT  fault injection for tests: "fail:R" (rank R throws),
-//                                "hang:R" (rank R never enters), "corrupt:R" (rank R adds 1 to
-//                                its first output element)
+// Environment (read by the backend when it makes the kernel):
+//   AICERT_COLLECTIVE_TIMEOUT_S  seconds before a waiting rank gives up (kernels/
+//                                collective_timeout.h; default 60)
+//   AICERT_CPU_COLLECTIVE_FAULT  fault injection for tests (kernels/collective_fault.h):
+//                                "fail:R" (rank R throws), "hang:R" (rank R never enters),
+//                                "corrupt:R" (rank R adds 1 to its first output element)
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "kernels/backend_api.h"
+#include "kernels/collective_fault.h"
 #include "kernels/cpu/core_pinning.h"
 #include "kernels/cpu/kernel_tensors.h"
 #include "kernels/cpu/rank_team.h"
@@ -25,21 +28,12 @@
 namespace aicert::cpu {
 
 inline constexpr std::string_view kShmCollectiveImpl = "cpu:shm";
-
-struct CollectiveFault {
-  enum class Kind { none, fail, hang, corrupt } kind = Kind::none;
-  int rank = -1;
-};
-
-// Reads AICERT_CPU_COLLECTIVE_FAULT; throws std::invalid_argument on a malformed value.
-CollectiveFault collective_fault_from_env();
-// Reads AICERT_COLLECTIVE_TIMEOUT_S; throws std::invalid_argument on a malformed value.
-double collective_timeout_from_env();
+inline constexpr const char* kShmFaultEnv = "AICERT_CPU_COLLECTIVE_FAULT";
 
 class CollectiveKernel final : public Kernel {
  public:
   CollectiveKernel(const CollectiveSpec& spec, std::shared_ptr<const CorePinning> pinning,
-                   double timeout_s, CollectiveFault fault);
+                   double timeout_s, std::optional<CollectiveFault> fault);
 
   std::string_view impl() const override { return kShmCollectiveImpl; }
   void upload(const HostTensors& tensors) override;
@@ -55,7 +49,7 @@ class CollectiveKernel final : public Kernel {
 
   CollectiveSpec spec_;
   double timeout_s_;
-  CollectiveFault fault_;
+  std::optional<CollectiveFault> fault_;
   RankTeam team_;
   ShmCollective shm_;
   KernelTensors tensors_;

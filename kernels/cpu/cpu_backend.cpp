@@ -5,11 +5,13 @@
 #include <stdexcept>
 #include <variant>
 
+#include "kernels/collective_fault.h"
+#include "kernels/collective_timeout.h"
 #include "kernels/cpu/blocked_kernel.h"
 #include "kernels/cpu/blocking.h"
 #include "kernels/cpu/cblas_kernel.h"
-#include "kernels/cpu/flash_kernel.h"
 #include "kernels/cpu/collective_kernel.h"
+#include "kernels/cpu/flash_kernel.h"
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/openblas_library.h"
 #include "kernels/cpu/softmax_step.h"
@@ -116,8 +118,9 @@ std::unique_ptr<Kernel> CpuBackend::make(const CaseSpec& spec, int device, std::
   const std::string invalid = validate_gemm_spec(*gemm, static_cast<double>(host_.memory_bytes));
   if (!invalid.empty()) return fail("invalid GEMM case: " + invalid);
   if (gemm->dtype == DType::fp8e4m3) {
-    return fail("not supported: the cpu backend has no fp8 GEMM (fp8 inputs are for tensor "
-                "cores; cuda:cublaslt runs them)");
+    return fail(
+        "not supported: the cpu backend has no fp8 GEMM (fp8 inputs are for tensor "
+        "cores; cuda:cublaslt runs them)");
   }
   if (impl == kBlockedImpl) {
     std::string why;
@@ -146,8 +149,10 @@ std::unique_ptr<Kernel> CpuBackend::make_collective(const CollectiveSpec& spec,
       validate_collective_spec(spec, static_cast<double>(host_.memory_bytes));
   if (!invalid.empty()) return fail("invalid collective case: " + invalid);
   if (!pinning_) pinning_ = std::make_shared<const CorePinning>();
-  return std::make_unique<CollectiveKernel>(spec, pinning_, collective_timeout_from_env(),
-                                            collective_fault_from_env());
+  return std::make_unique<CollectiveKernel>(
+      spec, pinning_, collective_timeout_s(),
+      collective_fault_from_env(kShmFaultEnv,
+                                {FaultKind::fail, FaultKind::hang, FaultKind::corrupt}));
 }
 
 }  // namespace aicert::cpu

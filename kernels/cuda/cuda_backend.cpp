@@ -6,18 +6,18 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "kernels/cuda/cublaslt_gemm_kernel.h"
 #include "kernels/collective_timeout.h"
+#include "kernels/cuda/cublaslt_gemm_kernel.h"
 #include "kernels/cuda/cuda_check.h"
 #include "kernels/cuda/flash_attention_kernel.h"
 #include "kernels/cuda/gemm_launch.h"
 #include "kernels/cuda/gemm_support.h"
 #include "kernels/cuda/nccl_collective_kernel.h"
 #include "kernels/cuda/nccl_library.h"
-#include "kernels/mpi/launch_env.h"
 #include "kernels/cuda/own_gemm_kernel.h"
 #include "kernels/cuda/wgmma_gemm_kernel.h"
 #include "kernels/cuda/wgmma_launch.h"
+#include "kernels/mpi_job.h"
 
 namespace aicert::cuda {
 
@@ -67,8 +67,8 @@ std::vector<DeviceInfo> CudaBackend::devices() {
         "128x256x64, TMA into 4 stages, 2 consumer warpgroups of wgmma m64n256k16";
     info.properties["attention_tiling"] =
         "flash (FA2-style): 128 query rows per block, 4 warps of 2x16 rows, K/V tiles of 64 keys "
-        "(32 at D=128) in 4 cp.async stages, mma.sync m16n8k16 (P rounded to the input type for P V), "
-        "online softmax in fp32 registers";
+        "(32 at D=128) in 4 cp.async stages, mma.sync m16n8k16 (P rounded to the input type for "
+        "P V), online softmax in fp32 registers";
     const std::string& image = own_image_errors_[static_cast<std::size_t>(d.index)];
     info.properties["own_kernels"] = image.empty() ? "yes" : "no: " + image;
     const std::string& wgmma = wgmma_image_errors_[static_cast<std::size_t>(d.index)];
@@ -140,8 +140,7 @@ std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std:
 }
 
 std::unique_ptr<Kernel> CudaBackend::make_collective(const CollectiveSpec& c, int device,
-                                                     std::string_view impl,
-                                                     std::string* why_not) {
+                                                     std::string_view impl, std::string* why_not) {
   auto set_why = [&](std::string why) -> std::unique_ptr<Kernel> {
     if (why_not) *why_not = std::move(why);
     return nullptr;
@@ -156,15 +155,17 @@ std::unique_ptr<Kernel> CudaBackend::make_collective(const CollectiveSpec& c, in
   const double timeout_s = collective_timeout_s();
   const int gpus = static_cast<int>(devices_.size());
   std::string why;
-  if (!mpi::launched_by_mpi()) {
+  if (!mpi_job_from_env().active) {
     // One process: rank r on GPU device + r; several ranks run once, from device 0.
     if (c.ranks > gpus) {
-      return set_why("not supported: " + std::to_string(c.ranks) + " ranks, but this process sees " +
-                     std::to_string(gpus) + " CUDA device(s) and NCCL runs one rank per GPU");
+      return set_why("not supported: " + std::to_string(c.ranks) +
+                     " ranks, but this process sees " + std::to_string(gpus) +
+                     " CUDA device(s) and NCCL runs one rank per GPU");
     }
     if (c.ranks > 1 && device != 0) {
-      return set_why("not supported: collectives over several GPUs run once, from device 0 (rank r "
-                     "on device r)");
+      return set_why(
+          "not supported: collectives over several GPUs run once, from device 0 (rank r "
+          "on device r)");
     }
     caps(device);  // throws for a device that does not exist
     const NcclLibrary* nccl = load_nccl(&why);
@@ -177,11 +178,13 @@ std::unique_ptr<Kernel> CudaBackend::make_collective(const CollectiveSpec& c, in
   // the case come first and need no MPI call (every rank makes the same ones); the others are
   // agreed on by every rank, so that no rank enters the communicator's creation alone.
   if (device != 0) {
-    return set_why("not supported: in an MPI job cuda:nccl runs once, from device 0 (each rank "
-                   "uses the GPU of its local rank)");
+    return set_why(
+        "not supported: in an MPI job cuda:nccl runs once, from device 0 (each rank "
+        "uses the GPU of its local rank)");
   }
   if (!mpi_) mpi_ = mpi::MpiBootstrap::load(timeout_s, &why);
-  if (!mpi_) return set_why("not supported: cuda:nccl in an MPI job needs the MPI bootstrap: " + why);
+  if (!mpi_)
+    return set_why("not supported: cuda:nccl in an MPI job needs the MPI bootstrap: " + why);
   if (c.ranks != mpi_->size()) {
     return set_why("not supported: this MPI job has " + std::to_string(mpi_->size()) +
                    " ranks, the case " + std::to_string(c.ranks) + " (use --ranks " +

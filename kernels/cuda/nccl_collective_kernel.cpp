@@ -5,10 +5,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
+#include "kernels/collective_fault.h"
 #include "kernels/cuda/cuda_check.h"
 #include "workloads/collective_layout.h"
 
@@ -30,30 +30,6 @@ ncclDataType_t nccl_type(DType t) {
       break;
   }
   throw std::invalid_argument("cuda:nccl: unknown dtype");
-}
-
-struct Fault {
-  std::string kind;  // "corrupt", "hang" or empty
-  int rank = -1;
-};
-
-// "corrupt:R" or "hang:R"; anything else is a malformed value.
-Fault fault_from_env() {
-  const char* text = std::getenv("AICERT_NCCL_COLLECTIVE_FAULT");
-  if (text == nullptr || *text == '\0') return {};
-  const std::string s = text;
-  const auto colon = s.find(':');
-  Fault f;
-  f.kind = s.substr(0, colon == std::string::npos ? 0 : colon);
-  char* end = nullptr;
-  const long r = colon == std::string::npos ? -1 : std::strtol(s.c_str() + colon + 1, &end, 10);
-  if ((f.kind != "corrupt" && f.kind != "hang") || end == nullptr || end == s.c_str() + colon + 1 ||
-      *end != '\0' || r < 0) {
-    throw std::invalid_argument("AICERT_NCCL_COLLECTIVE_FAULT='" + s +
-                                "': expected corrupt:<rank> or hang:<rank>");
-  }
-  f.rank = static_cast<int>(r);
-  return f;
 }
 
 // The "hang" fault: a host function on the rank's stream that blocks it until released (by
@@ -80,7 +56,8 @@ NcclCollectiveKernel::DeviceMemory::~DeviceMemory() {
   }
 }
 
-void NcclCollectiveKernel::DeviceMemory::allocate(int dev, std::size_t n, const std::string& where) {
+void NcclCollectiveKernel::DeviceMemory::allocate(int dev, std::size_t n,
+                                                  const std::string& where) {
   if (ptr != nullptr) {
     AICERT_CUDA(where, cudaSetDevice(device));
     AICERT_CUDA(where, cudaFree(ptr));
@@ -106,15 +83,17 @@ NcclCollectiveKernel::NcclCollectiveKernel(const NcclLibrary& lib, const Collect
   what_ = "cuda:nccl " + spec.op_string() + " of " +
           std::to_string(spec.count * static_cast<std::int64_t>(elem_)) + " bytes over " +
           std::to_string(spec.ranks) + " ranks";
-  const Fault fault = fault_from_env();
-  if (fault.kind == "corrupt") corrupt_rank_ = fault.rank;
-  if (fault.kind == "hang") hang_rank_ = fault.rank;
+  if (const auto fault = collective_fault_from_env("AICERT_NCCL_COLLECTIVE_FAULT",
+                                                   {FaultKind::corrupt, FaultKind::hang})) {
+    if (fault->kind == FaultKind::corrupt) corrupt_rank_ = fault->rank;
+    if (fault->kind == FaultKind::hang) hang_rank_ = fault->rank;
+  }
   for (std::size_t i = 0; i < devices.size(); ++i) {
     Rank& k = ranks_[i];
     k.id = mpi_ ? mpi_->rank() : static_cast<int>(i);
-    k.stream = std::make_unique<DeviceStream>(
-        devices[i], "cuda device " + std::to_string(devices[i]) + " (nccl rank " +
-                        std::to_string(k.id) + ")");
+    k.stream =
+        std::make_unique<DeviceStream>(devices[i], "cuda device " + std::to_string(devices[i]) +
+                                                       " (nccl rank " + std::to_string(k.id) + ")");
   }
   ncclUniqueId id{};
   if (!mpi_ || mpi_->rank() == 0) AICERT_NCCL(lib_, nullptr, what_, GetUniqueId(&id));
@@ -236,8 +215,9 @@ void NcclCollectiveKernel::enqueue(Rank& k) {
   k.stream->activate();
   switch (spec_.op) {
     case CollectiveOp::allreduce:
-      AICERT_NCCL(lib_, c, where,
-                  AllReduce(k.send.ptr, k.recv.ptr, static_cast<std::size_t>(count), type_, op, c, s));
+      AICERT_NCCL(
+          lib_, c, where,
+          AllReduce(k.send.ptr, k.recv.ptr, static_cast<std::size_t>(count), type_, op, c, s));
       break;
     case CollectiveOp::broadcast:
       AICERT_NCCL(lib_, c, where,
@@ -279,9 +259,10 @@ void NcclCollectiveKernel::enqueue(Rank& k) {
           AICERT_NCCL(lib_, c, where, Send(k.send.at(offset(j)), block(j), type_, j, c, s));
         }
         if (mine > 0) {
-          AICERT_NCCL(lib_, c, where,
-                      Recv(k.recv.at(static_cast<std::int64_t>(j) * static_cast<std::int64_t>(mine) * e),
-                           mine, type_, j, c, s));
+          AICERT_NCCL(
+              lib_, c, where,
+              Recv(k.recv.at(static_cast<std::int64_t>(j) * static_cast<std::int64_t>(mine) * e),
+                   mine, type_, j, c, s));
         }
       }
       break;
@@ -371,8 +352,8 @@ void NcclCollectiveKernel::download(HostTensors& tensors) {
       if (k.recv.bytes == 0) continue;
       const ElementSpan out = collective_output_span(spec_, k.id);
       k.stream->activate();
-      AICERT_CUDA(k.stream->label(), cudaMemcpy(y + out.offset * e, k.recv.ptr, k.recv.bytes,
-                                                cudaMemcpyDeviceToHost));
+      AICERT_CUDA(k.stream->label(),
+                  cudaMemcpy(y + out.offset * e, k.recv.ptr, k.recv.bytes, cudaMemcpyDeviceToHost));
     }
     return;
   }

@@ -14,7 +14,8 @@
 // Timed with CUDA events per rank stream; the case time is the slowest rank's.
 // AICERT_NCCL_COLLECTIVE_FAULT (tests): "corrupt:R": rank R's device output gets one wrong element
 // before download (caught by the exact check); "hang:R": rank R's stream is held before each
-// collective, as by a hung peer, until the timeout's abort releases it.
+// collective, as by a hung peer, until the timeout's abort releases it (parsed by
+// kernels/collective_fault.h; other kinds are an error).
 #pragma once
 
 #include <nccl.h>
@@ -48,9 +49,7 @@ class NcclCollectiveKernel final : public Kernel {
   void run() override;
   double elapsed_ms_since_last_sync() override;
   void download(HostTensors& tensors) override;
-  std::string_view timer_name() const override {
-    return "cudaEventElapsedTime (slowest rank)";
-  }
+  std::string_view timer_name() const override { return "cudaEventElapsedTime (slowest rank)"; }
 
  private:
   struct DeviceMemory {  // cudaMalloc'd bytes on one device, freed there
@@ -62,7 +61,9 @@ class NcclCollectiveKernel final : public Kernel {
     DeviceMemory& operator=(const DeviceMemory&) = delete;
     ~DeviceMemory();
     void allocate(int dev, std::size_t n, const std::string& where);
-    std::byte* at(std::int64_t byte_offset) const { return static_cast<std::byte*>(ptr) + byte_offset; }
+    std::byte* at(std::int64_t byte_offset) const {
+      return static_cast<std::byte*>(ptr) + byte_offset;
+    }
   };
   struct Rank {
     int id = 0;  // rank in the communicator

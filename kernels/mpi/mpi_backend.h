@@ -1,7 +1,8 @@
 // The "mpi" backend: MPI's own collectives (MPI_Allreduce, MPI_Allgatherv, MPI_Reduce_scatter,
 // MPI_Bcast, MPI_Alltoallv) on host memory, one rank per process of an mpirun job. One device:
-// MPI_COMM_WORLD. Available only in a process started by mpirun/mpiexec (Open MPI, MPICH or any
-// PMI launcher), or with AICERT_MPI=1 (a singleton world of one rank).
+// MPI_COMM_WORLD. Available only in a process that kernels/mpi_job.h takes for a rank of an MPI
+// job (mpirun/mpiexec of Open MPI or MPICH, a PMI or PMIx launcher, or AICERT_MPI=1 for a
+// singleton world of one rank).
 #pragma once
 
 #include <map>
@@ -10,7 +11,6 @@
 #include <vector>
 
 #include "kernels/backend_api.h"
-#include "kernels/mpi/launch_env.h"  // launched_by_mpi()
 
 namespace aicert::mpi {
 

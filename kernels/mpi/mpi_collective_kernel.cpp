@@ -2,11 +2,11 @@
 #include "kernels/mpi/mpi_collective_kernel.h"
 
 #include <chrono>
-#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
 
+#include "kernels/collective_fault.h"
 #include "workloads/collective_layout.h"
 
 namespace aicert::mpi {
@@ -45,9 +45,8 @@ MpiCollectiveKernel::MpiCollectiveKernel(const CollectiveSpec& spec, int rank, d
     }
   }
   // AICERT_MPI_COLLECTIVE_FAULT=hang:R makes rank R hang in run() (tests of the watchdog).
-  if (const char* fault = std::getenv("AICERT_MPI_COLLECTIVE_FAULT")) {
-    hang_ = std::string(fault) == "hang:" + std::to_string(rank);
-  }
+  const auto fault = collective_fault_from_env("AICERT_MPI_COLLECTIVE_FAULT", {FaultKind::hang});
+  hang_ = fault && fault->rank == rank;
   what_ =
       std::string("MPI ") + spec.op_string() + " of " + std::to_string(spec.count * e) + " bytes";
 }
