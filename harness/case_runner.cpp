@@ -15,15 +15,11 @@
 namespace aicert {
 
 std::string case_id(const CaseRequest& r) {
-  std::string shape = workload_shape(r.spec.spec);
-  std::string layout;
-  if (const auto space = shape.find(' '); space != std::string::npos) {
-    layout = "/" + shape.substr(space + 1);
-    shape.resize(space);
-  }
-  return std::string(workload_name(r.spec.spec)) + "/" + r.backend + std::to_string(r.device) +
-         "/" + r.impl + "/" + std::string(dtype_name(workload_dtype(r.spec.spec))) + layout + "/" +
-         shape;
+  const Workload& w = workload_of(r.spec.spec);
+  const std::string variant = w.shape_variant(r.spec.spec);
+  return std::string(w.name()) + "/" + r.backend + std::to_string(r.device) + "/" + r.impl + "/" +
+         std::string(dtype_name(workload_dtype(r.spec.spec))) +
+         (variant.empty() ? "" : "/" + variant) + "/" + w.shape(r.spec.spec);
 }
 
 namespace {

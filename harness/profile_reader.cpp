@@ -261,9 +261,7 @@ class ProfileReader {
       const auto d = parse_dtype(s);
       if (d && std::find(accepted.begin(), accepted.end(), *d) != accepted.end())
         return std::string();
-      std::string known;
-      for (DType a : accepted) known += (known.empty() ? "" : ", ") + std::string(dtype_name(a));
-      return "unknown dtype for " + workload + " (known: " + known + ")";
+      return "unknown dtype for " + workload + " (known: " + dtype_names(accepted) + ")";
     });
     // The typed specs, planned once here; whether each fits this machine's memory is decided when
     // the run is planned. A profile's collectives run on 2 ranks unless <ranks> says otherwise.

@@ -101,21 +101,16 @@ std::vector<WorkloadCases> workload_cases(const RunOptions& o, double max_bytes)
   }
 
   // Each named dtype goes to the selected workloads that have it; one that none has is an error.
+  std::vector<DType> known;  // the dtypes of the selected workloads, in their order
+  for (const Workload* w : selected) {
+    for (DType d : w->dtypes()) {
+      if (std::find(known.begin(), known.end(), d) == known.end()) known.push_back(d);
+    }
+  }
   for (const auto& name : o.dtypes) {
     const auto t = parse_dtype(name);
-    const bool known = t && std::any_of(selected.begin(), selected.end(), [&](const Workload* w) {
-                         const auto d = w->dtypes();
-                         return std::find(d.begin(), d.end(), *t) != d.end();
-                       });
-    if (!known) {
-      std::vector<std::string> names;
-      for (const Workload* w : selected) {
-        for (DType d : w->dtypes()) {
-          const std::string n(dtype_name(d));
-          if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
-        }
-      }
-      throw UsageError{"unknown dtype '" + name + "' (known: " + joined(names) + ")"};
+    if (!t || std::find(known.begin(), known.end(), *t) == known.end()) {
+      throw UsageError{"unknown dtype '" + name + "' (known: " + dtype_names(known) + ")"};
     }
   }
 

@@ -32,14 +32,7 @@ class SpecElementReader final : public SpecAttributeReader {
   SpecElementReader(const XmlSource& x, pugi::xml_node n) : x_(x), n_(n) {}
   std::string text(const char* name) const override { return x_.string(n_, name); }
   std::int64_t integer(const char* name, std::int64_t min, std::int64_t max) const override {
-    const pugi::xml_attribute attr = x_.attribute(n_, name);
-    const std::optional<std::int64_t> v = parse_integer<std::int64_t>(attr.value());
-    if (!v || *v < min || *v > max) {
-      x_.fail(attr, n_,
-              XmlSource::describe(n_, attr) + " is not an integer in [" + std::to_string(min) +
-                  ", " + std::to_string(max) + "]");
-    }
-    return *v;
+    return x_.integer<std::int64_t>(n_, name, min, max);
   }
   double real(const char* name) const override { return x_.real(n_, name); }
   bool boolean(const char* name) const override { return x_.boolean(n_, name); }

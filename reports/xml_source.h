@@ -50,13 +50,14 @@ class XmlSource {
   std::uint16_t hex16(pugi::xml_node node, const char* name) const;
 
   template <class T>
-  T integer(pugi::xml_node node, const char* name, T min = std::numeric_limits<T>::lowest()) const {
+  T integer(pugi::xml_node node, const char* name, T min = std::numeric_limits<T>::lowest(),
+            T max = std::numeric_limits<T>::max()) const {
     const pugi::xml_attribute attr = attribute(node, name);
     const std::optional<T> v = parse_integer<T>(attr.value());
-    if (!v || *v < min) {
+    if (!v || *v < min || *v > max) {
       fail(attr, node,
            describe(node, attr) + " is not an integer in [" + std::to_string(min) + ", " +
-               std::to_string(std::numeric_limits<T>::max()) + "]");
+               std::to_string(max) + "]");
     }
     return *v;
   }

@@ -30,6 +30,12 @@ std::string_view dtype_name(DType t) {
   return "?";
 }
 
+std::string dtype_names(const std::vector<DType>& types) {
+  std::string out;
+  for (DType t : types) out += (out.empty() ? "" : ", ") + std::string(dtype_name(t));
+  return out;
+}
+
 std::optional<DType> parse_dtype(std::string_view name) {
   if (name == "fp32") return DType::fp32;
   if (name == "fp16") return DType::fp16;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aicert {
 
@@ -19,6 +20,8 @@ enum class DType { fp32, fp16, bf16, int32, fp8e4m3 };
 
 std::string_view dtype_name(DType t);
 std::optional<DType> parse_dtype(std::string_view name);
+// "fp32, fp16, bf16": for messages that list what is known.
+std::string dtype_names(const std::vector<DType>& types);
 std::size_t dtype_size(DType t);
 // Unit roundoff u = 2^-p of the type (2^-24 fp32, 2^-11 fp16, 2^-8 bf16, 2^-4 fp8e4m3; 0 for
 // int32).

@@ -23,10 +23,8 @@ std::vector<DType> dtypes_to_run(const Workload& w, const WorkloadOptions& o) {
   for (const auto& name : o.dtypes) {
     const auto t = parse_dtype(name);
     if (!t || std::find(accepted.begin(), accepted.end(), *t) == accepted.end()) {
-      std::string known;
-      for (DType a : accepted) known += (known.empty() ? "" : ", ") + std::string(dtype_name(a));
       throw WorkloadOptionError{"unknown dtype '" + name + "' for " + std::string(w.name()) +
-                                " (known: " + known + ")"};
+                                " (known: " + dtype_names(accepted) + ")"};
     }
     out.push_back(*t);
   }
