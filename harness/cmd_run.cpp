@@ -70,10 +70,11 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
       "collectives with --workload collective or --op), all available backends, all their devices and implementations, a small set of "
       "shapes and every dtype. Prints one line per case and writes the report XML.");
   cmd->add_option("--workload,-w", o->run.workloads,
-                  "Workload(s) to run: gemm, attention, collective or all; repeatable or "
-                  "comma-separated (default: gemm and attention, or those of the --shape values "
-                  "given; --op/--ranks alone select collective). A selected workload without a "
-                  "--shape of its own runs its defaults")
+                  "Workload(s) to run: " + workload_names() +
+                      " or all; repeatable or comma-separated (default: gemm and attention, or "
+                      "those of the --shape values given; --op/--ranks alone select the workloads "
+                      "that have them). A selected workload without a --shape of its own runs "
+                      "its defaults")
       ->delimiter(',');
   cmd->add_option("--backend,-b", o->run.backends,
                   "Backend(s) to run on: cpu, opencl, cuda, hip, level_zero (default: every "
@@ -102,8 +103,9 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                   "GEMM layout: NN, NT (B stored transposed) or TN (A stored transposed); "
                   "default NN for --shape");
   cmd->add_option("--op", o->run.ops,
-                  "Collective op(s): allreduce (= allreduce-sum), allreduce-max, allgather, "
-                  "reducescatter, broadcast, alltoall (default: all, both allreduce reductions)")
+                  "Op(s). Collective: allreduce (= allreduce-sum), allreduce-max, allgather, "
+                  "reducescatter, broadcast, alltoall (default: all, both allreduce reductions). "
+                  "Stream: copy, mul, add, triad, dot (default: all)")
       ->delimiter(',');
   cmd->add_option("--ranks", o->run.ranks, "Collective rank count(s) (default: 2)")
       ->delimiter(',');
@@ -116,9 +118,12 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
   cmd->add_option("--size-factor", o->run.size_factor,
                   "Collective message size sweep: factor between sizes")
       ->capture_default_str();
-  cmd->add_option("--sizes", o->run.sizes,
-                  "Collective message sizes in bytes, instead of the sweep (e.g. 8,1000,1048576)")
-      ->delimiter(',');
+  cmd->add_option("--size,--sizes", o->run.sizes,
+                  "Sizes in bytes, units allowed (KiB, MiB, GiB; KB, MB, GB are powers of 1000): "
+                  "collective message sizes instead of the sweep (e.g. 8,1000,1MiB), or stream's "
+                  "bytes per array (default 256MiB)")
+      ->delimiter(',')
+      ->transform(CLI::AsSizeValue(true));
   cmd->add_option("--root", o->run.root, "Broadcast root rank")->capture_default_str();
   cmd->add_option("--alpha", o->run.alpha, "GEMM alpha")->capture_default_str();
   cmd->add_option("--beta", o->run.beta, "GEMM beta (0: C is not read)")->capture_default_str();

@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "workloads/workload_registry.h"
+
 namespace aicert {
 
 std::string format_case_line(const CaseResult& r, std::size_t index, std::size_t total) {
@@ -11,7 +13,14 @@ std::string format_case_line(const CaseResult& r, std::size_t index, std::size_t
   std::snprintf(head, sizeof head, "[%*zu/%zu] %-13s ", width, index, total,
                 std::string(verdict_name(r.verdict)).c_str());
   std::string line = head + r.id;
-  if (r.timing && r.bandwidth) {
+  if (r.timing && r.bandwidth && workload_of(r.spec.spec).figure() == Figure::gbps) {
+    const Bandwidth& b = *r.bandwidth;
+    char perf[128];
+    std::snprintf(perf, sizeof perf, "  %11.0f B  %10.2f us  %9.2f GB/s  cv %5.1f%%%s", b.bytes,
+                  b.latency_us, b.algbw_gbps, 100.0 * r.timing->cv,
+                  r.timing->noisy ? " (noisy)" : "");
+    line += perf;
+  } else if (r.timing && r.bandwidth) {
     const Bandwidth& b = *r.bandwidth;
     char perf[160];
     std::snprintf(perf, sizeof perf,

@@ -80,10 +80,20 @@ std::vector<WorkloadCases> workload_cases(const RunOptions& o, double max_bytes)
     if (o.workloads.empty()) add(*claimer);
   }
   const WorkloadOptionSet own = own_options_given(o);
-  if (o.workloads.empty() && o.shapes.empty()) {
+  if (o.workloads.empty() && o.shapes.empty() && own != 0) {
+    // Those that take every option given and know every --op named (allgather: collective;
+    // triad: stream); when none knows them, all that take the options, to say what is wrong.
+    std::vector<const Workload*> takers, knowers;
     for (const Workload* w : registered_workloads()) {
-      if (own != 0 && (w->options() & own) == own) add(w);
+      if ((w->options() & own) != own) continue;
+      takers.push_back(w);
+      if (std::all_of(o.ops.begin(), o.ops.end(), [&](const std::string& op) {
+            return w->check_item(kOptOps, op).empty();
+          })) {
+        knowers.push_back(w);
+      }
     }
+    for (const Workload* w : knowers.empty() ? takers : knowers) add(w);
   }
   if (selected.empty()) {
     for (const Workload* w : registered_workloads()) {

@@ -15,6 +15,9 @@ if(TARGET aicert-backend-cuda)
 
   # Internals that need no GPU: checking macro, support decisions.
   aicert_add_test(cuda_internal_test SOURCES cuda_internal_test.cpp LIBS aicert_cuda_core)
+  # cuda:stream (memory bandwidth) linked directly: support and grid on a described device; every
+  # op, exact, guards, injected error on a GPU (skips with the runtime's reason without one).
+  aicert_add_test(cuda_stream_test SOURCES cuda_stream_test.cpp LIBS aicert_cuda_core)
   # A CPU replay of the flash-attention kernel's tiling and fragment math, and its support rules.
   aicert_add_test(cuda_flash_internal_test
     SOURCES cuda_flash_internal_test.cpp

@@ -21,6 +21,11 @@ if(TARGET aicert-backend-opencl)
     SOURCES opencl_internal_test.cpp opencl_lsan_suppressions.cpp
     LIBS aicert_opencl_core ${CMAKE_DL_LIBS})
 
+  # opencl:stream (memory bandwidth) linked directly: every op, exact, guards, injected error.
+  aicert_add_test(opencl_stream_test
+    SOURCES opencl_stream_test.cpp opencl_lsan_suppressions.cpp
+    LIBS aicert_opencl_core ${CMAKE_DL_LIBS})
+
   # Process-wide environment set before the first OpenCL call: own executables.
   aicert_add_test(opencl_no_platform_test
     SOURCES opencl_no_platform_test.cpp opencl_lsan_suppressions.cpp

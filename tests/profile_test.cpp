@@ -149,7 +149,7 @@ TEST(Profiles, CollectiveTestsTakeOpsRanksAndSizes) {
       {"<test id=\"c\" workload=\"collective\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
        "<shapes> does not apply to workload collective (it is for gemm, attention)"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
-       "<sizes> does not apply to workload gemm (it is for collective)"},
+       "<sizes> does not apply to workload gemm (it is for collective, stream)"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><dtypes>int32</dtypes></test>",
        "unknown dtype"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes>"

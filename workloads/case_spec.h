@@ -10,10 +10,11 @@
 #include "workloads/attention_spec.h"
 #include "workloads/collective_spec.h"
 #include "workloads/gemm_spec.h"
+#include "workloads/stream_spec.h"
 
 namespace aicert {
 
-using WorkloadSpec = std::variant<GemmSpec, AttentionSpec, CollectiveSpec>;
+using WorkloadSpec = std::variant<GemmSpec, AttentionSpec, CollectiveSpec, StreamSpec>;
 
 struct CaseSpec {
   WorkloadSpec spec;

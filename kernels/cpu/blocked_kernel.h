@@ -8,14 +8,13 @@
 #include "kernels/backend_api.h"
 #include "kernels/cpu/aligned_buffer.h"
 #include "kernels/cpu/blocked_gemm.h"
+#include "kernels/cpu/impl_names.h"
 #include "kernels/cpu/kernel_tensors.h"
 #include "kernels/cpu/run_timer.h"
 #include "kernels/cpu/thread_pool.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert::cpu {
-
-inline constexpr std::string_view kBlockedImpl = "cpu:blocked";
 
 class BlockedKernel final : public Kernel {
  public:

@@ -10,6 +10,7 @@
 
 #include "kernels/backend_api.h"
 #include "kernels/cpu/aligned_buffer.h"
+#include "kernels/cpu/impl_names.h"
 #include "kernels/cpu/kernel_tensors.h"
 #include "kernels/cpu/openblas_library.h"
 #include "kernels/cpu/run_timer.h"
@@ -17,8 +18,6 @@
 #include "workloads/gemm_spec.h"
 
 namespace aicert::cpu {
-
-inline constexpr std::string_view kCblasImpl = "cpu:cblas";
 
 class CblasKernel final : public Kernel {
  public:

@@ -20,6 +20,7 @@
 #include "kernels/backend_api.h"
 #include "kernels/collective_fault.h"
 #include "kernels/cpu/core_pinning.h"
+#include "kernels/cpu/impl_names.h"
 #include "kernels/cpu/kernel_tensors.h"
 #include "kernels/cpu/rank_team.h"
 #include "kernels/cpu/run_timer.h"
@@ -27,7 +28,6 @@
 
 namespace aicert::cpu {
 
-inline constexpr std::string_view kShmCollectiveImpl = "cpu:shm";
 inline constexpr const char* kShmFaultEnv = "AICERT_CPU_COLLECTIVE_FAULT";
 
 class CollectiveKernel final : public Kernel {

@@ -1,17 +1,10 @@
-// CPU backend: host device description and the factory of the GEMM kernels.
+// CPU backend: the host device description; its kernels come from its table (impl_table.cpp).
 #include "kernels/cpu/cpu_backend.h"
 
 #include <cstdlib>
 #include <stdexcept>
-#include <variant>
 
-#include "kernels/collective_fault.h"
-#include "kernels/collective_timeout.h"
-#include "kernels/cpu/blocked_kernel.h"
 #include "kernels/cpu/blocking.h"
-#include "kernels/cpu/cblas_kernel.h"
-#include "kernels/cpu/collective_kernel.h"
-#include "kernels/cpu/flash_kernel.h"
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/openblas_library.h"
 #include "kernels/cpu/softmax_step.h"
@@ -80,79 +73,18 @@ std::vector<DeviceInfo> CpuBackend::devices() {
 }
 
 std::vector<std::string> CpuBackend::implementations(std::string_view workload) const {
-  if (workload == "gemm") return {std::string(kBlockedImpl), std::string(kCblasImpl)};
-  if (workload == "attention") return {std::string(kFlashImpl)};
-  if (workload == "collective") return {std::string(kShmCollectiveImpl)};
-  return {};
+  return impl_table().implementations(workload);
 }
 
 std::unique_ptr<Kernel> CpuBackend::make(const CaseSpec& spec, int device, std::string_view impl,
                                          std::string* why_not) {
-  auto fail = [&](std::string reason) -> std::unique_ptr<Kernel> {
-    if (why_not) *why_not = std::move(reason);
-    return nullptr;
-  };
   if (device != 0) {
-    return fail("the cpu backend has one device (index 0), not " + std::to_string(device));
-  }
-  if (const auto* attention = std::get_if<AttentionSpec>(&spec.spec)) {
-    const std::string invalid =
-        validate_attention_spec(*attention, static_cast<double>(host_.memory_bytes));
-    if (!invalid.empty()) return fail("invalid attention case: " + invalid);
-    if (impl != kFlashImpl) {
-      return fail("the cpu backend has no attention implementation '" + std::string(impl) +
-                  "' (it has cpu:flash)");
+    if (why_not) {
+      *why_not = "the cpu backend has one device (index 0), not " + std::to_string(device);
     }
-    std::string why;
-    const MicroKernel* k = select_micro_kernel_from_env(&why);
-    if (k == nullptr) return fail(why);
-    return std::make_unique<FlashKernel>(*attention, *k, select_softmax_step(*k), pool_);
-  }
-  if (const auto* coll = std::get_if<CollectiveSpec>(&spec.spec)) {
-    return make_collective(*coll, impl, why_not);
-  }
-  const auto* gemm = std::get_if<GemmSpec>(&spec.spec);
-  if (gemm == nullptr) {
-    return fail("the cpu backend implements no " + std::string(workload_name(spec.spec)));
-  }
-  const std::string invalid = validate_gemm_spec(*gemm, static_cast<double>(host_.memory_bytes));
-  if (!invalid.empty()) return fail("invalid GEMM case: " + invalid);
-  if (gemm->dtype == DType::fp8e4m3) {
-    return fail(
-        "not supported: the cpu backend has no fp8 GEMM (fp8 inputs are for tensor "
-        "cores; cuda:cublaslt runs them)");
-  }
-  if (impl == kBlockedImpl) {
-    std::string why;
-    const MicroKernel* k = select_micro_kernel_from_env(&why);
-    if (k == nullptr) return fail(why);
-    const auto blocks = block_sizes_for(host_.caches, k->mr, k->nr, &why);
-    if (!blocks) return fail(why);
-    return std::make_unique<BlockedKernel>(*gemm, *k, *blocks, pool_);
-  }
-  if (impl == kCblasImpl) return CblasKernel::make(*gemm, pool_, why_not);
-  return fail("the cpu backend has no implementation '" + std::string(impl) +
-              "' (it has cpu:blocked, cpu:cblas)");
-}
-
-std::unique_ptr<Kernel> CpuBackend::make_collective(const CollectiveSpec& spec,
-                                                    std::string_view impl, std::string* why_not) {
-  auto fail = [&](std::string reason) -> std::unique_ptr<Kernel> {
-    if (why_not) *why_not = std::move(reason);
     return nullptr;
-  };
-  if (impl != kShmCollectiveImpl) {
-    return fail("the cpu backend has no collective implementation '" + std::string(impl) +
-                "' (it has cpu:shm)");
   }
-  const std::string invalid =
-      validate_collective_spec(spec, static_cast<double>(host_.memory_bytes));
-  if (!invalid.empty()) return fail("invalid collective case: " + invalid);
-  if (!pinning_) pinning_ = std::make_shared<const CorePinning>();
-  return std::make_unique<CollectiveKernel>(
-      spec, pinning_, collective_timeout_s(),
-      collective_fault_from_env(kShmFaultEnv,
-                                {FaultKind::fail, FaultKind::hang, FaultKind::corrupt}));
+  return impl_table().make(*this, spec, device, impl, why_not);
 }
 
 }  // namespace aicert::cpu

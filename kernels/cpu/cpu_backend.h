@@ -14,6 +14,7 @@
 #include "kernels/cpu/core_pinning.h"
 #include "kernels/cpu/host_cpu.h"
 #include "kernels/cpu/thread_pool.h"
+#include "kernels/impl_table.h"
 
 namespace aicert::cpu {
 
@@ -28,10 +29,11 @@ class CpuBackend final : public Backend {
   std::unique_ptr<Kernel> make(const CaseSpec& spec, int device, std::string_view impl,
                                std::string* why_not) override;
 
+  // What the backend implements (impl_table.cpp); implementations() and make() read it.
+  static const ImplTable<CpuBackend>& impl_table();
+
  private:
   HostCpu host_;
-  std::unique_ptr<Kernel> make_collective(const CollectiveSpec& spec, std::string_view impl,
-                                          std::string* why_not);
 
   std::shared_ptr<ThreadPool> pool_;  // shared by every kernel of this backend
   std::shared_ptr<const CorePinning> pinning_;  // made on the first collective

@@ -7,13 +7,12 @@
 
 #include "kernels/backend_api.h"
 #include "kernels/cpu/flash_attention.h"
+#include "kernels/cpu/impl_names.h"
 #include "kernels/cpu/kernel_tensors.h"
 #include "kernels/cpu/run_timer.h"
 #include "workloads/attention_spec.h"
 
 namespace aicert::cpu {
-
-inline constexpr std::string_view kFlashImpl = "cpu:flash";
 
 class FlashKernel final : public Kernel {
  public:

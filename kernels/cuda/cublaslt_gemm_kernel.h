@@ -13,6 +13,7 @@
 #include "kernels/cuda/device_caps.h"
 #include "kernels/cuda/device_stream.h"
 #include "kernels/cuda/event_timer.h"
+#include "kernels/cuda/impl_names.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert::cuda {
@@ -25,7 +26,7 @@ class CublasLtGemmKernel final : public Kernel {
                                                     std::string* why_not);
   ~CublasLtGemmKernel() override;
 
-  std::string_view impl() const override { return "cuda:cublaslt"; }
+  std::string_view impl() const override { return kCublasLtImpl; }
   void upload(const HostTensors& tensors) override;
   void run() override;
   double elapsed_ms_since_last_sync() override;

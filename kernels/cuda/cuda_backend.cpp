@@ -1,4 +1,5 @@
-// CUDA backend: enumeration, support decisions and kernel construction.
+// CUDA backend: enumeration, device descriptions, and the NCCL collective's construction (in
+// an MPI job agreed on by every rank); its kernels come from its table (impl_table.cpp).
 #include "kernels/cuda/cuda_backend.h"
 
 #include <cuda_runtime_api.h>
@@ -9,13 +10,10 @@
 #include "kernels/collective_timeout.h"
 #include "kernels/cuda/cublaslt_gemm_kernel.h"
 #include "kernels/cuda/cuda_check.h"
-#include "kernels/cuda/flash_attention_kernel.h"
 #include "kernels/cuda/gemm_launch.h"
 #include "kernels/cuda/gemm_support.h"
 #include "kernels/cuda/nccl_collective_kernel.h"
 #include "kernels/cuda/nccl_library.h"
-#include "kernels/cuda/own_gemm_kernel.h"
-#include "kernels/cuda/wgmma_gemm_kernel.h"
 #include "kernels/cuda/wgmma_launch.h"
 #include "kernels/mpi_job.h"
 
@@ -79,10 +77,7 @@ std::vector<DeviceInfo> CudaBackend::devices() {
 }
 
 std::vector<std::string> CudaBackend::implementations(std::string_view workload) const {
-  if (workload == "collective") return {std::string(kNcclImpl)};
-  if (workload == "attention") return {std::string(kFlashImpl)};
-  if (workload != "gemm") return {};
-  return {std::string(kOwnImpl), std::string(kCublasLtImpl), std::string(kWgmmaImpl)};
+  return impl_table().implementations(workload);
 }
 
 const DeviceCaps& CudaBackend::caps(int device) const {
@@ -95,63 +90,15 @@ const DeviceCaps& CudaBackend::caps(int device) const {
 
 std::unique_ptr<Kernel> CudaBackend::make(const CaseSpec& spec, int device, std::string_view impl,
                                           std::string* why_not) {
-  auto set_why = [&](std::string why) {
-    if (why_not) *why_not = std::move(why);
-    return nullptr;
-  };
-  if (const auto* coll = std::get_if<CollectiveSpec>(&spec.spec)) {
-    return make_collective(*coll, device, impl, why_not);
-  }
-  if (const auto* attention = std::get_if<AttentionSpec>(&spec.spec)) {
-    if (impl != kFlashImpl) {
-      return set_why("not supported: cuda has no attention implementation '" + std::string(impl) +
-                     "' (it has " + std::string(kFlashImpl) + ")");
-    }
-    if (std::string invalid = validate_attention_spec(*attention, 1e300); !invalid.empty()) {
-      return set_why("invalid attention case: " + invalid);
-    }
-    const DeviceCaps& d = caps(device);
-    const std::string& image = own_image_errors_[static_cast<std::size_t>(device)];
-    if (std::string why = flash_unsupported_reason(d, *attention, image); !why.empty()) {
-      return set_why(std::move(why));
-    }
-    return std::make_unique<FlashAttentionKernel>(d, *attention);
-  }
-  const GemmSpec* gemm = std::get_if<GemmSpec>(&spec.spec);
-  if (!gemm) {
-    return set_why("not supported: cuda runs no " + std::string(workload_name(spec.spec)) +
-                   " workload");
-  }
-  if (impl != kOwnImpl && impl != kCublasLtImpl && impl != kWgmmaImpl) {
-    return set_why("not supported: cuda has no implementation '" + std::string(impl) +
-                   "' (it has " + std::string(kOwnImpl) + ", " + std::string(kCublasLtImpl) + ", " +
-                   std::string(kWgmmaImpl) + ")");
-  }
-  const DeviceCaps& d = caps(device);
-  const std::string& image =
-      (impl == kWgmmaImpl ? wgmma_image_errors_
-                          : own_image_errors_)[static_cast<std::size_t>(device)];
-  if (std::string why = gemm_unsupported_reason(d, *gemm, impl, image); !why.empty()) {
-    return set_why(std::move(why));
-  }
-  if (impl == kOwnImpl) return std::make_unique<OwnGemmKernel>(d, *gemm);
-  if (impl == kWgmmaImpl) return std::make_unique<WgmmaGemmKernel>(d, *gemm);
-  return CublasLtGemmKernel::create(d, *gemm, why_not);
+  return impl_table().make(*this, spec, device, impl, why_not);
 }
 
-std::unique_ptr<Kernel> CudaBackend::make_collective(const CollectiveSpec& c, int device,
-                                                     std::string_view impl, std::string* why_not) {
+std::unique_ptr<Kernel> CudaBackend::make_nccl_collective(const CollectiveSpec& c, int device,
+                                                          std::string* why_not) {
   auto set_why = [&](std::string why) -> std::unique_ptr<Kernel> {
     if (why_not) *why_not = std::move(why);
     return nullptr;
   };
-  if (impl != kNcclImpl) {
-    return set_why("not supported: cuda has no collective implementation '" + std::string(impl) +
-                   "' (it has " + std::string(kNcclImpl) + ")");
-  }
-  if (const std::string why = validate_collective_spec(c, 1e15); !why.empty()) {
-    return set_why("invalid collective case: " + why);
-  }
   const double timeout_s = collective_timeout_s();
   const int gpus = static_cast<int>(devices_.size());
   std::string why;

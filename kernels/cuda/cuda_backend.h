@@ -11,6 +11,7 @@
 
 #include "kernels/backend_api.h"
 #include "kernels/cuda/device_caps.h"
+#include "kernels/impl_table.h"
 #include "kernels/mpi/bootstrap_loader.h"
 
 namespace aicert::cuda {
@@ -30,10 +31,15 @@ class CudaBackend final : public Backend {
 
   const DeviceCaps& caps(int device) const;
 
+  // What the backend implements (impl_table.cpp); implementations() and make() read it.
+  static const ImplTable<CudaBackend>& impl_table();
+
  private:
   CudaBackend(std::vector<DeviceCaps> devices, int driver, int runtime);
-  std::unique_ptr<Kernel> make_collective(const CollectiveSpec& spec, int device,
-                                          std::string_view impl, std::string* why_not);
+  // cuda:nccl for a valid case: one process over its GPUs, or one rank of an MPI job (its
+  // refusals agreed on by every rank, so that none enters the communicator's creation alone).
+  std::unique_ptr<Kernel> make_nccl_collective(const CollectiveSpec& spec, int device,
+                                               std::string* why_not);
 
   std::vector<DeviceCaps> devices_;
   std::vector<std::string> own_image_errors_;    // per device, from own_gemm_image_error()

@@ -7,12 +7,11 @@
 #include <string_view>
 
 #include "kernels/cuda/device_caps.h"
+#include "kernels/cuda/impl_names.h"
 #include "kernels/cuda/stream_kernel.h"
 #include "workloads/attention_spec.h"
 
 namespace aicert::cuda {
-
-inline constexpr std::string_view kFlashImpl = "cuda:flash";
 
 // Empty when cuda:flash runs `spec` (already valid per validate_attention_spec) on the device,
 // else "not supported: <why>". `own_image_error` is what own_gemm_image_error() said for the

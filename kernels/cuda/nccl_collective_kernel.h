@@ -28,12 +28,11 @@
 #include "kernels/backend_api.h"
 #include "kernels/cuda/device_stream.h"
 #include "kernels/cuda/event_timer.h"
+#include "kernels/cuda/impl_names.h"
 #include "kernels/cuda/nccl_library.h"
 #include "kernels/mpi/bootstrap_loader.h"
 
 namespace aicert::cuda {
-
-inline constexpr std::string_view kNcclImpl = "cuda:nccl";
 
 class NcclCollectiveKernel final : public Kernel {
  public:

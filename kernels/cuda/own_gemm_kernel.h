@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kernels/cuda/device_caps.h"
+#include "kernels/cuda/impl_names.h"
 #include "kernels/cuda/stream_kernel.h"
 #include "workloads/gemm_spec.h"
 
@@ -15,7 +16,7 @@ class OwnGemmKernel final : public StreamKernel {
   // Does not check support: callers do (gemm_unsupported_reason).
   OwnGemmKernel(const DeviceCaps& caps, const GemmSpec& spec);
 
-  std::string_view impl() const override { return "cuda:tiled"; }
+  std::string_view impl() const override { return kOwnImpl; }
   void run() override;
 
  private:

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kernels/cuda/device_caps.h"
+#include "kernels/cuda/impl_names.h"
 #include "kernels/cuda/stream_kernel.h"
 #include "kernels/cuda/wgmma_launch.h"
 #include "workloads/gemm_spec.h"
@@ -16,7 +17,7 @@ class WgmmaGemmKernel final : public StreamKernel {
   // Does not check support: callers do (gemm_unsupported_reason).
   WgmmaGemmKernel(const DeviceCaps& caps, const GemmSpec& spec);
 
-  std::string_view impl() const override { return "cuda:wgmma"; }
+  std::string_view impl() const override { return kWgmmaImpl; }
   // The buffers, then the launch arguments and tensor maps that follow them.
   void upload(const HostTensors& tensors) override;
   void run() override;

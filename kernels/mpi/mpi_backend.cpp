@@ -1,4 +1,5 @@
-// The mpi backend: MPI initialization, the world as one device, and the kernel factory.
+// The mpi backend: MPI initialization, the world as one device, and its implementation table
+// (one entry: it is small enough to live here).
 #include "kernels/mpi/mpi_backend.h"
 
 #include <mpi.h>
@@ -11,6 +12,7 @@
 
 #include "kernels/collective_timeout.h"
 #include "kernels/mpi/host_summary.h"
+#include "kernels/mpi/impl_names.h"
 #include "kernels/mpi/mpi_collective_kernel.h"
 
 namespace aicert::mpi {
@@ -103,34 +105,47 @@ std::vector<std::string> MpiBackend::gather_to_root(const std::string& mine) {
 }
 
 std::vector<std::string> MpiBackend::implementations(std::string_view workload) const {
-  if (workload == "collective") return {std::string(kMpiNativeImpl)};
-  return {};
+  return impl_table().implementations(workload);
 }
 
 std::unique_ptr<Kernel> MpiBackend::make(const CaseSpec& spec, int device, std::string_view impl,
                                          std::string* why_not) {
-  auto fail = [&](std::string reason) -> std::unique_ptr<Kernel> {
-    if (why_not) *why_not = std::move(reason);
+  if (device != 0) {
+    if (why_not) *why_not = "the mpi backend has one device (MPI_COMM_WORLD)";
     return nullptr;
-  };
-  const auto* c = std::get_if<CollectiveSpec>(&spec.spec);
-  if (c == nullptr) return fail("the mpi backend runs collectives only");
-  if (device != 0) return fail("the mpi backend has one device (MPI_COMM_WORLD)");
-  if (impl != kMpiNativeImpl)
-    return fail("the mpi backend has only " + std::string(kMpiNativeImpl));
-  if (c->ranks != size_) {
-    return fail("this MPI job has " + std::to_string(size_) + " ranks, the case " +
-                std::to_string(c->ranks) + " (use --ranks " + std::to_string(size_) + ")");
   }
-  if (collective_reduces(c->op) && c->dtype != DType::fp32 && c->dtype != DType::int32) {
-    return fail("MPI has no " + std::string(dtype_name(c->dtype)) + " reduction");
-  }
-  if (static_cast<double>(c->count) * static_cast<double>(dtype_size(c->dtype)) * c->ranks >
-      static_cast<double>(INT_MAX)) {
-    return fail("MPI counts are int: " + c->shape_string() + " is too large");
-  }
-  if (const std::string why = validate_collective_spec(*c, 1e15); !why.empty()) return fail(why);
-  return std::make_unique<MpiCollectiveKernel>(*c, rank_, collective_timeout_s());
+  return impl_table().make(*this, spec, device, impl, why_not);
+}
+
+const ImplTable<MpiBackend>& MpiBackend::impl_table() {
+  static const ImplTable<MpiBackend> table(
+      "mpi",
+      {
+          impl_entry<CollectiveSpec, MpiBackend>(
+              kMpiNativeImpl,
+              [](MpiBackend& b, const CollectiveSpec& c, int) -> std::string {
+                if (c.ranks != b.size_) {
+                  return "this MPI job has " + std::to_string(b.size_) + " ranks, the case " +
+                         std::to_string(c.ranks) + " (use --ranks " + std::to_string(b.size_) +
+                         ")";
+                }
+                if (collective_reduces(c.op) && c.dtype != DType::fp32 &&
+                    c.dtype != DType::int32) {
+                  return "MPI has no " + std::string(dtype_name(c.dtype)) + " reduction";
+                }
+                if (static_cast<double>(c.count) * static_cast<double>(dtype_size(c.dtype)) *
+                        c.ranks >
+                    static_cast<double>(INT_MAX)) {
+                  return "MPI counts are int: " + c.shape_string() + " is too large";
+                }
+                return validate_collective_spec(c, 1e15);
+              },
+              [](MpiBackend& b, const CollectiveSpec& c, int,
+                 std::string*) -> std::unique_ptr<Kernel> {
+                return std::make_unique<MpiCollectiveKernel>(c, b.rank_, collective_timeout_s());
+              }),
+      });
+  return table;
 }
 
 }  // namespace aicert::mpi

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/backend_api.h"
+#include "kernels/impl_table.h"
 
 namespace aicert::mpi {
 
@@ -26,6 +27,9 @@ class MpiBackend final : public Backend {
   std::unique_ptr<Kernel> make(const CaseSpec& spec, int device, std::string_view impl,
                                std::string* why_not) override;
   std::vector<std::string> gather_to_root(const std::string& mine) override;
+
+  // What the backend implements; implementations() and make() read it.
+  static const ImplTable<MpiBackend>& impl_table();
 
  private:
   bool initialized_here_ = false;

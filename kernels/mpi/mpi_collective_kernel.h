@@ -14,11 +14,10 @@
 #include <vector>
 
 #include "kernels/backend_api.h"
+#include "kernels/mpi/impl_names.h"
 #include "kernels/mpi/mpi_watchdog.h"
 
 namespace aicert::mpi {
-
-inline constexpr std::string_view kMpiNativeImpl = "mpi:native";
 
 class MpiCollectiveKernel final : public Kernel {
  public:

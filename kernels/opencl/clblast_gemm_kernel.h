@@ -8,6 +8,7 @@
 #include "kernels/opencl/device_buffers.h"
 #include "kernels/opencl/device_context.h"
 #include "kernels/opencl/event_timer.h"
+#include "kernels/opencl/impl_names.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert::opencl {
@@ -17,7 +18,7 @@ class ClblastGemmKernel final : public Kernel {
   // fp32 (Sgemm) and fp16 (Hgemm); callers check support first (gemm_unsupported_reason).
   ClblastGemmKernel(std::shared_ptr<const DeviceContext> device, const GemmSpec& spec);
 
-  std::string_view impl() const override { return "opencl:clblast"; }
+  std::string_view impl() const override { return kClblastImpl; }
   void upload(const HostTensors& tensors) override;
   void run() override;
   double elapsed_ms_since_last_sync() override;

@@ -11,12 +11,11 @@
 #include "kernels/opencl/device_buffers.h"
 #include "kernels/opencl/device_context.h"
 #include "kernels/opencl/event_timer.h"
+#include "kernels/opencl/impl_names.h"
 #include "kernels/opencl/program_cache.h"
 #include "workloads/attention_spec.h"
 
 namespace aicert::opencl {
-
-inline constexpr std::string_view kFlashImpl = "opencl:flash";
 
 // Queries per work-group and keys per local-memory tile for a head dim (see the .cl file).
 struct FlashTiling {

@@ -6,12 +6,10 @@
 #include <string_view>
 
 #include "kernels/opencl/device_caps.h"
+#include "kernels/opencl/impl_names.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert::opencl {
-
-inline constexpr std::string_view kTiledImpl = "opencl:tiled";
-inline constexpr std::string_view kClblastImpl = "opencl:clblast";
 
 // Empty when supported, else "not supported: <why>".
 std::string gemm_unsupported_reason(const DeviceCaps& caps, const GemmSpec& spec,

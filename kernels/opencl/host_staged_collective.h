@@ -14,10 +14,9 @@
 #include "kernels/backend_api.h"
 #include "kernels/opencl/cl_handle.h"
 #include "kernels/opencl/device_context.h"
+#include "kernels/opencl/impl_names.h"
 
 namespace aicert::opencl {
-
-inline constexpr std::string_view kHostStagedImpl = "opencl:host-staged";
 
 class HostStagedCollective final : public Kernel {
  public:

@@ -11,6 +11,7 @@
 #include "kernels/opencl/device_context.h"
 #include "kernels/opencl/platform_enum.h"
 #include "kernels/opencl/program_cache.h"
+#include "kernels/impl_table.h"
 
 namespace aicert::opencl {
 
@@ -29,6 +30,9 @@ class OpenClBackend final : public Backend {
   ProgramCache& program_cache() { return cache_; }
   // The device's context, created on first use; throws std::out_of_range for a bad index.
   std::shared_ptr<const DeviceContext> context(int device);
+
+  // What the backend implements (impl_table.cpp); implementations() and make() read it.
+  static const ImplTable<OpenClBackend>& impl_table();
 
  private:
   explicit OpenClBackend(Enumeration e);

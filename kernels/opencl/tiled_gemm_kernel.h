@@ -10,6 +10,7 @@
 #include "kernels/opencl/device_context.h"
 #include "kernels/opencl/event_timer.h"
 #include "kernels/opencl/gemm_tiling.h"
+#include "kernels/opencl/impl_names.h"
 #include "kernels/opencl/program_cache.h"
 #include "workloads/gemm_spec.h"
 
@@ -26,7 +27,7 @@ class TiledGemmKernel final : public Kernel {
   TiledGemmKernel(std::shared_ptr<const DeviceContext> device, ProgramCache& cache,
                   const GemmSpec& spec, const GemmTiling& tiling);
 
-  std::string_view impl() const override { return "opencl:tiled"; }
+  std::string_view impl() const override { return kTiledImpl; }
   void upload(const HostTensors& tensors) override;
   void run() override;
   double elapsed_ms_since_last_sync() override;

@@ -9,7 +9,6 @@
 // process competes for the cores with what is being measured. busbw = bytes/time * 2(n-1)/n
 // (= algbw at 2 ranks). Started without mpirun, the MPI_Allreduce part is skipped.
 #include <benchmark/benchmark.h>
-#include <dlfcn.h>
 #include <mpi.h>
 
 #include <algorithm>
@@ -23,32 +22,18 @@
 #include <thread>
 #include <vector>
 
+#include "cpu_plugin.h"
 #include "kernels/backend_api.h"
 #include "workloads/collective_workload.h"
 
 namespace {
 
-constexpr const char* kPluginFile = AICERT_PLUGIN_DIR "/aicert-backend-cpu.so";
 constexpr const char* kCounter = "busbw_GB/s";
 constexpr std::int64_t kBytes = 16 << 20;
 constexpr std::int64_t kCount = kBytes / 4;
 constexpr int kRanks = 2;
 
-aicert::Backend& cpu_backend() {
-  static aicert::Backend* backend = [] {
-    void* lib = dlopen(kPluginFile, RTLD_NOW | RTLD_LOCAL);
-    if (lib == nullptr) throw std::runtime_error(std::string("dlopen: ") + dlerror());
-    auto fn = reinterpret_cast<AicertPluginEntryFn>(dlsym(lib, AICERT_PLUGIN_ENTRY_SYMBOL));
-    if (fn == nullptr || fn()->api_version != aicert::kPluginApiVersion) {
-      throw std::runtime_error(std::string("no matching entry in ") + kPluginFile);
-    }
-    std::string why;
-    aicert::Backend* b = fn()->create(&why);
-    if (b == nullptr) throw std::runtime_error("cpu backend unavailable: " + why);
-    return b;
-  }();
-  return *backend;
-}
+using aicert::bench::cpu_backend;
 
 aicert::CollectiveSpec allreduce_spec() {
   aicert::CollectiveSpec s;

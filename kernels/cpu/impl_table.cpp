@@ -1,0 +1,110 @@
+// The cpu backend's implementation table: for each implementation, what it refuses and how its
+// kernel is built. CpuBackend::implementations() and make() read it (kernels/impl_table.h).
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "kernels/collective_fault.h"
+#include "kernels/collective_timeout.h"
+#include "kernels/cpu/blocked_kernel.h"
+#include "kernels/cpu/blocking.h"
+#include "kernels/cpu/cblas_kernel.h"
+#include "kernels/cpu/collective_kernel.h"
+#include "kernels/cpu/cpu_backend.h"
+#include "kernels/cpu/flash_kernel.h"
+#include "kernels/cpu/impl_names.h"
+#include "kernels/cpu/micro_kernel_select.h"
+#include "kernels/cpu/softmax_step.h"
+#include "kernels/cpu/stream_kernel.h"
+
+namespace aicert::cpu {
+
+const ImplTable<CpuBackend>& CpuBackend::impl_table() {
+  using Made = std::unique_ptr<Kernel>;
+  // Lambdas of a member function: they may read the backend's private state.
+  auto memory = [](const CpuBackend& b) { return static_cast<double>(b.host_.memory_bytes); };
+  auto gemm_reason = [memory](const CpuBackend& b, const GemmSpec& g) -> std::string {
+    if (std::string invalid = validate_gemm_spec(g, memory(b)); !invalid.empty()) {
+      return "invalid GEMM case: " + invalid;
+    }
+    if (g.dtype == DType::fp8e4m3) {
+      return "not supported: the cpu backend has no fp8 GEMM (fp8 inputs are for tensor cores; "
+             "cuda:cublaslt runs them)";
+    }
+    return {};
+  };
+  // The micro-kernel of this CPU (or AICERT_CPU_ISA) and the cache blocking around it.
+  auto blocked_plan = [](const CpuBackend& b, std::string* why)
+      -> std::optional<std::pair<const MicroKernel*, BlockSizes>> {
+    const MicroKernel* k = select_micro_kernel_from_env(why);
+    if (k == nullptr) return std::nullopt;
+    const auto blocks = block_sizes_for(b.host_.caches, k->mr, k->nr, why);
+    if (!blocks) return std::nullopt;
+    return std::make_pair(k, *blocks);
+  };
+
+  static const ImplTable<CpuBackend> table(
+      "cpu",
+      {
+          impl_entry<GemmSpec, CpuBackend>(
+              kBlockedImpl,
+              [=](CpuBackend& b, const GemmSpec& g, int) {
+                std::string why = gemm_reason(b, g);
+                if (why.empty()) blocked_plan(b, &why);
+                return why;
+              },
+              [=](CpuBackend& b, const GemmSpec& g, int, std::string* why) -> Made {
+                const auto plan = blocked_plan(b, why);
+                if (!plan) return nullptr;
+                return std::make_unique<BlockedKernel>(g, *plan->first, plan->second, b.pool_);
+              }),
+          impl_entry<GemmSpec, CpuBackend>(
+              kCblasImpl, [=](CpuBackend& b, const GemmSpec& g, int) { return gemm_reason(b, g); },
+              [](CpuBackend& b, const GemmSpec& g, int, std::string* why) {
+                return CblasKernel::make(g, b.pool_, why);  // refuses what OpenBLAS lacks
+              }),
+          impl_entry<AttentionSpec, CpuBackend>(
+              kFlashImpl,
+              [=](CpuBackend& b, const AttentionSpec& a, int) -> std::string {
+                if (std::string invalid = validate_attention_spec(a, memory(b)); !invalid.empty()) {
+                  return "invalid attention case: " + invalid;
+                }
+                std::string why;
+                select_micro_kernel_from_env(&why);
+                return why;
+              },
+              [](CpuBackend& b, const AttentionSpec& a, int, std::string* why) -> Made {
+                const MicroKernel* k = select_micro_kernel_from_env(why);
+                if (k == nullptr) return nullptr;
+                return std::make_unique<FlashKernel>(a, *k, select_softmax_step(*k), b.pool_);
+              }),
+          impl_entry<CollectiveSpec, CpuBackend>(
+              kShmCollectiveImpl,
+              [=](CpuBackend& b, const CollectiveSpec& c, int) -> std::string {
+                const std::string invalid = validate_collective_spec(c, memory(b));
+                return invalid.empty() ? "" : "invalid collective case: " + invalid;
+              },
+              [](CpuBackend& b, const CollectiveSpec& c, int, std::string*) -> Made {
+                if (!b.pinning_) b.pinning_ = std::make_shared<const CorePinning>();
+                return std::make_unique<CollectiveKernel>(
+                    c, b.pinning_, collective_timeout_s(),
+                    collective_fault_from_env(
+                        kShmFaultEnv, {FaultKind::fail, FaultKind::hang, FaultKind::corrupt}));
+              }),
+          impl_entry<StreamSpec, CpuBackend>(
+              kStreamImpl,
+              [=](CpuBackend& b, const StreamSpec& s, int) -> std::string {
+                const std::string invalid = validate_stream_spec(s, memory(b));
+                return invalid.empty() ? "" : "invalid stream case: " + invalid;
+              },
+              [](CpuBackend& b, const StreamSpec& s, int, std::string*) -> Made {
+                if (!b.pinning_) b.pinning_ = std::make_shared<const CorePinning>();
+                const std::size_t llc = b.host_.caches.l3 ? b.host_.caches.l3 : b.host_.caches.l2;
+                return std::make_unique<StreamKernel>(s, b.pinning_, b.pool_->size(), llc);
+              }),
+      });
+  return table;
+}
+
+}  // namespace aicert::cpu
