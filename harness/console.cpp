@@ -13,25 +13,24 @@ std::string format_case_line(const CaseResult& r, std::size_t index, std::size_t
   std::snprintf(head, sizeof head, "[%*zu/%zu] %-13s ", width, index, total,
                 std::string(verdict_name(r.verdict)).c_str());
   std::string line = head + r.id;
-  if (r.timing && r.bandwidth && workload_of(r.spec.spec).figure() == Figure::gbps) {
-    const Bandwidth& b = *r.bandwidth;
-    char perf[128];
-    std::snprintf(perf, sizeof perf, "  %11.0f B  %10.2f us  %9.2f GB/s  cv %5.1f%%%s", b.bytes,
-                  b.latency_us, b.algbw_gbps, 100.0 * r.timing->cv,
-                  r.timing->noisy ? " (noisy)" : "");
-    line += perf;
-  } else if (r.timing && r.bandwidth) {
-    const Bandwidth& b = *r.bandwidth;
+  if (r.timing) {
+    // The figure of the case's workload, then its timing's spread.
     char perf[160];
-    std::snprintf(perf, sizeof perf,
-                  "  %11.0f B  %10.2f us  algbw %8.3f GB/s  busbw %8.3f GB/s  cv %5.1f%%%s",
-                  b.bytes, b.latency_us, b.algbw_gbps, b.busbw_gbps, 100.0 * r.timing->cv,
-                  r.timing->noisy ? " (noisy)" : "");
+    if (!r.bandwidth) {
+      std::snprintf(perf, sizeof perf, "  %9.2f GFLOP/s", r.gflops);
+    } else if (workload_of(r.spec.spec).figure() == Figure::gbps) {
+      const Bandwidth& b = *r.bandwidth;
+      std::snprintf(perf, sizeof perf, "  %11.0f B  %10.2f us  %9.2f GB/s", b.bytes,
+                    b.latency_us, b.algbw_gbps);
+    } else {
+      const Bandwidth& b = *r.bandwidth;
+      std::snprintf(perf, sizeof perf,
+                    "  %11.0f B  %10.2f us  algbw %8.3f GB/s  busbw %8.3f GB/s", b.bytes,
+                    b.latency_us, b.algbw_gbps, b.busbw_gbps);
+    }
     line += perf;
-  } else if (r.timing) {
-    char perf[96];
-    std::snprintf(perf, sizeof perf, "  %9.2f GFLOP/s  cv %5.1f%%%s", r.gflops,
-                  100.0 * r.timing->cv, r.timing->noisy ? " (noisy)" : "");
+    std::snprintf(perf, sizeof perf, "  cv %5.1f%%%s", 100.0 * r.timing->cv,
+                  r.timing->noisy ? " (noisy)" : "");
     line += perf;
   }
   if (r.verdict != Verdict::pass && !r.reason.empty()) line += "  -- " + r.reason;

@@ -20,8 +20,7 @@ std::string_view stream_op_name(StreamOp op) {
 }
 
 std::optional<StreamOp> parse_stream_op(std::string_view name) {
-  for (StreamOp op :
-       {StreamOp::copy, StreamOp::mul, StreamOp::add, StreamOp::triad, StreamOp::dot}) {
+  for (StreamOp op : kStreamOps) {
     if (name == stream_op_name(op)) return op;
   }
   return std::nullopt;

@@ -9,6 +9,7 @@
 // and writes, once each (BabelStream's convention; no write-allocate traffic counted).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,8 @@
 namespace aicert {
 
 enum class StreamOp { copy, mul, add, triad, dot };
+inline constexpr std::array<StreamOp, 5> kStreamOps = {StreamOp::copy, StreamOp::mul, StreamOp::add,
+                                                       StreamOp::triad, StreamOp::dot};
 
 std::string_view stream_op_name(StreamOp op);
 std::optional<StreamOp> parse_stream_op(std::string_view name);

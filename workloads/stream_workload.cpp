@@ -17,8 +17,6 @@ namespace {
 constexpr std::uint64_t kStreamA = 21, kStreamB = 22;
 constexpr double kDefaultArrayBytes = 256.0 * 1024 * 1024;
 
-bool reads_b(StreamOp op) { return op != StreamOp::copy && op != StreamOp::mul; }
-
 // Integers -m..m from the seeded stream: seeded_uniform is in [-1, 1), mapped onto 2m+1 values.
 void fill_integers(Tensor& t, std::uint64_t seed, std::uint64_t stream) {
   auto* v = static_cast<float*>(t.data());
@@ -38,7 +36,7 @@ HostTensors make_stream_tensors(const StreamSpec& s, std::uint64_t seed) {
   HostTensors h;
   h.tensors.push_back(make_tensor("A", s.dtype, {s.count}, false));
   fill_integers(h.tensors.back(), seed, kStreamA);
-  if (reads_b(s.op)) {
+  if (s.arrays_read() == 2) {
     h.tensors.push_back(make_tensor("B", s.dtype, {s.count}, false));
     fill_integers(h.tensors.back(), seed, kStreamB);
   }
@@ -62,7 +60,8 @@ Tolerance stream_tolerance(const StreamSpec& s) {
 CheckResult check_stream(const StreamSpec& s, const HostTensors& inputs,
                          const HostTensors& outputs) {
   const auto* a = static_cast<const float*>(inputs.at("A").data());
-  const float* b = reads_b(s.op) ? static_cast<const float*>(inputs.at("B").data()) : nullptr;
+  const float* b =
+      s.arrays_read() == 2 ? static_cast<const float*>(inputs.at("B").data()) : nullptr;
   const auto n = s.count;
   constexpr double k = kStreamScalar;
   if (s.op == StreamOp::dot) {
@@ -110,9 +109,7 @@ class StreamWorkload final : public Workload {
 
   std::vector<WorkloadSpec> plan_specs(const WorkloadOptions& o, double max_bytes) const override {
     std::vector<StreamOp> ops;
-    if (o.ops.empty()) {
-      ops = {StreamOp::copy, StreamOp::mul, StreamOp::add, StreamOp::triad, StreamOp::dot};
-    }
+    if (o.ops.empty()) ops.assign(kStreamOps.begin(), kStreamOps.end());
     for (const auto& name : o.ops) {
       const auto op = parse_stream_op(name);
       if (!op) {
@@ -186,7 +183,7 @@ class StreamWorkload final : public Workload {
   }
   WorkloadSpec read_spec(const SpecAttributeReader& in) const override {
     StreamSpec c;
-    c.op = in.enumerated("op", &parse_stream_op, "stream op (copy, mul, add, triad, dot)");
+    c.op = in.enumerated("op", &parse_stream_op, "stream op (" + std::string(kStreamOpNames) + ")");
     c.count = in.integer("count", 1, std::numeric_limits<std::int64_t>::max());
     c.dtype = in.enumerated("dtype", &parse_dtype, "dtype");
     return c;

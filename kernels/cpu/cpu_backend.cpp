@@ -72,6 +72,11 @@ std::vector<DeviceInfo> CpuBackend::devices() {
   return {d};
 }
 
+const std::shared_ptr<const CorePinning>& CpuBackend::pinning() {
+  if (!pinning_) pinning_ = std::make_shared<const CorePinning>();
+  return pinning_;
+}
+
 std::vector<std::string> CpuBackend::implementations(std::string_view workload) const {
   return impl_table().implementations(workload);
 }

@@ -36,7 +36,9 @@ class CpuBackend final : public Backend {
   HostCpu host_;
 
   std::shared_ptr<ThreadPool> pool_;  // shared by every kernel of this backend
-  std::shared_ptr<const CorePinning> pinning_;  // made on the first collective
+  // The cores the collective and stream kernels pin their threads to, read once on first use.
+  const std::shared_ptr<const CorePinning>& pinning();
+  std::shared_ptr<const CorePinning> pinning_;
 };
 
 }  // namespace aicert::cpu

@@ -86,9 +86,8 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
                 return invalid.empty() ? "" : "invalid collective case: " + invalid;
               },
               [](CpuBackend& b, const CollectiveSpec& c, int, std::string*) -> Made {
-                if (!b.pinning_) b.pinning_ = std::make_shared<const CorePinning>();
                 return std::make_unique<CollectiveKernel>(
-                    c, b.pinning_, collective_timeout_s(),
+                    c, b.pinning(), collective_timeout_s(),
                     collective_fault_from_env(
                         kShmFaultEnv, {FaultKind::fail, FaultKind::hang, FaultKind::corrupt}));
               }),
@@ -99,9 +98,8 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
                 return invalid.empty() ? "" : "invalid stream case: " + invalid;
               },
               [](CpuBackend& b, const StreamSpec& s, int, std::string*) -> Made {
-                if (!b.pinning_) b.pinning_ = std::make_shared<const CorePinning>();
                 const std::size_t llc = b.host_.caches.l3 ? b.host_.caches.l3 : b.host_.caches.l2;
-                return std::make_unique<StreamKernel>(s, b.pinning_, b.pool_->size(), llc);
+                return std::make_unique<StreamKernel>(s, b.pinning(), b.pool_->size(), llc);
               }),
       });
   return table;

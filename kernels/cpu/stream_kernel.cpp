@@ -22,8 +22,7 @@ int team_size(const CorePinning& pinning, int threads) {
 StreamKernel::StreamKernel(const StreamSpec& spec, std::shared_ptr<const CorePinning> pinning,
                            int threads, std::size_t llc_bytes)
     : spec_(spec), team_(team_size(*pinning, threads), pinning) {
-  const double working_set = spec.array_bytes() * (spec.arrays_read() + spec.arrays_written());
-  non_temporal_ = llc_bytes > 0 && working_set > static_cast<double>(llc_bytes);
+  non_temporal_ = llc_bytes > 0 && spec.bytes() > static_cast<double>(llc_bytes);
   partial_sums_.assign(static_cast<std::size_t>(team_.ranks()) * kPad, 0.0);
 }
 
@@ -55,8 +54,9 @@ void StreamKernel::upload(const HostTensors& tensors) {
     // The guards from here; the payload by the thread that owns each chunk (first touch).
     const std::size_t front = GuardedBuffer::payload_offset();
     std::memcpy(a.whole.data(), t.buffer.whole(), front);
-    std::memcpy(a.whole.data() + front + a.payload_bytes, t.buffer.whole() + front + a.payload_bytes,
-                t.buffer.total_bytes() - front - a.payload_bytes);
+    const std::size_t back = front + a.payload_bytes;
+    std::memcpy(a.whole.data() + back, t.buffer.whole() + back,
+                t.buffer.total_bytes() - back);
     arrays_.push_back(std::move(a));
   }
   const bool dot = spec_.op == StreamOp::dot;
@@ -100,7 +100,9 @@ void StreamKernel::run() {
         kTimeoutS);
     if (dot) {
       double sum = 0;  // exact (integer products in fp64), so the order is immaterial
-      for (int t = 0; t < team_.ranks(); ++t) sum += partial_sums_[static_cast<std::size_t>(t) * kPad];
+      for (int t = 0; t < team_.ranks(); ++t) {
+        sum += partial_sums_[static_cast<std::size_t>(t) * kPad];
+      }
       out[0] = static_cast<float>(sum);
     }
   });

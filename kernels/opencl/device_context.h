@@ -2,6 +2,7 @@
 // the program cache and CLBlast's own cache hit across cases) and profiling queues.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 
 #include "kernels/opencl/cl_handle.h"
@@ -22,6 +23,10 @@ class DeviceContext {
 
   // An in-order queue with CL_QUEUE_PROFILING_ENABLE, so kernels time with device events.
   QueueHandle make_profiling_queue() const;
+
+  // The largest work-group a compiled kernel of this device allows (CL_KERNEL_WORK_GROUP_SIZE):
+  // its registers and local memory can make it smaller than the device's own limit.
+  std::size_t work_group_limit(cl_kernel kernel) const;
 
  private:
   ClDevice device_;

@@ -48,10 +48,7 @@ FlashAttentionKernel::FlashAttentionKernel(std::shared_ptr<const DeviceContext> 
   ProgramHandle program =
       cache.get(device_->context(), device_->id(), flash_attention_source(), options, where);
   KernelHandle kernel(AICERT_CL(where, clCreateKernel, program.get(), "attention_flash"));
-  std::size_t max_wg = 0;
-  AICERT_CL(where, clGetKernelWorkGroupInfo, kernel.get(), device_->id(),
-            cl_kernel_work_group_info{CL_KERNEL_WORK_GROUP_SIZE}, sizeof max_wg,
-            static_cast<void*>(&max_wg), nullptr);
+  const std::size_t max_wg = device_->work_group_limit(kernel.get());
   if (max_wg < static_cast<std::size_t>(tiling_.bq)) {
     throw std::runtime_error("opencl:flash on " + where +
                              ": compiled kernel allows work-groups of " + std::to_string(max_wg) +

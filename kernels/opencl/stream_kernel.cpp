@@ -35,12 +35,8 @@ std::size_t power_of_two_at_most(std::size_t n) {
 // The largest power-of-two work-group size the compiled kernel and the device allow, up to
 // kMaxLocal.
 std::size_t kernel_local_size(cl_kernel kernel, const DeviceContext& device) {
-  std::size_t max_wg = 0;
-  AICERT_CL(device.label(), clGetKernelWorkGroupInfo, kernel, device.id(),
-            cl_kernel_work_group_info{CL_KERNEL_WORK_GROUP_SIZE}, sizeof max_wg,
-            static_cast<void*>(&max_wg), nullptr);
   const DeviceCaps& caps = device.caps();
-  std::size_t limit = std::min(kMaxLocal, max_wg);
+  std::size_t limit = std::min(kMaxLocal, device.work_group_limit(kernel));
   if (caps.max_work_group_size > 0) limit = std::min(limit, caps.max_work_group_size);
   if (caps.max_work_item_sizes[0] > 0) limit = std::min(limit, caps.max_work_item_sizes[0]);
   return power_of_two_at_most(std::max<std::size_t>(limit, 1));

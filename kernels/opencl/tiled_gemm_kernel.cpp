@@ -63,10 +63,7 @@ std::string TiledGemmKernel::try_build(ProgramCache& cache, const GemmTiling& ti
   KernelHandle kernel(
       AICERT_CL(where, clCreateKernel, program.get(), tiled_gemm_entry(spec_.layout)));
   // The compiled kernel may need more registers than a full work-group leaves (GPUs).
-  std::size_t max_wg = 0;
-  AICERT_CL(where, clGetKernelWorkGroupInfo, kernel.get(), device_->id(),
-            cl_kernel_work_group_info{CL_KERNEL_WORK_GROUP_SIZE}, sizeof max_wg,
-            static_cast<void*>(&max_wg), nullptr);
+  const std::size_t max_wg = device_->work_group_limit(kernel.get());
   if (max_wg < static_cast<std::size_t>(tiling.work_group_size())) {
     return "compiled kernel allows work-groups of " + std::to_string(max_wg) + ", needs " +
            std::to_string(tiling.work_group_size());

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "cpu_plugin.h"
+#include "median_reporter.h"
 #include "kernels/backend_api.h"
 #include "workloads/collective_workload.h"
 
@@ -114,38 +114,6 @@ void bm_memcpy(benchmark::State& state) {
                                                    benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// Keeps each benchmark's counter (median over repetitions) for the summary lines.
-class CollectingReporter : public benchmark::ConsoleReporter {
- public:
-  explicit CollectingReporter(bool quiet) : quiet_(quiet) {}
-  bool ReportContext(const Context& context) override {
-    return quiet_ || ConsoleReporter::ReportContext(context);
-  }
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
-      for (const char* name : {kCounter, "copy_GB/s"}) {
-        const auto it = r.counters.find(name);
-        if (it != r.counters.end()) values_[r.benchmark_name()].push_back(it->second.value);
-      }
-    }
-    if (!quiet_) ConsoleReporter::ReportRuns(runs);
-  }
-  double median(const std::string& prefix) const {
-    for (const auto& [name, v] : values_) {
-      if (name.rfind(prefix, 0) != 0) continue;
-      std::vector<double> s = v;
-      std::sort(s.begin(), s.end());
-      return s[s.size() / 2];
-    }
-    return 0;
-  }
-
- private:
-  bool quiet_;
-  std::map<std::string, std::vector<double>> values_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -172,7 +140,7 @@ int main(int argc, char** argv) {
       ->UseRealTime()
       ->Unit(benchmark::kMillisecond);
 
-  CollectingReporter reporter(rank != 0);
+  aicert::bench::MedianReporter reporter({kCounter, "copy_GB/s"}, rank != 0);
   if (size == kRanks) {
     benchmark::RunSpecifiedBenchmarks(&reporter, "^mpi_allreduce");
   } else if (rank == 0) {

@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -20,6 +19,7 @@
 #include <vector>
 
 #include "cpu_plugin.h"
+#include "median_reporter.h"
 #include "kernels/backend_api.h"
 #include "workloads/stream_workload.h"
 
@@ -119,31 +119,6 @@ void bm_plain_copy(benchmark::State& state) {
   set_rate(state, 2);
 }
 
-// Keeps each benchmark's counter (median over repetitions) for the summary lines.
-class CollectingReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& r : runs) {
-      if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
-      const auto it = r.counters.find(kCounter);
-      if (it != r.counters.end()) values_[r.benchmark_name()].push_back(it->second.value);
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-  double median(const std::string& prefix) const {
-    for (const auto& [name, v] : values_) {
-      if (name.rfind(prefix, 0) != 0) continue;
-      std::vector<double> s = v;
-      std::sort(s.begin(), s.end());
-      return s[s.size() / 2];
-    }
-    return 0;
-  }
-
- private:
-  std::map<std::string, std::vector<double>> values_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -160,7 +135,7 @@ int main(int argc, char** argv) {
   add("memcpy/256MiB", bm_memcpy);
   add("plain_triad/256MiB", bm_plain_triad);
   add("plain_copy/256MiB", bm_plain_copy);
-  CollectingReporter reporter;
+  aicert::bench::MedianReporter reporter({kCounter});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
 
