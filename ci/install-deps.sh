@@ -10,6 +10,7 @@ packages=(
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo libclblast-dev
   chromium openssl
   libopenmpi-dev openmpi-bin libmpich-dev mpich
+  clang-14 libclang-rt-14-dev libomp-14-dev python3-yaml
 )
 
 missing=()

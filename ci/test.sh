@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The test command: installs dependencies (Debian packages), builds with warnings as errors,
-# and runs every test with ctest. Then builds and runs the GEMM/OpenCL unit suites again under
-# AddressSanitizer + UndefinedBehaviorSanitizer.
+# and runs every test with ctest. Then fuzzes every parser briefly (libFuzzer, clang-14, the
+# ctest label fuzz-smoke; tests/fuzz/run-fuzzers.sh runs them longer), and builds and runs the
+# suites again under AddressSanitizer + UndefinedBehaviorSanitizer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="${AICERT_JOBS:-2}"
@@ -14,6 +15,13 @@ cmake --build --preset ci -j "$jobs"
 
 echo "== test"
 ctest --preset ci -j "$jobs" --timeout 600
+
+if [ "${AICERT_SKIP_FUZZ:-0}" != "1" ]; then
+  echo "== fuzz smoke (libFuzzer, clang-14, ASan + UBSan)"
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$jobs"
+  ctest --preset fuzz -j "$jobs"
+fi
 
 if [ "${AICERT_SKIP_ASAN:-0}" != "1" ]; then
   echo "== test under ASan + UBSan"

@@ -5,11 +5,9 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <memory>
 
 #include "harness/certification.h"
@@ -18,10 +16,11 @@
 #include "harness/console.h"
 #include "harness/exit_codes.h"
 #include "harness/journal.h"
+#include "harness/shared_reference_folder.h"
 #include "harness/machine_inventory.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
-#include "harness/worker_process.h"
+#include "harness/isolated_runner.h"
 #include "reports/html_report.h"
 #include "reports/junit_writer.h"
 #include "reports/redaction.h"
@@ -51,35 +50,6 @@ std::string clock_text(double seconds) {
   return buf;
 }
 
-// A folder shared by this run's workers for their fp64 references (reference_cache.h), so that
-// the cases of one problem on every device compute one reference: DIR/references, beside the
-// journal, so that a killed run leaves it where the user looks (not gigabytes in /tmp) and
-// --resume reuses it. Removed when the run ends; a folder the user already named in
-// $AICERT_REFERENCE_CACHE_DIR is used and kept.
-class SharedReferenceFolder {
- public:
-  explicit SharedReferenceFolder(const std::string& out_dir) {
-    if (const char* given = std::getenv("AICERT_REFERENCE_CACHE_DIR"); given && *given) return;
-    std::error_code ec;
-    const fs::path folder = fs::path(out_dir) / "references";
-    fs::create_directories(folder, ec);
-    if (!fs::is_directory(folder)) return;  // only costs time: the workers share nothing
-    path_ = folder.string();
-    ::setenv("AICERT_REFERENCE_CACHE_DIR", path_.c_str(), 1);  // inherited by the workers
-  }
-  ~SharedReferenceFolder() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-    ::unsetenv("AICERT_REFERENCE_CACHE_DIR");
-  }
-  SharedReferenceFolder(const SharedReferenceFolder&) = delete;
-  SharedReferenceFolder& operator=(const SharedReferenceFolder&) = delete;
-
- private:
-  std::string path_;
-};
-
 // Runs the plan's cases that the journal lacks, appending each result as it finishes.
 void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double case_timeout_s,
                        const std::string& out_dir, Journal& journal) {
@@ -92,8 +62,8 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
     std::cout << "resuming: " << plan.cases.size() - remaining << " of " << plan.cases.size()
               << " cases already in the journal\n";
   }
-  const SharedReferenceFolder references(out_dir);  // outlives the workers below
-  std::map<std::string, std::unique_ptr<WorkerProcess>> workers;  // per backend/device
+  const SharedReferenceFolder references((fs::path(out_dir) / "references").string());  // outlives the workers below
+  IsolatedRunner runner;
   std::size_t done = 0, index = 0;
   for (const PlannedCase& pc : plan.cases) {
     ++index;
@@ -105,20 +75,7 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
                 << pc.work.case_id << "  elapsed " << clock_text(elapsed) << "  eta " << eta
                 << std::flush;
     }
-    const std::string key = pc.work.request.backend + std::to_string(pc.work.request.device);
-    std::unique_ptr<WorkerProcess>& worker = workers[key];
-    if (!worker) worker = std::make_unique<WorkerProcess>(pc.work.request.backend);
-    const WorkerProcess::Answer answer = worker->ask(encode_request(pc.work), case_timeout_s);
-    CaseResult result;
-    if (answer.outcome == WorkerProcess::Outcome::answered) {
-      result = case_result_from_line(answer.line, "worker answer", 1);
-    } else {
-      worker.reset();  // gone: the next case of this device starts a new one
-      result = result_without_worker(
-          pc.work,
-          answer.outcome == WorkerProcess::Outcome::timed_out ? Verdict::timeout : Verdict::crash,
-          answer.detail);
-    }
+    CaseResult result = runner.run(pc.work, case_timeout_s);
     result.test_id = profile.tests[pc.test].id;
     result.blocker = profile.tests[pc.test].blocker;
     journal.append(result);

@@ -1,16 +1,23 @@
-// `aicert run`: run, check and time a set of cases and write a report.
+// `aicert run`: run, check and time a set of cases and write a report. Each case runs in a
+// worker process per device, as in certify, so that a crashing or hanging kernel costs only its
+// own case and the report is still written; --in-process runs them in this process (debugging),
+// as does an MPI job, whose ranks run their cases in step on the communicator of the launched
+// process.
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "harness/commands.h"
 #include "harness/console.h"
 #include "harness/exit_codes.h"
+#include "harness/isolated_runner.h"
 #include "harness/job_inventory.h"
 #include "harness/machine_inventory.h"
 #include "harness/output_path.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
+#include "harness/shared_reference_folder.h"
 #include "kernels/mpi_job.h"
 #include "reports/report_xml.h"
 
@@ -21,10 +28,13 @@ struct RunCommandOptions {
   RunOptions run;
   MeasurementPolicy policy;
   std::string out = "aicert-report.xml";
+  bool in_process = false;
+  double case_timeout_s = 300;
 };
 
 int run_run(const RunCommandOptions& o, const std::string& command_line) {
   if (const std::string why = validate_policy(o.policy); !why.empty()) throw UsageError{why};
+  if (!(o.case_timeout_s > 0)) throw UsageError{"--case-timeout must be positive"};
   check_output_path(o.out);
   const PluginRegistry registry = PluginRegistry::load_all();
   const std::vector<CaseRequest> plan = plan_run(o.run, registry, host_memory_budget());
@@ -42,10 +52,18 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
     if (job.active) std::cout << " (MPI job of " << job.size << " ranks; rank 0 reports)";
     std::cout << "\n" << std::flush;
   }
+  const bool isolated = !o.in_process && !job.active;
+  std::optional<SharedReferenceFolder> references;
+  if (isolated) references.emplace(o.out + ".references");
+  IsolatedRunner runner;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const CaseRequest& request = plan[i];
-    Backend& backend = *registry.find(request.backend)->backend;
-    report.cases.push_back(run_case(backend, request, o.policy));
+    if (isolated) {
+      report.cases.push_back(runner.run(WorkerRequest{request, case_id(request), o.policy, 0},
+                                        o.case_timeout_s));
+    } else {
+      report.cases.push_back(run_case(*registry.find(request.backend)->backend, request, o.policy));
+    }
     if (speaker) {
       std::cout << format_case_line(report.cases.back(), i + 1, plan.size()) << "\n"
                 << std::flush;
@@ -68,7 +86,9 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
       "Run, check and time cases of the workloads. Every option left out expands to its "
       "default: gemm and attention (with --shape, the workloads of the shapes given; "
       "collectives with --workload collective or --op), all available backends, all their devices and implementations, a small set of "
-      "shapes and every dtype. Prints one line per case and writes the report XML.");
+      "shapes and every dtype. Each case runs in a worker process per device (a crash or hang "
+      "costs only that case). Prints one line per case and writes the report XML. Exit 0 all "
+      "passed, 1 a case did not, 2 bad options.");
   cmd->add_option("--workload,-w", o->run.workloads,
                   "Workload(s) to run: " + workload_names() +
                       " or all; repeatable or comma-separated (default: gemm and attention, or "
@@ -143,6 +163,12 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                   "Coefficient of variation above which a timing is flagged noisy")
       ->capture_default_str();
   cmd->add_option("--out,-o", o->out, "Report XML to write")->capture_default_str();
+  cmd->add_option("--case-timeout", o->case_timeout_s,
+                  "Watchdog per case in seconds: a case still running then is a timeout")
+      ->capture_default_str();
+  cmd->add_flag("--in-process", o->in_process,
+                "Run the cases in this process instead of a worker per device (for a debugger; "
+                "a crashing kernel then ends the run; no watchdog). Always so in an MPI job");
   cmd->callback([&action, o, command_line] {
     action = [o, command_line] { return run_run(*o, command_line); };
   });

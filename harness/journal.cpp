@@ -6,12 +6,14 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
 #include "harness/exit_codes.h"
 #include "reports/report_xml.h"
+#include "workloads/memory_need.h"
 
 namespace aicert {
 
@@ -40,6 +42,10 @@ Journal Journal::create(const std::string& path, const std::string& plan_digest)
 Journal Journal::resume(const std::string& path, const std::string& plan_digest) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError{path + ": no journal to resume (run without --resume first)"};
+  if (std::error_code ec; std::filesystem::file_size(path, ec) > kMaxReportBytes && !ec) {
+    throw ReportParseError(path + ": larger than the " + memory_text(kMaxReportBytes) +
+                           " a journal may be (the largest report aicert reads)");
+  }
   std::stringstream whole;
   whole << in.rdbuf();
   const std::string text = whole.str();

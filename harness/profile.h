@@ -3,6 +3,7 @@
 // defaults, the tiers and their performance thresholds, blockers and waivers.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -72,7 +73,11 @@ struct Profile {
   std::vector<ProfileWaiver> waivers;
 };
 
-// Reads and validates a profile file. Any problem (malformed XML, an unknown element or
+// The largest profile file read (the shipped ones are a few KiB): a bigger file is refused
+// before it is parsed.
+inline constexpr std::size_t kMaxProfileBytes = std::size_t{4} << 20;
+
+// Reads and validates a profile file. A file larger than kMaxProfileBytes is refused. Any problem (malformed XML, an unknown element or
 // attribute, a wrong type, an out-of-range value, an unknown workload/backend/dtype/layout/tier,
 // a duplicate id) throws ReportParseError "file:line: what is wrong".
 Profile read_profile(const std::string& path);

@@ -426,7 +426,7 @@ std::vector<fs::path> profile_dirs() {
 }  // namespace
 
 Profile read_profile(const std::string& path) {
-  const XmlSource source(path);
+  const XmlSource source(path, kMaxProfileBytes, "profile");
   return ProfileReader(source).read();
 }
 

@@ -13,6 +13,7 @@
 
 #include "harness/exit_codes.h"
 #include "kernels/mpi_job.h"
+#include "workloads/memory_need.h"
 
 namespace aicert {
 
@@ -49,6 +50,21 @@ WorkloadOptions workload_options(const RunOptions& o) {
   w.sizes = o.sizes;
   w.root = o.root;
   return w;
+}
+
+// A case whose inputs and outputs do not fit in its device's memory (a collective of 1 TiB on
+// an 80 GiB GPU) is refused before anything is allocated. Host memory, which also holds the
+// fp64 reference, is checked when the specs are planned (max_bytes).
+void check_device_memory(const Workload& w, const CaseRequest& r,
+                         const std::vector<DeviceInfo>& devices) {
+  const DeviceInfo& d = devices.at(static_cast<std::size_t>(r.device));
+  if (d.memory_bytes == 0) return;  // the backend does not know it
+  const double needed = w.device_bytes(r.spec.spec, static_cast<int>(devices.size()));
+  const double available = static_cast<double>(d.memory_bytes);
+  if (needed > available) {
+    throw UsageError{case_id(r) + ": " + memory_shortfall(needed, available) + " on " +
+                     r.backend + " device " + std::to_string(r.device) + " (" + d.name + ")"};
+  }
 }
 
 // Which workloads run, each with its specs (see RunOptions).
@@ -220,6 +236,7 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
           b->backend->implementations(std::string(w.workload->name()));
       all_offered.insert(all_offered.end(), offered.begin(), offered.end());
       std::vector<CaseRequest> some = cases_on_backend(*b, devices, o.device, o.impls, w, o.seed);
+      for (const CaseRequest& r : some) check_device_memory(*w.workload, r, devices);
       plan.insert(plan.end(), std::make_move_iterator(some.begin()),
                   std::make_move_iterator(some.end()));
     }

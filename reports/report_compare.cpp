@@ -86,11 +86,18 @@ std::string comparison_key(const CaseResult& c) {
 }
 
 double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b) {
-  const std::size_t n1 = a.size(), n2 = b.size();
-  if (n1 < 3 || n2 < 3) return 1.0;
+  // Only finite samples rank: a NaN compares unequal to itself (it would never end its run of
+  // ties) and breaks the sort's ordering (a report read back may hold NaN or Inf samples).
   std::vector<std::pair<double, int>> all;
-  for (double v : a) all.emplace_back(v, 0);
-  for (double v : b) all.emplace_back(v, 1);
+  for (double v : a) {
+    if (std::isfinite(v)) all.emplace_back(v, 0);
+  }
+  const std::size_t n1 = all.size();
+  for (double v : b) {
+    if (std::isfinite(v)) all.emplace_back(v, 1);
+  }
+  const std::size_t n2 = all.size() - n1;
+  if (n1 < 3 || n2 < 3) return 1.0;
   std::sort(all.begin(), all.end());
   const double n = static_cast<double>(n1 + n2);
   double rank_sum_a = 0, tie_term = 0;

@@ -44,7 +44,7 @@ struct Comparison {
 std::string comparison_key(const CaseResult& c);
 
 // Two-sided p-value of the Mann-Whitney U test (normal approximation with tie and continuity
-// correction). Needs at least 3 samples on each side; returns 1 otherwise.
+// correction). Ranks only finite samples and needs at least 3 on each side; returns 1 otherwise.
 double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b);
 
 Comparison compare_reports(const Report& old_report, const Report& new_report,

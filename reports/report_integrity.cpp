@@ -74,7 +74,7 @@ struct LoadedReport {
 
 void load(const std::string& path, LoadedReport& r) {
   // XmlSource gives located errors for malformed or truncated files.
-  const XmlSource source(path);
+  const XmlSource source(path, kMaxReportBytes, "report");
   if (std::string_view(source.root().name()) != "aicert-report") {
     source.fail(source.root(), "not an aicert report (root <" +
                                    std::string(source.root().name()) + ">)");

@@ -2,6 +2,7 @@
 // The schema is reports/schema/aicert-report-1.xsd; every written file validates against it.
 #pragma once
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,7 +33,12 @@ Inventory inventory_from_xml(std::string_view text, const std::string& where);
 std::string case_result_to_line(const CaseResult& c);
 CaseResult case_result_from_line(std::string_view text, const std::string& where, int line);
 
-// Loads a report written by write_report_xml back into the model. Throws ReportParseError.
+// The largest report (and journal) file read, 512 MiB: some 20 000 cases of 1000 samples each.
+// A bigger file is refused before it is parsed (its DOM would take gigabytes).
+inline constexpr std::size_t kMaxReportBytes = std::size_t{512} << 20;
+
+// Loads a report written by write_report_xml back into the model. Throws ReportParseError,
+// also for a file larger than kMaxReportBytes.
 Report read_report_xml(const std::string& path);
 
 }  // namespace aicert

@@ -352,7 +352,7 @@ class ReportReader {
 }  // namespace
 
 Report read_report_xml(const std::string& path) {
-  const XmlSource source(path);
+  const XmlSource source(path, kMaxReportBytes, "report");
   return ReportReader(source).read();
 }
 

@@ -9,11 +9,14 @@
 #include <cstring>
 #include <functional>
 
+#include "workloads/memory_need.h"
+
 namespace aicert {
 
 namespace {
 
-std::vector<char> read_whole_file(const std::string& path) {
+std::vector<char> read_whole_file(const std::string& path, std::size_t max_bytes,
+                                  std::string_view kind) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw ReportParseError(path + ": cannot open: " + std::strerror(errno));
   std::vector<char> data;
@@ -28,6 +31,11 @@ std::vector<char> read_whole_file(const std::string& path) {
       throw ReportParseError(path + ": cannot read: " + std::strerror(err));
     }
     data.insert(data.end(), chunk, chunk + n);
+    if (data.size() > max_bytes) {
+      ::close(fd);
+      throw ReportParseError(path + ": larger than the " + memory_text(max_bytes) + " a " +
+                             std::string(kind) + " may be (not read further)");
+    }
   }
   ::close(fd);
   return data;
@@ -35,7 +43,8 @@ std::vector<char> read_whole_file(const std::string& path) {
 
 }  // namespace
 
-XmlSource::XmlSource(std::string path) : XmlSource(path, read_whole_file(path), 1) {}
+XmlSource::XmlSource(std::string path, std::size_t max_bytes, std::string_view kind)
+    : XmlSource(path, read_whole_file(path, max_bytes, kind), 1) {}
 
 XmlSource::XmlSource(std::string name, std::vector<char> content, int first_line)
     : path_(std::move(name)), first_line_(first_line), buffer_(std::move(content)) {

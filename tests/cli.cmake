@@ -20,6 +20,19 @@ target_compile_definitions(test-plugin-stale PRIVATE AICERT_TEST_PLUGIN_API_VERS
 aicert_add_test(cli_test SOURCES cli_test.cpp LIBS aicert_reports)
 add_dependencies(cli_test aicert test-plugin-faulty test-plugin-stale)
 
+# aicert run's worker isolation, with the crashing plugin and a CBLAS that faults.
+add_library(test-faulting-cblas SHARED test_plugins/faulting_cblas.c)
+set_target_properties(test-faulting-cblas PROPERTIES
+  LIBRARY_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests/faulting-cblas)
+aicert_add_test(run_isolation_test SOURCES run_isolation_test.cpp LIBS aicert_reports)
+target_compile_definitions(run_isolation_test PRIVATE
+  AICERT_FAULTING_CBLAS="$<TARGET_FILE:test-faulting-cblas>")
+add_dependencies(run_isolation_test aicert test-plugin-crashing test-faulting-cblas)
+
+# Limits on input: file sizes, shapes beyond host memory, cases beyond a device's memory.
+aicert_add_test(input_limits_test SOURCES input_limits_test.cpp LIBS aicert_reports)
+add_dependencies(input_limits_test aicert test-plugin-faulty)
+
 aicert_add_test(harness_test SOURCES job_inventory_test.cpp measurement_test.cpp run_plan_test.cpp
                 worker_protocol_test.cpp
                 LIBS aicert_harness)

@@ -105,6 +105,18 @@ TEST(CollectiveSpec, NamesBusFactorsAndValidation) {
             "");
 }
 
+TEST(CollectiveWorkload, DeviceBytesAreEachDevicesShareOfTheRanks) {
+  const Workload& w = descriptor_for<CollectiveSpec>();
+  // allreduce of 1024 fp32 per rank: X and Y of 4 KiB each per rank.
+  const WorkloadSpec ar = spec(CollectiveOp::allreduce, 4, 1024);
+  EXPECT_DOUBLE_EQ(w.device_bytes(ar, 1), 4 * 8192.0);  // all four ranks on one device
+  EXPECT_DOUBLE_EQ(w.device_bytes(ar, 4), 8192.0);      // one rank per device
+  EXPECT_DOUBLE_EQ(w.device_bytes(ar, 3), 2 * 8192.0);  // two ranks share a device
+  // allgather's Y is the whole gathered buffer on every rank, its X one block of it.
+  const WorkloadSpec ag = spec(CollectiveOp::allgather, 4, 1024);
+  EXPECT_DOUBLE_EQ(w.device_bytes(ag, 4), (256 + 1024) * 4.0);
+}
+
 TEST(CollectiveWorkload, InputsAreIntegersWithinTheExactnessBound) {
   for (DType t : kDtypes) {
     for (int n : {1, 2, 3, 4}) {

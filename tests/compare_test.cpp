@@ -98,6 +98,11 @@ TEST(Compare, MannWhitneyMatchesKnownValues) {
   EXPECT_GT(mann_whitney_p({1, 2, 3, 4, 5}, {1, 2, 3, 4, 5}), 0.9);
   EXPECT_EQ(mann_whitney_p({1, 2}, {3, 4, 5}), 1.0);  // too few samples
   EXPECT_EQ(mann_whitney_p({2, 2, 2}, {2, 2, 2}), 1.0);  // all tied
+  // Found by fuzzing: a NaN sample (a report may hold one) never ended its run of ties. Only
+  // the finite samples rank, so these are the separated 5 and 5 above.
+  const double nan = std::nan(""), inf = HUGE_VAL;
+  EXPECT_EQ(mann_whitney_p({1, nan, 2, 3, 4, inf, 5}, {6, 7, -inf, 8, 9, 10, nan}), p);
+  EXPECT_EQ(mann_whitney_p({nan, nan, nan}, {nan, nan, nan}), 1.0);
 }
 
 TEST(Html, HostileTextIsEscapedAndNothingIsFetched) {

@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include "workloads/memory_need.h"
+
 namespace aicert {
 
 double AttentionSpec::softmax_scale() const {
@@ -114,9 +116,7 @@ std::string validate_attention_spec(const AttentionSpec& s, double max_bytes) {
   // reference's fp64 copies of K and V.
   const double needed = s.operand_bytes() + 16.0 * q_elems + 16.0 * kv_elems;
   if (needed > max_bytes) {
-    return shape + " needs " + std::to_string(needed / (1 << 30)) +
-           " GiB of host memory, more than the " + std::to_string(max_bytes / (1 << 30)) +
-           " GiB available";
+    return shape + " " + memory_shortfall(needed, max_bytes);
   }
   return {};
 }

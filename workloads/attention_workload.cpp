@@ -292,6 +292,10 @@ class AttentionWorkload final : public Workload {
     return spec ? validate_attention_spec(*spec, std::numeric_limits<double>::infinity()) : error;
   }
 
+  double device_bytes(const WorkloadSpec& s, int /*devices*/) const override {
+    return std::get<AttentionSpec>(s).operand_bytes();
+  }
+
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {
     return validate_attention_spec(std::get<AttentionSpec>(s), max_bytes);
   }

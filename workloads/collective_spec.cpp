@@ -1,6 +1,8 @@
 // Names, sizes, bus factors and validation of collective specs.
 #include "workloads/collective_spec.h"
 
+#include "workloads/memory_need.h"
+
 namespace aicert {
 
 std::string_view collective_op_name(CollectiveOp op) {
@@ -108,8 +110,7 @@ std::string validate_collective_spec(const CollectiveSpec& s, double max_bytes) 
   const double per_rank = s.bytes();
   const double needed = per_rank * s.ranks * 4 + static_cast<double>(s.count) * s.ranks * 16;
   if (needed > max_bytes) {
-    return s.shape_string() + " needs about " + std::to_string(needed / (1 << 20)) +
-           " MiB, more than the " + std::to_string(max_bytes / (1 << 20)) + " MiB available";
+    return s.shape_string() + " " + memory_shortfall(needed, max_bytes);
   }
   return {};
 }

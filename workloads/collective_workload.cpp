@@ -193,8 +193,7 @@ class CollectiveWorkload final : public Workload {
             s.ranks = n;
             s.dtype = t;
             s.root = o.root;
-            s.count = std::max<std::int64_t>(
-                1, static_cast<std::int64_t>(bytes / static_cast<double>(dtype_size(t))));
+            s.count = elements_in(bytes, t, "message size");
             if (s.count == last_count) continue;  // a size below one element of this dtype
             last_count = s.count;
             if (std::string why = validate_collective_spec(s, max_bytes); !why.empty()) {
@@ -211,6 +210,15 @@ class CollectiveWorkload final : public Workload {
   std::string check_item(WorkloadOption option, std::string_view item) const override {
     if (option != kOptOps || parse_op_choice(item)) return "";
     return "unknown collective op (known: " + std::string(kOpChoiceNames) + ")";
+  }
+
+  double device_bytes(const WorkloadSpec& s, int devices) const override {
+    const CollectiveSpec& c = std::get<CollectiveSpec>(s);
+    const int ranks_per_device = (c.ranks + std::max(devices, 1) - 1) / std::max(devices, 1);
+    const double rank_bytes =  // a rank's share of X and Y
+        static_cast<double>(collective_input_elements(c) + collective_output_elements(c)) *
+        static_cast<double>(dtype_size(c.dtype)) / c.ranks;
+    return rank_bytes * ranks_per_device;
   }
 
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {

@@ -5,6 +5,8 @@
 #include <limits>
 #include <vector>
 
+#include "workloads/memory_need.h"
+
 namespace aicert {
 
 std::string_view layout_name(GemmLayout l) {
@@ -86,9 +88,7 @@ std::string validate_gemm_spec(const GemmSpec& spec, double max_bytes) {
   // Inputs and output in storage type, plus the fp64 reference and |A||B| bound (16 B/element).
   const double needed = spec.operand_bytes() + 16.0 * mn;
   if (needed > max_bytes) {
-    return "shape " + spec.shape_string() + " needs " + std::to_string(needed / (1 << 30)) +
-           " GiB of host memory, more than the " + std::to_string(max_bytes / (1 << 30)) +
-           " GiB available";
+    return "shape " + spec.shape_string() + " " + memory_shortfall(needed, max_bytes);
   }
   return {};
 }

@@ -192,6 +192,10 @@ class GemmWorkload final : public Workload {
     return spec ? validate_gemm_spec(*spec, std::numeric_limits<double>::infinity()) : error;
   }
 
+  double device_bytes(const WorkloadSpec& s, int /*devices*/) const override {
+    return std::get<GemmSpec>(s).operand_bytes();
+  }
+
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {
     return validate_gemm_spec(std::get<GemmSpec>(s), max_bytes);
   }

@@ -1,6 +1,8 @@
 // Names, byte counts and validation of stream specs.
 #include "workloads/stream_spec.h"
 
+#include "workloads/memory_need.h"
+
 namespace aicert {
 
 std::string_view stream_op_name(StreamOp op) {
@@ -62,8 +64,7 @@ std::string validate_stream_spec(const StreamSpec& s, double max_bytes) {
   // A, B and C, a kernel's copy of the three, and the fp64 expected values of the check.
   const double needed = s.array_bytes() * 8;
   if (needed > max_bytes) {
-    return s.shape_string() + " needs about " + std::to_string(needed / (1 << 20)) +
-           " MiB, more than the " + std::to_string(max_bytes / (1 << 20)) + " MiB available";
+    return s.shape_string() + " " + memory_shortfall(needed, max_bytes);
   }
   return {};
 }

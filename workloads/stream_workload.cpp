@@ -130,8 +130,7 @@ class StreamWorkload final : public Workload {
           StreamSpec s;
           s.op = op;
           s.dtype = t;
-          s.count = std::max<std::int64_t>(
-              1, static_cast<std::int64_t>(bytes / static_cast<double>(dtype_size(t))));
+          s.count = elements_in(bytes, t, "stream array size");
           if (std::string why = validate_stream_spec(s, max_bytes); !why.empty()) {
             throw WorkloadOptionError{why};
           }
@@ -145,6 +144,10 @@ class StreamWorkload final : public Workload {
   std::string check_item(WorkloadOption option, std::string_view item) const override {
     if (option != kOptOps || parse_stream_op(item)) return "";
     return "unknown stream op (known: " + std::string(kStreamOpNames) + ")";
+  }
+
+  double device_bytes(const WorkloadSpec& s, int /*devices*/) const override {
+    return std::get<StreamSpec>(s).array_bytes() * 3;
   }
 
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {

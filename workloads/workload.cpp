@@ -2,6 +2,8 @@
 #include "workloads/workload.h"
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 
 namespace aicert {
 
@@ -29,6 +31,16 @@ std::vector<DType> dtypes_to_run(const Workload& w, const WorkloadOptions& o) {
     out.push_back(*t);
   }
   return out.empty() ? w.default_dtypes() : out;
+}
+
+std::int64_t elements_in(double bytes, DType t, std::string_view what) {
+  const double elements = std::floor(bytes / static_cast<double>(dtype_size(t)));
+  if (!(elements <= 0x1p62)) {  // also NaN
+    std::ostringstream text;
+    text << what << " of " << bytes << " bytes is larger than any memory";
+    throw WorkloadOptionError{text.str()};
+  }
+  return std::max<std::int64_t>(1, static_cast<std::int64_t>(elements));
 }
 
 }  // namespace aicert

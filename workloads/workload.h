@@ -69,6 +69,9 @@ class Workload {
 
   // One spec (always of this workload's alternative).
   virtual std::string validate(const WorkloadSpec& spec, double max_bytes) const = 0;
+  // Bytes the inputs and outputs of one case take on one device, a collective's ranks spread
+  // over `devices` devices: what `aicert run` checks against a device's memory.
+  virtual double device_bytes(const WorkloadSpec& spec, int devices) const = 0;
   // The case id's shape ("17x33x65", "1,16,4,2048,128", "allreduce-sum/r2/4096B") and its
   // variant ("NT", "causal"; empty when the workload has none).
   virtual std::string shape(const WorkloadSpec& spec) const = 0;
@@ -98,6 +101,11 @@ class Workload {
 // The dtypes a selection runs: those named in options.dtypes (each must be one of w.dtypes(),
 // else WorkloadOptionError), or w.default_dtypes() when none is named.
 std::vector<DType> dtypes_to_run(const Workload& w, const WorkloadOptions& options);
+
+// Whole elements of `t` in `bytes` of a size option (at least 1). A size no memory holds (more
+// than 2^62 elements, where the conversion to an integer count would overflow) throws
+// WorkloadOptionError naming `what` ("message size", "stream array size").
+std::int64_t elements_in(double bytes, DType t, std::string_view what);
 
 // The descriptor of the workload whose spec is Spec. Each workload header declares its
 // specialisation; an alternative of WorkloadSpec without one does not compile.

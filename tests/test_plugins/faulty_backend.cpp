@@ -3,7 +3,8 @@
 // Built as aicert-backend-cpu.so in a test folder and found first through AICERT_PLUGIN_PATH.
 // Implementations: test:correct (plain loops, right), test:wrong-element (one element off),
 // test:out-of-bounds (right values, one write past the end of C), test:throws (API error).
-// Its device is a "cpu" unless $AICERT_TEST_DEVICE_KIND says otherwise.
+// Its device is a "cpu" unless $AICERT_TEST_DEVICE_KIND says otherwise, of unknown memory unless
+// $AICERT_TEST_DEVICE_MEMORY says how much.
 // Built with AICERT_TEST_PLUGIN_CRASHES it also offers test:crash (a segfault, as a driver bug
 // would) and test:hang (never returns), for the crash isolation of aicert certify.
 #include <chrono>
@@ -103,6 +104,10 @@ class FaultyBackend final : public Backend {
     // reference then runs during the timed repetitions), as it does a GPU.
     const char* kind = std::getenv("AICERT_TEST_DEVICE_KIND");
     d.kind = kind != nullptr && *kind ? kind : "cpu";
+    // $AICERT_TEST_DEVICE_MEMORY (bytes) gives it that little memory (0: unknown).
+    if (const char* memory = std::getenv("AICERT_TEST_DEVICE_MEMORY")) {
+      d.memory_bytes = std::strtoull(memory, nullptr, 10);
+    }
     return {d};
   }
   std::vector<std::string> implementations(std::string_view workload) const override {
