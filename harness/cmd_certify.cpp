@@ -17,6 +17,7 @@
 #include "harness/exit_codes.h"
 #include "harness/journal.h"
 #include "harness/shared_reference_folder.h"
+#include "harness/worker_process.h"
 #include "harness/machine_inventory.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
@@ -38,7 +39,8 @@ struct CertifyOptions {
   bool resume = false;
   std::string baseline;
   CertifyOverrides overrides;
-  double case_timeout_s = 0;  // 0: the profile's
+  double case_timeout_s = 0;
+  bool case_timeout_given = false;  // else the profile's
   std::string junit;
   bool redact = false;
 };
@@ -92,7 +94,10 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
   const Profile profile = read_profile(find_profile(o.profile));
   std::optional<Report> baseline;
   if (!o.baseline.empty()) baseline = read_report_xml(o.baseline);
-  if (o.case_timeout_s < 0) throw UsageError{"--case-timeout must be positive"};
+  if (const std::string why = case_timeout_problem(o.case_timeout_s);
+      o.case_timeout_given && !why.empty()) {
+    throw UsageError{"--case-timeout: " + why};
+  }
 
   std::error_code ec;
   fs::create_directories(o.out, ec);
@@ -111,7 +116,7 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
             << ", " << plan.cases.size() << " cases\n";
   for (const auto& note : plan.notes) std::cout << "note: " << note << "\n";
   std::cout << std::flush;
-  run_missing_cases(plan, profile, o.case_timeout_s > 0 ? o.case_timeout_s : profile.case_timeout_s,
+  run_missing_cases(plan, profile, o.case_timeout_given ? o.case_timeout_s : profile.case_timeout_s,
                     o.out, journal);
 
   Report report = new_report(command_line);
@@ -168,12 +173,14 @@ void add_certify_command(CLI::App& app, CommandAction& action, const std::string
   cmd->add_option("--duration", o->overrides.soak_s,
                   "Seconds of bitwise repeat-consistency checking spread over the profile's "
                   "repeat-check tests (default: the profile's <soak>)");
-  cmd->add_option("--case-timeout", o->case_timeout_s,
-                  "Watchdog per case in seconds (default: the profile's case-timeout-s)");
+  CLI::Option* timeout = cmd->add_option(
+      "--case-timeout", o->case_timeout_s,
+      "Watchdog per case in seconds, at most 1e6 (default: the profile's case-timeout-s)");
   cmd->add_option("--junit", o->junit, "Also write the case results as JUnit XML to this file");
   cmd->add_flag("--redact", o->redact,
                 "Leave host names, serial numbers and UUIDs out of the report");
-  cmd->callback([&action, o, command_line] {
+  cmd->callback([&action, o, command_line, timeout] {
+    o->case_timeout_given = timeout->count() > 0;
     action = [o, command_line] { return run_certify(*o, command_line); };
   });
 }

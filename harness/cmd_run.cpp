@@ -18,6 +18,7 @@
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
 #include "harness/shared_reference_folder.h"
+#include "harness/worker_process.h"
 #include "kernels/mpi_job.h"
 #include "reports/report_xml.h"
 
@@ -30,11 +31,14 @@ struct RunCommandOptions {
   std::string out = "aicert-report.xml";
   bool in_process = false;
   double case_timeout_s = 300;
+  bool case_timeout_given = false;
 };
 
 int run_run(const RunCommandOptions& o, const std::string& command_line) {
   if (const std::string why = validate_policy(o.policy); !why.empty()) throw UsageError{why};
-  if (!(o.case_timeout_s > 0)) throw UsageError{"--case-timeout must be positive"};
+  if (const std::string why = case_timeout_problem(o.case_timeout_s); !why.empty()) {
+    throw UsageError{"--case-timeout: " + why};
+  }
   check_output_path(o.out);
   const PluginRegistry registry = PluginRegistry::load_all();
   const std::vector<CaseRequest> plan = plan_run(o.run, registry, host_memory_budget());
@@ -50,11 +54,17 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   if (speaker) {
     std::cout << "aicert run: " << plan.size() << " cases";
     if (job.active) std::cout << " (MPI job of " << job.size << " ranks; rank 0 reports)";
-    std::cout << "\n" << std::flush;
+    std::cout << "\n";
+    // The ranks of a job run their cases in step on the communicator of this very process.
+    if (job.active && !o.in_process) {
+      std::cout << "note: an MPI job runs its cases in the rank's own process (no worker"
+                << (o.case_timeout_given ? ", so no --case-timeout watchdog" : "") << ")\n";
+    }
+    std::cout << std::flush;
   }
   const bool isolated = !o.in_process && !job.active;
   std::optional<SharedReferenceFolder> references;
-  if (isolated) references.emplace(o.out + ".references");
+  if (isolated) references.emplace(SharedReferenceFolder::fresh_beside(o.out));
   IsolatedRunner runner;
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const CaseRequest& request = plan[i];
@@ -163,13 +173,16 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                   "Coefficient of variation above which a timing is flagged noisy")
       ->capture_default_str();
   cmd->add_option("--out,-o", o->out, "Report XML to write")->capture_default_str();
-  cmd->add_option("--case-timeout", o->case_timeout_s,
-                  "Watchdog per case in seconds: a case still running then is a timeout")
-      ->capture_default_str();
+  CLI::Option* timeout =
+      cmd->add_option("--case-timeout", o->case_timeout_s,
+                      "Watchdog per case in seconds (at most 1e6): a case still running then "
+                      "is a timeout")
+          ->capture_default_str();
   cmd->add_flag("--in-process", o->in_process,
                 "Run the cases in this process instead of a worker per device (for a debugger; "
                 "a crashing kernel then ends the run; no watchdog). Always so in an MPI job");
-  cmd->callback([&action, o, command_line] {
+  cmd->callback([&action, o, command_line, timeout] {
+    o->case_timeout_given = timeout->count() > 0;
     action = [o, command_line] { return run_run(*o, command_line); };
   });
 }

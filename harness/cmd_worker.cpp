@@ -1,7 +1,10 @@
 // `aicert worker --backend NAME` (internal, hidden from --help): the process in which
-// `aicert certify` runs the cases of one backend, so that a crash or hang in a driver costs
+// `aicert certify` and `aicert run` run the cases of one device, so that a crash or hang in a driver costs
 // only the case it happened in. Reads request lines on stdin, answers result lines on stdout.
+#include <sys/prctl.h>
 #include <unistd.h>
+
+#include <csignal>
 
 #include <cstdio>
 #include <iostream>
@@ -17,7 +20,11 @@ namespace aicert {
 
 namespace {
 
-int run_worker(const std::string& backend_name) {
+int run_worker(const std::string& backend_name, pid_t parent) {
+  // A worker must not outlive the run that started it (a killed `aicert run` would leave it
+  // holding a device). The second test catches a parent that died before the prctl.
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (parent > 0 && ::getppid() != parent) return kExitInternal;
   // Answers go to the original stdout; anything a driver prints to stdout lands on stderr,
   // where it cannot corrupt the protocol (and shows in a crash report).
   const int protocol_fd = ::dup(STDOUT_FILENO);
@@ -49,11 +56,15 @@ int run_worker(const std::string& backend_name) {
 
 void add_worker_command(CLI::App& app, CommandAction& action) {
   auto backend = std::make_shared<std::string>();
+  auto parent = std::make_shared<pid_t>(0);
   CLI::App* cmd = app.add_subcommand(
       "worker", "Internal: runs cases of one backend for aicert certify (line protocol).");
   cmd->group("");  // not listed in --help
   cmd->add_option("--backend", *backend, "Backend whose cases this worker runs")->required();
-  cmd->callback([&action, backend] { action = [backend] { return run_worker(*backend); }; });
+  cmd->add_option("--parent", *parent, "Process id of the run that started this worker");
+  cmd->callback([&action, backend, parent] {
+    action = [backend, parent] { return run_worker(*backend, *parent); };
+  });
 }
 
 }  // namespace aicert

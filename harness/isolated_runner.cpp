@@ -1,6 +1,9 @@
 // Cases in per-device worker processes; see isolated_runner.h.
 #include "harness/isolated_runner.h"
 
+#include <exception>
+#include <string>
+
 #include "reports/report_xml.h"
 
 namespace aicert {
@@ -11,7 +14,16 @@ CaseResult IsolatedRunner::run(const WorkerRequest& request, double timeout_s) {
   if (!worker) worker = std::make_unique<WorkerProcess>(request.request.backend);
   const WorkerProcess::Answer answer = worker->ask(encode_request(request), timeout_s);
   if (answer.outcome == WorkerProcess::Outcome::answered) {
-    return case_result_from_line(answer.line, "worker answer", 1);
+    try {
+      return case_result_from_line(answer.line, "worker answer", 1);
+    } catch (const std::exception& e) {
+      // A worker whose answer cannot be read (a driver that scribbled over its memory) is not
+      // to be trusted with the next case either.
+      worker.reset();
+      return result_without_worker(request, Verdict::crash,
+                                   std::string("the worker's answer could not be read: ") +
+                                       e.what());
+    }
   }
   worker.reset();  // gone: the next case of this device starts a new one
   return result_without_worker(

@@ -13,6 +13,7 @@
 #include "harness/exit_codes.h"
 #include "harness/plugin_registry.h"
 #include "harness/profile.h"
+#include "harness/worker_process.h"
 #include "reports/xml_source.h"
 #include "workloads/sha256.h"
 #include "workloads/workload_registry.h"
@@ -178,7 +179,13 @@ class ProfileReader {
     if (d.attribute("max-time-ms")) m.max_time_ms = x_.real(d, "max-time-ms");
     if (d.attribute("max-cv")) m.max_cv = positive(d, "max-cv");
     if (d.attribute("seed")) p.seed = x_.integer<std::uint64_t>(d, "seed");
-    if (d.attribute("case-timeout-s")) p.case_timeout_s = positive(d, "case-timeout-s");
+    if (d.attribute("case-timeout-s")) {
+      p.case_timeout_s = x_.real(d, "case-timeout-s");
+      if (const std::string why = case_timeout_problem(p.case_timeout_s); !why.empty()) {
+        x_.fail(d.attribute("case-timeout-s"), d,
+                XmlSource::describe(d, d.attribute("case-timeout-s")) + ": " + why);
+      }
+    }
     if (const std::string why = validate_policy(m); !why.empty()) x_.fail(d, "<defaults>: " + why);
   }
 

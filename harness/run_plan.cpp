@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <map>
@@ -54,12 +55,15 @@ WorkloadOptions workload_options(const RunOptions& o) {
 
 // A case whose inputs and outputs do not fit in its device's memory (a collective of 1 TiB on
 // an 80 GiB GPU) is refused before anything is allocated. Host memory, which also holds the
-// fp64 reference, is checked when the specs are planned (max_bytes).
+// fp64 reference, is checked when the specs are planned (max_bytes). In an MPI job each rank
+// is a process of its own, holding one rank's share on its device.
 void check_device_memory(const Workload& w, const CaseRequest& r,
                          const std::vector<DeviceInfo>& devices) {
   const DeviceInfo& d = devices.at(static_cast<std::size_t>(r.device));
   if (d.memory_bytes == 0) return;  // the backend does not know it
-  const double needed = w.device_bytes(r.spec.spec, static_cast<int>(devices.size()));
+  const MpiJob job = mpi_job_from_env();
+  const int sharing = job.active ? job.size : static_cast<int>(devices.size());
+  const double needed = w.device_bytes(r.spec.spec, sharing);
   const double available = static_cast<double>(d.memory_bytes);
   if (needed > available) {
     throw UsageError{case_id(r) + ": " + memory_shortfall(needed, available) + " on " +
@@ -188,7 +192,8 @@ std::vector<CaseRequest> cases_on_backend(const LoadedBackend& b,
   return cases;
 }
 
-double host_memory_budget() {
+namespace {
+double available_host_memory() {
   std::ifstream meminfo("/proc/meminfo");
   std::string key;
   double kib = 0;
@@ -197,6 +202,20 @@ double host_memory_budget() {
     meminfo.ignore(1 << 10, '\n');
   }
   return static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+}
+}  // namespace
+
+double host_memory_budget() {
+  const double available = available_host_memory();
+  const char* limit = std::getenv("AICERT_HOST_MEMORY_LIMIT");
+  if (limit == nullptr || *limit == '\0') return available;
+  char* end = nullptr;
+  const double bytes = std::strtod(limit, &end);
+  if (*end != '\0' || !(bytes > 0) || !std::isfinite(bytes)) {
+    throw UsageError{"AICERT_HOST_MEMORY_LIMIT: '" + std::string(limit) +
+                     "' is not a positive number of bytes"};
+  }
+  return std::min(available, bytes);
 }
 
 std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& registry,

@@ -60,7 +60,10 @@ std::vector<CaseRequest> cases_on_backend(const LoadedBackend& backend,
                                           const std::vector<std::string>& impls,
                                           const WorkloadCases& w, std::uint64_t seed);
 
-// Host memory a single case may use (bytes): what the kernel reports as available now.
+// Host memory a single case may use (bytes): what the kernel reports as available now, or
+// less where $AICERT_HOST_MEMORY_LIMIT (bytes) says so (room left for other jobs of a shared
+// machine; tests use it to be independent of the machine's RAM). Throws UsageError when that
+// variable is not a positive number.
 double host_memory_budget();
 
 std::vector<CaseRequest> plan_run(const RunOptions& options, const PluginRegistry& registry,

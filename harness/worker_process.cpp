@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <chrono>
 #include <cstring>
 #include <stdexcept>
@@ -39,7 +40,19 @@ std::string describe_status(int status) {
   return "ended with wait status " + std::to_string(status);
 }
 
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", s);
+  return buf;
+}
+
 }  // namespace
+
+std::string case_timeout_problem(double seconds) {
+  if (seconds > 0 && seconds <= kMaxCaseTimeoutS) return "";
+  return "a case timeout must be more than 0 and at most " + seconds_text(kMaxCaseTimeoutS) +
+         " seconds, not " + seconds_text(seconds);
+}
 
 WorkerProcess::WorkerProcess(const std::string& backend) {
   // A worker that dies while we write to it must be an EPIPE here, not a SIGPIPE that ends
@@ -55,7 +68,9 @@ WorkerProcess::WorkerProcess(const std::string& backend) {
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
   std::string exe = "/proc/self/exe";
-  std::vector<std::string> args{"aicert", "worker", "--backend", backend};
+  // The worker ends with us, even when we are killed (cmd_worker.cpp: PR_SET_PDEATHSIG).
+  std::vector<std::string> args{"aicert", "worker", "--backend", backend, "--parent",
+                                std::to_string(::getpid())};
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -133,8 +148,12 @@ WorkerProcess::Answer WorkerProcess::ask(const std::string& request_line, double
     }
     sent += static_cast<std::size_t>(n);
   }
+  if (const std::string why = case_timeout_problem(timeout_s); !why.empty()) {
+    throw std::invalid_argument("worker: " + why);
+  }
   using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::duration<double>(timeout_s);
+  const auto deadline =
+      Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s));
   for (;;) {
     if (const auto nl = out_buffer_.find('\n'); nl != std::string::npos) {
       a.outcome = Outcome::answered;
@@ -147,7 +166,7 @@ WorkerProcess::Answer WorkerProcess::ask(const std::string& request_line, double
     if (left.count() <= 0) {
       ::kill(pid_, SIGKILL);
       a.outcome = Outcome::timed_out;
-      a.detail = ended("no result within the " + std::to_string(static_cast<long>(timeout_s)) +
+      a.detail = ended("no result within the " + seconds_text(timeout_s) +
                        " s watchdog; the worker was killed");
       return a;
     }

@@ -11,6 +11,12 @@
 
 namespace aicert {
 
+// The longest watchdog a case may have (about 11.6 days); a longer one would overflow the
+// clock's deadline.
+constexpr double kMaxCaseTimeoutS = 1e6;
+// "" when `seconds` is a usable watchdog (0 < seconds <= kMaxCaseTimeoutS), else what is wrong.
+std::string case_timeout_problem(double seconds);
+
 class WorkerProcess {
  public:
   enum class Outcome { answered, died, timed_out };

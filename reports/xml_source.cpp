@@ -2,10 +2,12 @@
 #include "reports/xml_source.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 
@@ -19,6 +21,18 @@ std::vector<char> read_whole_file(const std::string& path, std::size_t max_bytes
                                   std::string_view kind) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw ReportParseError(path + ": cannot open: " + std::strerror(errno));
+  const auto too_large = [&](const std::string& size) {
+    ::close(fd);
+    return ReportParseError(path + ": larger than the " +
+                            memory_text(static_cast<double>(max_bytes)) + " a " +
+                            std::string(kind) + " may be (" + size + "not read further)");
+  };
+  // A regular file says its size up front; a pipe or a file still growing is caught below.
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+      static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    throw too_large(std::to_string(st.st_size) + " bytes; ");
+  }
   std::vector<char> data;
   char chunk[65536];
   for (;;) {
@@ -31,11 +45,7 @@ std::vector<char> read_whole_file(const std::string& path, std::size_t max_bytes
       throw ReportParseError(path + ": cannot read: " + std::strerror(err));
     }
     data.insert(data.end(), chunk, chunk + n);
-    if (data.size() > max_bytes) {
-      ::close(fd);
-      throw ReportParseError(path + ": larger than the " + memory_text(max_bytes) + " a " +
-                             std::string(kind) + " may be (not read further)");
-    }
+    if (data.size() > max_bytes) throw too_large("");
   }
   ::close(fd);
   return data;

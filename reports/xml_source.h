@@ -18,9 +18,9 @@ namespace aicert {
 class XmlSource {
  public:
   // Reads and parses `path`; throws ReportParseError when it cannot be read, is larger than
-  // max_bytes (a `kind`, "profile", may be no larger: "file: 5.0 MiB, more than the 4.0 MiB a
-  // profile may be"; read no further than that) or is not well-formed XML (with the line of the
-  // first error).
+  // max_bytes (a `kind`, "profile", may be no larger: "file: larger than the 4.0 MiB a profile
+  // may be (5242880 bytes; not read further)"; a pipe is read no further than the limit) or is
+  // not well-formed XML (with the line of the first error).
   XmlSource(std::string path, std::size_t max_bytes, std::string_view kind);
   // Parses `content` (e.g. one record of a journal); errors name `name` and count lines from
   // `first_line`.

@@ -10,6 +10,7 @@
 
 #include "tests/collective_test_util.h"
 #include "workloads/collective_layout.h"
+#include "workloads/workload_registry.h"
 
 namespace aicert {
 namespace {
@@ -115,6 +116,25 @@ TEST(CollectiveWorkload, DeviceBytesAreEachDevicesShareOfTheRanks) {
   // allgather's Y is the whole gathered buffer on every rank, its X one block of it.
   const WorkloadSpec ag = spec(CollectiveOp::allgather, 4, 1024);
   EXPECT_DOUBLE_EQ(w.device_bytes(ag, 4), (256 + 1024) * 4.0);
+}
+
+TEST(CollectiveWorkload, ASweepOfMoreThanAThousandSizesIsRefused) {
+  const Workload& w = descriptor_for<CollectiveSpec>();
+  WorkloadOptions o;
+  o.ops = {"allreduce"};
+  o.dtypes = {"fp32"};
+  o.min_bytes = 4;
+  o.max_bytes = 1e300;
+  o.size_factor = 1.0000001;
+  try {
+    w.plan_specs(o, 1e12);
+    ADD_FAILURE() << "a sweep of ~7e9 sizes was planned";
+  } catch (const WorkloadOptionError& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 1000 sizes"), std::string::npos) << e.what();
+  }
+  o.max_bytes = 4096;
+  o.size_factor = 2;
+  EXPECT_EQ(w.plan_specs(o, 1e12).size(), 11u);  // 4 B to 4 KiB
 }
 
 TEST(CollectiveWorkload, InputsAreIntegersWithinTheExactnessBound) {

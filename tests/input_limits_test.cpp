@@ -65,17 +65,32 @@ TEST_F(InputLimitsTest, ReportAndJournalLargerThan512MiBAreRefused) {
 }
 
 TEST_F(InputLimitsTest, ShapesBeyondHostMemoryAreRefusedWithTheNumbers) {
+  // Host memory capped at 1 GB, so that the shapes are too large on any machine (a 128 GiB one
+  // would otherwise start the 40000^3 GEMM).
+  const std::string cap = "AICERT_HOST_MEMORY_LIMIT=1000000000";
   const std::string out = path("report.xml");
   std::ofstream(out) << "earlier report";
   for (const std::string& args :
        {std::string("--shape 40000x40000x40000"), std::string("--shape 1,64,8,100000,256"),
-        std::string("--workload collective --op allreduce --size 1TiB")}) {
-    const Outcome o = aicert("run --backend cpu " + args + " --out " + out);
+        std::string("--workload collective --op allreduce --size 1TiB"),
+        std::string("--workload stream --size 1GiB")}) {
+    const Outcome o = aicert("run --backend cpu " + args + " --out " + out, cap);
     EXPECT_EQ(o.exit_code, 2) << args << "\n" << o.output;
     EXPECT_NE(o.output.find(" needs "), std::string::npos) << o.output;
-    EXPECT_NE(o.output.find(" available"), std::string::npos) << o.output;
-    EXPECT_NE(o.output.find("iB, more than the "), std::string::npos) << o.output;
+    EXPECT_NE(o.output.find("iB, more than the 953.7 MiB available"), std::string::npos)
+        << o.output;
   }
+  EXPECT_EQ(slurp(out), "earlier report");
+  // Without the cap these shapes still need more than this machine's memory or kernels' limits.
+  const Outcome huge = aicert("run --backend cpu --workload collective --op allreduce --size 1TiB "
+                              "--out " + out);
+  EXPECT_EQ(huge.exit_code, 2) << huge.output;
+  const Outcome bad = aicert("run --backend cpu --shape 8x8x8 --out " + out,
+                             "AICERT_HOST_MEMORY_LIMIT=lots");
+  EXPECT_EQ(bad.exit_code, 2) << bad.output;
+  EXPECT_NE(bad.output.find("AICERT_HOST_MEMORY_LIMIT: 'lots' is not a positive number of bytes"),
+            std::string::npos)
+      << bad.output;
   EXPECT_EQ(slurp(out), "earlier report");
 }
 

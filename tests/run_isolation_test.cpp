@@ -68,7 +68,10 @@ TEST_F(RunIsolationTest, FaultingCblasCostsOnlyTheCblasCases) {
   EXPECT_NE(cases.at("cpu:cblas").reason.find("faulting cblas: cblas_sgemm"), std::string::npos)
       << cases.at("cpu:cblas").reason;
   EXPECT_EQ(cases.at("cpu:blocked").verdict, Verdict::pass) << cases.at("cpu:blocked").reason;
-  EXPECT_FALSE(std::filesystem::exists(out + ".references")) << "the workers' folder is left";
+  for (const auto& e : std::filesystem::directory_iterator(path(""))) {
+    EXPECT_EQ(e.path().filename().string().find("report.xml.references"), std::string::npos)
+        << "the workers' folder is left";
+  }
 }
 
 TEST_F(RunIsolationTest, InProcessRunsInAicertItself) {
@@ -88,11 +91,50 @@ TEST_F(RunIsolationTest, InProcessRunsInAicertItself) {
   EXPECT_EQ(read_report_xml(out).cases.size(), 1u);
 }
 
-TEST_F(RunIsolationTest, CaseTimeoutMustBePositive) {
-  const Outcome o = aicert("run --backend cpu --shape 8x8x8 --case-timeout 0 --out " +
-                           path("r.xml"));
-  EXPECT_EQ(o.exit_code, 2) << o.output;
-  EXPECT_NE(o.output.find("--case-timeout must be positive"), std::string::npos) << o.output;
+TEST_F(RunIsolationTest, CaseTimeoutMustBePositiveAndBounded) {
+  for (const std::string t : {"0", "-1", "inf", "nan", "1e300"}) {
+    for (const std::string command : {"run --backend cpu --shape 8x8x8", "certify"}) {
+      const Outcome o = aicert(command + " --case-timeout " + t + " --out " + path("out"));
+      EXPECT_EQ(o.exit_code, 2) << command << " " << t << ": " << o.output;
+      EXPECT_NE(o.output.find("--case-timeout: a case timeout must be more than 0 and at most "
+                              "1e+06 seconds"),
+                std::string::npos)
+          << o.output;
+      EXPECT_FALSE(std::filesystem::exists(path("out"))) << command << " " << t;
+    }
+  }
+}
+
+TEST_F(RunIsolationTest, LeavesAUsersFolderNamedLikeItsOwnAlone) {
+  // The workers' reference folder is a fresh one; a folder "<report>.references" is the user's.
+  const std::string out = path("report.xml");
+  std::filesystem::create_directories(out + ".references");
+  const Outcome o = aicert("run --workload gemm --backend cpu --impl cpu:blocked --shape 8x8x8 "
+                           "--dtype fp32 --min-time-ms 0 --out " + out);
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(std::filesystem::is_directory(out + ".references"));
+  for (const auto& e : std::filesystem::directory_iterator(path(""))) {
+    const std::string name = e.path().filename().string();
+    EXPECT_TRUE(name == "report.xml" || name == "report.xml.references") << name << " is left";
+  }
+}
+
+TEST_F(RunIsolationTest, AKilledRunTakesItsWorkerWithIt) {
+  // aicert killed with SIGKILL while its worker runs a hanging case: the worker must go too
+  // (PR_SET_PDEATHSIG), not hold the device on. Output goes to a file, so that a surviving
+  // worker cannot hold this test's pipe open.
+  const Outcome o = shell(
+      kCrashingPlugins + " " + kAicert +
+      " run --backend cpu --shape 16x8x4 --dtype fp32 --impl test:hang --case-timeout 600 --out " +
+      path("r.xml") + " >" + path("log") + " 2>&1 & p=$!; "
+      "for i in $(seq 100); do pgrep -f -- \"worker --backend cpu --parent $p\" >/dev/null && "
+      "break; sleep 0.1; done; "
+      "pgrep -f -- \"worker --backend cpu --parent $p\" >/dev/null || echo no-worker-started; "
+      "kill -9 $p; wait $p; sleep 1; "
+      "if pgrep -f -- \"worker --backend cpu --parent $p\" >/dev/null; then echo worker-outlived; "
+      "pkill -9 -f -- \"worker --backend cpu --parent $p\"; fi; true");
+  EXPECT_EQ(o.output.find("no-worker-started"), std::string::npos) << o.output;
+  EXPECT_EQ(o.output.find("worker-outlived"), std::string::npos) << o.output;
 }
 
 }  // namespace

@@ -116,6 +116,13 @@ TEST(StreamWorkload, BytesCountWhatEachOpMoves) {
   EXPECT_EQ(w.shape(stream(StreamOp::triad, 1000)), "triad/4000B");
 }
 
+TEST(StreamWorkload, DeviceBytesAreTheArraysTheOpTouches) {
+  const Workload& w = *find_workload("stream");
+  EXPECT_DOUBLE_EQ(w.device_bytes(stream(StreamOp::copy, 1000), 1), 2 * 4000.0);
+  EXPECT_DOUBLE_EQ(w.device_bytes(stream(StreamOp::triad, 1000), 1), 3 * 4000.0);
+  EXPECT_DOUBLE_EQ(w.device_bytes(stream(StreamOp::dot, 1000), 1), 2 * 4000.0);
+}
+
 TEST(StreamWorkload, PlansOpsBySizesAndRefusesBadOnes) {
   const Workload& w = *find_workload("stream");
   WorkloadOptions o;

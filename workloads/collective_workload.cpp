@@ -128,6 +128,7 @@ namespace {
 
 constexpr const char* kDefaultCollectiveOps[] = {"allreduce-sum",     "allreduce-max", "allgather",
                                                  "reducescatter-sum", "broadcast",     "alltoall"};
+constexpr int kMaxSweepSizes = 1000;  // message sizes of one sweep (powers of two: 2^1000 B)
 
 class CollectiveWorkload final : public Workload {
  public:
@@ -170,11 +171,20 @@ class CollectiveWorkload final : public Workload {
     if (!(o.size_factor > 1) || !std::isfinite(o.size_factor)) {
       throw WorkloadOptionError{"--size-factor must be a number greater than 1"};
     }
-    std::vector<double> sizes;
-    for (double b = o.min_bytes; b <= o.max_bytes * (1 + 1e-12); b *= o.size_factor) {
-      sizes.push_back(std::floor(b));
+    std::vector<double> sizes = o.sizes;
+    if (sizes.empty()) {
+      // A sweep of more sizes than anyone reads in a chart is a typo (a factor of 1.0000001),
+      // and would take forever to plan and run.
+      const double steps = std::log(o.max_bytes / o.min_bytes) / std::log(o.size_factor);
+      if (!(steps < kMaxSweepSizes)) {
+        throw WorkloadOptionError{"message sizes: --min-bytes to --max-bytes by --size-factor is "
+                                  "more than " + std::to_string(kMaxSweepSizes) +
+                                  " sizes; use a larger factor"};
+      }
+      for (double b = o.min_bytes; b <= o.max_bytes * (1 + 1e-12); b *= o.size_factor) {
+        sizes.push_back(std::floor(b));
+      }
     }
-    if (!o.sizes.empty()) sizes = o.sizes;
     for (double b : sizes) {
       if (!(b >= 1) || !std::isfinite(b)) {
         throw WorkloadOptionError{"message sizes must be at least 1 byte"};

@@ -147,7 +147,7 @@ class StreamWorkload final : public Workload {
   }
 
   double device_bytes(const WorkloadSpec& s, int /*devices*/) const override {
-    return std::get<StreamSpec>(s).array_bytes() * 3;
+    return std::get<StreamSpec>(s).bytes();  // the arrays the op reads and writes
   }
 
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {

@@ -70,7 +70,8 @@ class Workload {
   // One spec (always of this workload's alternative).
   virtual std::string validate(const WorkloadSpec& spec, double max_bytes) const = 0;
   // Bytes the inputs and outputs of one case take on one device, a collective's ranks spread
-  // over `devices` devices: what `aicert run` checks against a device's memory.
+  // over `devices` devices (in an MPI job, its processes): what `aicert run` checks against a
+  // device's memory.
   virtual double device_bytes(const WorkloadSpec& spec, int devices) const = 0;
   // The case id's shape ("17x33x65", "1,16,4,2048,128", "allreduce-sum/r2/4096B") and its
   // variant ("NT", "causal"; empty when the workload has none).

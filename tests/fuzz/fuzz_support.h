@@ -47,18 +47,30 @@ class MemoryFile {
   std::string path_;
 };
 
-// One folder per process under $TMPDIR (or /tmp) for the files a target writes; removed at exit.
-inline const std::filesystem::path& scratch_folder() {
-  static const std::filesystem::path folder = [] {
+// One folder per process under $TMPDIR (or /tmp) for the files a target writes, removed when it
+// ends (libFuzzer ends with exit(), which runs the destructors of static objects).
+class ScratchFolder {
+ public:
+  ScratchFolder() {
     std::string templ = (std::filesystem::temp_directory_path() / "aicert-fuzz-XXXXXX").string();
     if (::mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    std::atexit([] {
-      std::error_code ec;
-      std::filesystem::remove_all(scratch_folder(), ec);
-    });
-    return std::filesystem::path(templ);
-  }();
-  return folder;
+    path_ = templ;
+  }
+  ~ScratchFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  ScratchFolder(const ScratchFolder&) = delete;
+  ScratchFolder& operator=(const ScratchFolder&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline const std::filesystem::path& scratch_folder() {
+  static const ScratchFolder folder;
+  return folder.path();
 }
 
 // Runs `parse`; true when it accepted the input, false when it refused it the way bad input

@@ -24,7 +24,7 @@ for t in "${targets[@]}"; do
   mapfile -t inputs < <(sed -n "s|.*fuzz-smoke.sh\" \"[^\"]*fuzz_${t}\" \"[0-9]*\" \"[^\"]*\" \(.*\))\$|\1|p" \
     build-fuzz/tests/fuzz/CTestTestfile.cmake | tr -d '"' | tr ' ' '\n')
   echo "== fuzz_$t for ${seconds} s"
-  if tests/fuzz/fuzz-smoke.sh "build-fuzz/bin/fuzz_$t" "$seconds" "$work" "${inputs[@]}" \
+  if AICERT_FUZZ_SEED="${AICERT_FUZZ_SEED:-0}" tests/fuzz/fuzz-smoke.sh "build-fuzz/bin/fuzz_$t" "$seconds" "$work" "${inputs[@]}" \
       >"$work/log" 2>&1; then
     grep -E "^stat::(number_of_executed_units|peak_rss_mb)|^#[0-9]+.*DONE" "$work/log" || true
   else
