@@ -158,8 +158,9 @@ void busbw_chart(std::ostringstream& h, const std::vector<const CaseResult*>& ca
   std::map<std::string, std::vector<std::pair<double, double>>> series;  // name -> (bytes, GB/s)
   double max_bw = 0, min_bytes = 1e300, max_bytes = 0;
   for (const CaseResult* c : cases) {
+    // A report read back may hold any number: an infinite size would make the axis endless.
     if (!c->bandwidth || c->verdict != Verdict::pass || !(c->bandwidth->bytes > 0) ||
-        !std::isfinite(c->bandwidth->busbw_gbps)) {
+        !std::isfinite(c->bandwidth->bytes) || !std::isfinite(c->bandwidth->busbw_gbps)) {
       continue;
     }
     const std::string name = workload_of(c->spec.spec).size_series(c->spec.spec) + " " + c->impl;
