@@ -170,18 +170,8 @@ class Judge {
     return false;  // a device with no PCI identity is not of a PCI-matched class
   }
 
-  // What thresholds measure: the figure of the case's workload (workload.h).
-  static double metric(const CaseResult& c) {
-    switch (workload_of(c.spec.spec).figure()) {
-      case Figure::gflops:
-        return c.gflops;
-      case Figure::busbw_gbps:
-        return c.bandwidth ? c.bandwidth->busbw_gbps : 0.0;
-      case Figure::gbps:
-        return c.bandwidth ? c.bandwidth->algbw_gbps : 0.0;
-    }
-    return 0.0;
-  }
+  // What thresholds measure: the figure of the case's workload (case_result.h).
+  static double metric(const CaseResult& c) { return case_figure(c); }
 
   // The outcome of one threshold on one passed case, or nothing when it does not apply.
   std::optional<ThresholdOutcome> evaluate(const ProfileThreshold& th, const CaseResult& c) const {

@@ -19,6 +19,7 @@
 #include "harness/shared_reference_folder.h"
 #include "harness/worker_process.h"
 #include "harness/machine_inventory.h"
+#include "probes/machine_identity.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
 #include "harness/isolated_runner.h"
@@ -43,6 +44,7 @@ struct CertifyOptions {
   bool case_timeout_given = false;  // else the profile's
   std::string junit;
   bool redact = false;
+  std::string machine_id;
 };
 
 std::string clock_text(double seconds) {
@@ -98,6 +100,9 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
       o.case_timeout_given && !why.empty()) {
     throw UsageError{"--case-timeout: " + why};
   }
+  if (const std::string why = machine_id_problem(o.machine_id); !o.machine_id.empty() && !why.empty()) {
+    throw UsageError{"--machine-id '" + o.machine_id + "': " + why};
+  }
 
   std::error_code ec;
   fs::create_directories(o.out, ec);
@@ -122,6 +127,7 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
   Report report = new_report(command_line);
   report.profile = profile.identity;
   report.inventory = build_inventory(registry);
+  if (!o.machine_id.empty()) set_machine_id(report.inventory, o.machine_id);
   if (o.redact) redact_inventory(report.inventory);
   for (const auto& pc : plan.cases) report.cases.push_back(journal.finished().at(pc.work.case_id));
   judge_certification(report, profile, baseline ? &*baseline : nullptr, plan.notes, utc_today(),
@@ -178,7 +184,12 @@ void add_certify_command(CLI::App& app, CommandAction& action, const std::string
       "Watchdog per case in seconds, at most 1e6 (default: the profile's case-timeout-s)");
   cmd->add_option("--junit", o->junit, "Also write the case results as JUnit XML to this file");
   cmd->add_flag("--redact", o->redact,
-                "Leave host names, serial numbers and UUIDs out of the report");
+                "Leave host names, serial numbers and UUIDs out of the report (the machine id, "
+                "a keyed hash, stays so that `aicert fleet` can group redacted reports)");
+  cmd->add_option("--machine-id", o->machine_id,
+                  "This machine's id in the report (an asset tag: letters, digits, . _ : -), "
+                  "for machines whose firmware identity is blank (default: a keyed hash of the "
+                  "DMI product UUID or serial, /etc/machine-id or the host name)");
   cmd->callback([&action, o, command_line, timeout] {
     o->case_timeout_given = timeout->count() > 0;
     action = [o, command_line] { return run_certify(*o, command_line); };

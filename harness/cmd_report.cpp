@@ -6,6 +6,7 @@
 
 #include "harness/commands.h"
 #include "harness/exit_codes.h"
+#include "harness/threshold_option.h"
 #include "reports/html_report.h"
 #include "reports/junit_writer.h"
 #include "reports/report_compare.h"
@@ -14,23 +15,6 @@
 namespace aicert {
 
 namespace {
-
-// "5%", "5" or "0.5%" -> 5, 5, 0.5
-double parse_threshold(const std::string& text) {
-  std::string t = text;
-  if (!t.empty() && t.back() == '%') t.pop_back();
-  std::size_t used = 0;
-  double v = -1;
-  try {
-    v = std::stod(t, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != t.size() || !(v >= 0) || v >= 1000) {
-    throw UsageError{"--threshold '" + text + "' is not a percentage like 5%"};
-  }
-  return v;
-}
 
 std::string cell(double v, const char* fmt) {
   char buf[32];
@@ -63,6 +47,7 @@ void add_report_commands(CLI::App& app, CommandAction& action) {
 
   struct CompareOptions {
     std::string old_report, new_report, threshold = "5%", html, junit;
+    bool across = false, same = false;
   };
   auto c = std::make_shared<CompareOptions>();
   CLI::App* cmp = app.add_subcommand(
@@ -70,8 +55,10 @@ void add_report_commands(CLI::App& app, CommandAction& action) {
       "Compare two reports case by case (key: workload, shape, layout, dtype, backend, device, "
       "implementation): both medians, the change in %, a Mann-Whitney U significance test on "
       "the repetition samples, and a class (regression, improvement, no change, noisy, new, "
-      "missing, status change), with the system changes on top. Exit 1 on any regression or "
-      "status change, 2 on bad input, else 0.");
+      "missing, status change), with the system changes on top. Reports of different hardware "
+      "(platform or device names differ) are matched on workload, shape, dtype and "
+      "implementation family instead (every vendor library is family 'vendor'), each side's "
+      "device a column. Exit 1 on any regression or status change, 2 on bad input, else 0.");
   cmp->add_option("old", c->old_report, "Earlier report.xml (the baseline)")->required();
   cmp->add_option("new", c->new_report, "Later report.xml")->required();
   cmp->add_option("--threshold", c->threshold,
@@ -79,12 +66,26 @@ void add_report_commands(CLI::App& app, CommandAction& action) {
       ->capture_default_str();
   cmp->add_option("--html", c->html, "Also write the comparison as HTML");
   cmp->add_option("--junit", c->junit, "Also write JUnit XML (regressions and status changes fail)");
+  CLI::Option* across = cmp->add_flag(
+      "--across-hardware", c->across,
+      "Match by implementation family even if the hardware looks the same (default: when it "
+      "differs)");
+  cmp->add_flag("--same-hardware", c->same,
+                "Match case by case (backend, device, implementation) even if the hardware differs")
+      ->excludes(across);
   cmp->callback([&action, c] {
     action = [c] {
-      const double threshold = parse_threshold(c->threshold);
+      const double threshold = parse_threshold_percent(c->threshold);
       const Report old_r = read_report_xml(c->old_report);
       const Report new_r = read_report_xml(c->new_report);
-      const Comparison cmp = compare_reports(old_r, new_r, threshold);
+      const HardwareMatch match = c->across ? HardwareMatch::across
+                                  : c->same ? HardwareMatch::same
+                                            : HardwareMatch::automatic;
+      const Comparison cmp = compare_reports(old_r, new_r, threshold, 0.05, match);
+      if (cmp.across_hardware) {
+        std::cout << "across hardware: cases matched on workload, shape, dtype and "
+                     "implementation family (old device -> new device)\n";
+      }
       std::cout << "system changes:" << (cmp.system.empty() ? " none" : "") << "\n";
       for (const auto& s : cmp.system) {
         std::cout << "  " << s.what << ": " << s.old_value << " -> " << s.new_value << "\n";
@@ -98,6 +99,10 @@ void add_report_commands(CLI::App& app, CommandAction& action) {
           std::cout << "  " << cell(x.old_median_ms, "%.4g") << " -> "
                     << cell(x.new_median_ms, "%.4g") << " ms (" << cell(x.delta_pct, "%+.1f")
                     << "%" << (x.p_value < 1 ? ", p " + cell(x.p_value, "%.2g") : "") << ")";
+        }
+        if (cmp.across_hardware) {
+          std::cout << "  [" << (x.old_device.empty() ? "-" : x.old_device) << " -> "
+                    << (x.new_device.empty() ? "-" : x.new_device) << "]";
         }
         if (!x.note.empty()) std::cout << "  -- " << x.note;
         std::cout << "\n";

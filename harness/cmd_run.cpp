@@ -14,6 +14,7 @@
 #include "harness/isolated_runner.h"
 #include "harness/job_inventory.h"
 #include "harness/machine_inventory.h"
+#include "probes/machine_identity.h"
 #include "harness/output_path.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
@@ -32,12 +33,16 @@ struct RunCommandOptions {
   bool in_process = false;
   double case_timeout_s = 300;
   bool case_timeout_given = false;
+  std::string machine_id;
 };
 
 int run_run(const RunCommandOptions& o, const std::string& command_line) {
   if (const std::string why = validate_policy(o.policy); !why.empty()) throw UsageError{why};
   if (const std::string why = case_timeout_problem(o.case_timeout_s); !why.empty()) {
     throw UsageError{"--case-timeout: " + why};
+  }
+  if (const std::string why = machine_id_problem(o.machine_id); !o.machine_id.empty() && !why.empty()) {
+    throw UsageError{"--machine-id '" + o.machine_id + "': " + why};
   }
   check_output_path(o.out);
   const PluginRegistry registry = PluginRegistry::load_all();
@@ -48,6 +53,7 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   const bool speaker = job.rank == 0;
   Report report = new_report(command_line);
   report.inventory = build_inventory(registry);
+  if (!o.machine_id.empty()) set_machine_id(report.inventory, o.machine_id);
   std::string no_job_hosts;
   report.job = gather_job_hosts(registry, job, report.inventory, &no_job_hosts);
   if (speaker && !no_job_hosts.empty()) std::cerr << "aicert: " << no_job_hosts << "\n";
@@ -178,6 +184,9 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                       "Watchdog per case in seconds (at most 1e6): a case still running then "
                       "is a timeout")
           ->capture_default_str();
+  cmd->add_option("--machine-id", o->machine_id,
+                  "This machine's id in the report (letters, digits, . _ : -; default: a keyed "
+                  "hash of the DMI product UUID or serial, /etc/machine-id or the host name)");
   cmd->add_flag("--in-process", o->in_process,
                 "Run the cases in this process instead of a worker per device (for a debugger; "
                 "a crashing kernel then ends the run; no watchdog). Always so in an MPI job");

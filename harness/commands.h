@@ -16,6 +16,7 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
 void add_certify_command(CLI::App& app, CommandAction& action, const std::string& command_line);
 void add_worker_command(CLI::App& app, CommandAction& action);
 void add_report_commands(CLI::App& app, CommandAction& action);     // report, compare
+void add_fleet_command(CLI::App& app, CommandAction& action);
 void add_integrity_commands(CLI::App& app, CommandAction& action);  // sign, verify
 
 }  // namespace aicert

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_run_command(app, action, command_line);
   add_certify_command(app, action, command_line);
   add_report_commands(app, action);
+  add_fleet_command(app, action);
   add_integrity_commands(app, action);
   add_worker_command(app, action);
 

@@ -54,6 +54,7 @@ void line(std::ostringstream& out, const char* label, const std::string& value) 
 std::string format_inventory_text(const Inventory& inv) {
   std::ostringstream out;
   line(out, "Host", inv.hostname);
+  line(out, "Machine id", inv.machine_id + " (from " + inv.machine_id_source + ")");
   line(out, "OS", inv.os_release);
   line(out, "Kernel", inv.kernel + " (" + inv.architecture + ")");
   line(out, "CPU", inv.cpu_model);

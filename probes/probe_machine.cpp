@@ -6,6 +6,7 @@
 #include "probes/cpu_features.h"
 #include "probes/dmi_probe.h"
 #include "probes/hwloc_probe.h"
+#include "probes/machine_identity.h"
 #include "probes/os_probe.h"
 #include "probes/probe.h"
 
@@ -16,6 +17,7 @@ Inventory probe_machine() {
   probe_os(inventory);
   probe_cpu(inventory);
   probe_dmi(inventory);
+  probe_machine_identity(inventory);
   // An hwloc failure (e.g. a sandbox without /sys) leaves the topology fields at 0/empty;
   // the rest of the inventory is still worth reporting, so warn and go on.
   std::string why;

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "reports/report.h"
+#include "workloads/workload_registry.h"
 
 namespace aicert {
 
@@ -52,6 +53,18 @@ ReportSummary summarize(const std::vector<CaseResult>& cases) {
   }
   s.verdict = (s.failed == 0 && s.errors == 0) ? "PASS" : "FAIL";
   return s;
+}
+
+double case_figure(const CaseResult& c) {
+  switch (workload_of(c.spec.spec).figure()) {
+    case Figure::gflops:
+      return c.gflops;
+    case Figure::busbw_gbps:
+      return c.bandwidth ? c.bandwidth->busbw_gbps : 0.0;
+    case Figure::gbps:
+      return c.bandwidth ? c.bandwidth->algbw_gbps : 0.0;
+  }
+  return 0.0;
 }
 
 }  // namespace aicert

@@ -79,4 +79,8 @@ struct CaseResult {
   std::vector<ThresholdOutcome> thresholds;
 };
 
+// The figure of a case in its workload's unit (workload.h's Figure): GFLOP/s, busbw or GB/s;
+// 0 when it was not timed. What thresholds judge and fleet tables rank.
+double case_figure(const CaseResult& c);
+
 }  // namespace aicert

@@ -6,58 +6,21 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "reports/atomic_file.h"
+#include "reports/html_common.h"
 #include "workloads/workload_registry.h"
 
 namespace aicert {
 
 namespace {
 
-constexpr const char* kStyle = R"(
-body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#1d1d1f;padding:0 1em}
-h1{font-size:1.6em;margin:.2em 0}h2{margin-top:1.6em;border-bottom:1px solid #ddd}
-.verdict{padding:1em 1.2em;border-radius:8px;margin:1em 0;font-size:1.15em}
-.good{background:#e6f4ea;border:1px solid #34a853}.bad{background:#fce8e6;border:1px solid #d93025}
-.warn{background:#fef7e0;border:1px solid #f9ab00}
-table{border-collapse:collapse;width:100%;margin:.6em 0;font-size:13px}
-th,td{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
-.pass{color:#188038}.fail,.crash,.timeout,.error,.regression,.status-change{color:#d93025;font-weight:600}
-.waived,.noisy{color:#b06000}.not-supported,.skip,.missing,.new{color:#5f6368}.improvement{color:#188038}
-code{font-size:12px}svg{max-width:100%;height:auto}
-)";
-
-std::string num(double v, const char* fmt = "%.4g") {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[48];
-  std::snprintf(buf, sizeof buf, fmt, v);
-  return buf;
-}
-
-std::string css_class(std::string_view name) {
-  std::string s(name);
-  std::replace(s.begin(), s.end(), ' ', '-');
-  return s;
-}
-
 bool failing(Verdict v) {
   return v == Verdict::fail || v == Verdict::crash || v == Verdict::timeout ||
          v == Verdict::error || v == Verdict::waived;
-}
-
-void page_start(std::ostringstream& h, const std::string& title) {
-  h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-       "style-src 'unsafe-inline'; img-src data:\">"
-       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-       "<title>"
-    << html_escape(title) << "</title><style>" << kStyle << "</style></head><body>\n";
 }
 
 // What the check and the thresholds of a case found, against their limits.
@@ -113,8 +76,6 @@ void throughput_chart(std::ostringstream& h, const std::string& title,
     if (c->timing && c->verdict == Verdict::pass && std::isfinite(c->gflops)) timed.push_back(c);
   }
   if (timed.empty()) return;
-  static constexpr const char* kColours[] = {"#1a73e8", "#e8710a", "#188038", "#9334e6",
-                                             "#d01884", "#12a4af", "#b06000", "#5f6368"};
   std::map<std::string, std::size_t> colour_of;
   for (const CaseResult* c : timed) colour_of.emplace(c->backend + " " + c->impl, colour_of.size());
   double max = 0;
@@ -137,14 +98,14 @@ void throughput_chart(std::ostringstream& h, const std::string& title,
     h << "<text x=\"" << label_w - 6 << "\" y=\"" << y + 11 << "\" text-anchor=\"end\">"
       << html_escape(label) << "</text><rect x=\"" << label_w << "\" y=\"" << y + 2 << "\" width=\""
       << num(std::max(w, 1.0), "%.1f") << "\" height=\"" << row - 4 << "\" fill=\""
-      << kColours[colour_of[c->backend + " " + c->impl] % 8] << "\"/><text x=\"" << label_w + w + 4
-      << "\" y=\"" << y + 11 << "\">" << num(c->gflops, "%.1f") << "</text>\n";
+      << kChartColours[colour_of[c->backend + " " + c->impl] % 8] << "\"/><text x=\""
+      << label_w + w + 4 << "\" y=\"" << y + 11 << "\">" << num(c->gflops, "%.1f") << "</text>\n";
     y += row;
   }
   y += 16;
   for (const auto& [name, index] : colour_of) {
     h << "<rect x=\"" << label_w << "\" y=\"" << y - 9 << "\" width=\"10\" height=\"10\" fill=\""
-      << kColours[index % 8] << "\"/><text x=\"" << label_w + 14 << "\" y=\"" << y << "\">"
+      << kChartColours[index % 8] << "\"/><text x=\"" << label_w + 14 << "\" y=\"" << y << "\">"
       << html_escape(name) << "</text>\n";
     y += 14;
   }
@@ -178,8 +139,6 @@ void busbw_chart(std::ostringstream& h, const std::vector<const CaseResult*>& ca
   const int width = left + plot_w + 20, height = top + plot_h + 40 + legend_h;
   auto x_of = [&](double bytes) { return left + plot_w * (std::log2(bytes) - lo) / (hi - lo); };
   auto y_of = [&](double bw) { return top + plot_h * (1 - bw / max_bw); };
-  static constexpr const char* kColours[] = {"#1a73e8", "#e8710a", "#188038", "#9334e6",
-                                             "#d01884", "#12a4af", "#b06000", "#5f6368"};
   h << "<svg role=\"img\" width=\"" << width << "\" height=\"" << height << "\" viewBox=\"0 0 "
     << width << " " << height << "\" font-family=\"system-ui,sans-serif\" font-size=\"11\">"
     << "<title>collective bus bandwidth against message size</title>"
@@ -205,7 +164,7 @@ void busbw_chart(std::ostringstream& h, const std::vector<const CaseResult*>& ca
   int legend_y = top + plot_h + 34;
   for (auto& [name, points] : series) {
     std::sort(points.begin(), points.end());
-    const char* colour = kColours[index++ % 8];
+    const char* colour = kChartColours[index++ % 8];
     h << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.5\" points=\"";
     for (const auto& [bytes, bw] : points) {
       h << num(x_of(bytes), "%.1f") << "," << num(y_of(bw), "%.1f") << " ";
@@ -294,33 +253,6 @@ void job_section(std::ostringstream& h, const JobInfo& job, const Inventory& rep
 
 }  // namespace
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string report_html(const Report& r) {
   std::ostringstream h;
   const std::string title =
@@ -395,6 +327,10 @@ std::string comparison_html(const Comparison& cmp, const Report& old_r, const Re
     << html_escape(old_r.created_utc) << ") &rarr; new <code>" << html_escape(new_r.report_id)
     << "</code> (" << html_escape(new_r.created_utc) << "); threshold " << num(cmp.threshold_pct)
     << "%, significance p &lt; " << num(cmp.alpha) << "</p>\n";
+  if (cmp.across_hardware) {
+    h << "<p><strong>across hardware: matched by implementation family</strong> (workload, "
+         "shape, dtype and implementation family; each side's device in its own column)</p>\n";
+  }
   const bool bad = cmp.gate_fails();
   h << "<div class=\"verdict " << (bad ? "bad" : "good") << "\"><strong>"
     << (bad ? "REGRESSION" : "NO REGRESSION") << "</strong><br>";
@@ -414,7 +350,9 @@ std::string comparison_html(const Comparison& cmp, const Report& old_r, const Re
     }
     h << "</table>";
   }
-  h << "\n<h2>Cases</h2><table><tr><th>case</th><th>class</th><th>old ms</th><th>new ms</th>"
+  h << "\n<h2>Cases</h2><table><tr><th>case</th>"
+    << (cmp.across_hardware ? "<th>old device</th><th>new device</th>" : "")
+    << "<th>class</th><th>old ms</th><th>new ms</th>"
        "<th>&Delta; time</th><th>p</th><th>note</th></tr>\n";
   // Regressions and status changes first.
   std::vector<const CaseComparison*> rows;
@@ -427,8 +365,12 @@ std::string comparison_html(const Comparison& cmp, const Report& old_r, const Re
   });
   for (const CaseComparison* c : rows) {
     const std::string cls(change_class_name(c->change));
-    h << "<tr><td><code>" << html_escape(c->key) << "</code></td><td class=\"" << css_class(cls)
-      << "\">" << html_escape(cls) << "</td><td class=\"num\">"
+    h << "<tr><td><code>" << html_escape(c->key) << "</code></td>";
+    if (cmp.across_hardware) {
+      h << "<td>" << html_escape(c->old_device) << "</td><td>" << html_escape(c->new_device)
+        << "</td>";
+    }
+    h << "<td class=\"" << css_class(cls) << "\">" << html_escape(cls) << "</td><td class=\"num\">"
       << (c->old_median_ms > 0 ? num(c->old_median_ms) : "") << "</td><td class=\"num\">"
       << (c->new_median_ms > 0 ? num(c->new_median_ms) : "") << "</td><td class=\"num\">"
       << (c->old_case && c->new_case ? num(c->delta_pct, "%+.1f%%") : "")

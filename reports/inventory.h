@@ -64,6 +64,10 @@ struct BackendStatus {
 
 struct Inventory {
   std::string hostname = kUnknown;
+  // Groups reports of one machine (probes/machine_identity.h): a keyed hash of a firmware or
+  // OS identifier, or what --machine-id gave. Reports of older versions have none (kUnknown).
+  std::string machine_id = kUnknown;
+  std::string machine_id_source = kUnknown;  // "dmi-product-uuid", ..., "hostname", "option"
   std::string os_release = kUnknown;   // PRETTY_NAME of /etc/os-release
   std::string kernel = kUnknown;       // uname -r
   std::string architecture = kUnknown; // uname -m

@@ -34,6 +34,8 @@ void redact_hwloc(std::string& xml) {
 }  // namespace
 
 void redact_inventory(Inventory& inv) {
+  // inv.machine_id stays: it is a keyed hash (or the user's own --machine-id), and without it
+  // redacted reports of one machine could not be grouped by `aicert fleet`.
   inv.hostname = kRedacted;
   inv.dmi_product_serial = kRedacted;
   for (auto& d : inv.devices) {

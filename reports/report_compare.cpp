@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
+#include "reports/implementation_family.h"
 #include "workloads/workload_registry.h"
 
 namespace aicert {
@@ -121,31 +123,115 @@ double mann_whitney_p(const std::vector<double>& a, const std::vector<double>& b
   return std::min(1.0, std::erfc(std::max(z, 0.0) / std::sqrt(2.0)));
 }
 
+namespace {
+
+// The cases of a report by key, in the report's order; the first of a key in same-hardware mode
+// (the same case in two tests of a profile), the median-time device across hardware.
+struct KeyedCases {
+  std::vector<std::string> order;
+  std::map<std::string, const CaseResult*> by_key;
+  std::map<std::string, std::string> note;  // why this device stands for the key
+};
+
+KeyedCases keyed_cases(const Report& r, bool across) {
+  KeyedCases k;
+  std::map<std::string, std::vector<const CaseResult*>> all;
+  for (const auto& c : r.cases) {
+    const std::string key = across ? cross_hardware_key(c) : comparison_key(c);
+    auto& list = all[key];
+    if (list.empty()) k.order.push_back(key);
+    // Across hardware, one case per device counts: a profile's duplicate tests do not.
+    const bool same_device = std::any_of(list.begin(), list.end(), [&](const CaseResult* x) {
+      return x->backend == c.backend && x->device == c.device && x->impl == c.impl;
+    });
+    if (!same_device) list.push_back(&c);
+  }
+  for (auto& [key, list] : all) {
+    if (list.size() > 1) {
+      std::stable_sort(list.begin(), list.end(), [](const CaseResult* a, const CaseResult* b) {
+        const double ta = a->timing ? a->timing->median_ms : 0;
+        const double tb = b->timing ? b->timing->median_ms : 0;
+        return ta < tb;
+      });
+      const CaseResult* mid = list[(list.size() - 1) / 2];
+      k.note[key] = std::to_string(list.size()) + " devices ran it; " + mid->backend +
+                    std::to_string(mid->device) + " (" + mid->impl + "), the median time, stands for them";
+    }
+    k.by_key[key] = list[list.size() > 1 ? (list.size() - 1) / 2 : 0];
+  }
+  return k;
+}
+
+std::string device_column(const CaseResult& c) {
+  return c.backend + std::to_string(c.device) + (c.device_name.empty() ? "" : " " + c.device_name);
+}
+
+}  // namespace
+
+std::string cross_hardware_key(const CaseResult& c) {
+  return std::string(workload_name(c.spec.spec)) + "/" + implementation_family(c.impl) + "/" +
+         std::string(dtype_name(workload_dtype(c.spec.spec))) + "/" + workload_shape(c.spec.spec);
+}
+
+bool different_hardware(const Report& a, const Report& b) {
+  if (a.inventory.dmi_product_name != b.inventory.dmi_product_name ||
+      a.inventory.cpu_model != b.inventory.cpu_model) {
+    return true;
+  }
+  // Per backend, the names of the devices its cases ran on; a backend only one side ran (a run
+  // with --backend cpu against a full one) says nothing about the hardware.
+  auto names = [](const Report& r) {
+    std::map<std::string, std::set<std::string>> s;
+    for (const auto& c : r.cases) s[c.backend].insert(c.device_name);
+    return s;
+  };
+  const auto na = names(a), nb = names(b);
+  for (const auto& [backend, devices] : na) {
+    if (const auto it = nb.find(backend); it != nb.end() && it->second != devices) return true;
+  }
+  return false;
+}
+
 Comparison compare_reports(const Report& old_report, const Report& new_report, double threshold_pct,
-                           double alpha) {
+                           double alpha, HardwareMatch match) {
   Comparison cmp;
   cmp.threshold_pct = threshold_pct;
   cmp.alpha = alpha;
+  cmp.across_hardware = match == HardwareMatch::across ||
+                        (match == HardwareMatch::automatic && different_hardware(old_report, new_report));
   cmp.system = system_diff(old_report, new_report);
-  std::map<std::string, const CaseResult*> fresh;
-  for (const auto& c : new_report.cases) fresh.emplace(comparison_key(c), &c);
-  std::map<std::string, bool> seen;
+  const KeyedCases before = keyed_cases(old_report, cmp.across_hardware);
+  const KeyedCases after = keyed_cases(new_report, cmp.across_hardware);
+  auto notes_of = [&](const std::string& key) {
+    std::string s;
+    for (const auto* k : {&before, &after}) {
+      if (const auto it = k->note.find(key); it != k->note.end()) {
+        s += (s.empty() ? "" : "; ") + std::string(k == &before ? "old: " : "new: ") + it->second;
+      }
+    }
+    return s;
+  };
+  auto add_note = [](CaseComparison& x, const std::string& note) {
+    if (!note.empty()) x.note += (x.note.empty() ? "" : "; ") + note;
+  };
 
-  for (const auto& o : old_report.cases) {
+  for (const std::string& key : before.order) {
     CaseComparison x;
-    x.key = comparison_key(o);
-    if (seen[x.key]) continue;  // the same case in two tests of a profile: compare once
-    seen[x.key] = true;
+    x.key = key;
+    const CaseResult& o = *before.by_key.at(key);
     x.old_case = &o;
-    const auto it = fresh.find(x.key);
-    if (it == fresh.end()) {
+    x.old_device = device_column(o);
+    if (o.timing) x.old_median_ms = o.timing->median_ms;
+    const auto it = after.by_key.find(key);
+    if (it == after.by_key.end()) {
       x.change = ChangeClass::missing;
+      add_note(x, notes_of(key));
       cmp.cases.push_back(x);
       continue;
     }
     const CaseResult& n = *it->second;
     x.new_case = &n;
-    if (o.timing) x.old_median_ms = o.timing->median_ms;
+    x.new_device = device_column(n);
     if (n.timing) x.new_median_ms = n.timing->median_ms;
     if (passing(o.verdict) != passing(n.verdict) ||
         (!passing(o.verdict) && o.verdict != n.verdict)) {
@@ -167,17 +253,19 @@ Comparison compare_reports(const Report& old_report, const Report& new_report, d
                  std::to_string(x.p_value).substr(0, 6) + ")";
       }
     }
+    add_note(x, notes_of(key));
     cmp.cases.push_back(x);
   }
-  for (const auto& n : new_report.cases) {
-    const std::string key = comparison_key(n);
-    if (seen[key]) continue;
-    seen[key] = true;
+  for (const std::string& key : after.order) {
+    if (before.by_key.contains(key)) continue;
+    const CaseResult& n = *after.by_key.at(key);
     CaseComparison x;
     x.key = key;
     x.new_case = &n;
+    x.new_device = device_column(n);
     x.change = ChangeClass::new_case;
     if (n.timing) x.new_median_ms = n.timing->median_ms;
+    add_note(x, notes_of(key));
     cmp.cases.push_back(x);
   }
   return cmp;

@@ -170,6 +170,10 @@ class ReportReader {
     Inventory inv;
     const pugi::xml_node host = x_.child(root, "host");
     inv.hostname = x_.string(host, "hostname");
+    if (host.attribute("machine-id")) {
+      inv.machine_id = x_.string(host, "machine-id");
+      inv.machine_id_source = x_.string(host, "machine-id-source");
+    }
     inv.os_release = x_.string(host, "os-release");
     inv.kernel = x_.string(host, "kernel");
     inv.architecture = x_.string(host, "architecture");

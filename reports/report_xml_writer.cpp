@@ -57,6 +57,10 @@ void append_inventory(pugi::xml_node parent, const Inventory& inv) {
   pugi::xml_node root = parent.append_child("inventory");
   pugi::xml_node host = root.append_child("host");
   put(host, "hostname", inv.hostname);
+  if (inv.machine_id != kUnknown) {
+    put(host, "machine-id", inv.machine_id);
+    put(host, "machine-id-source", inv.machine_id_source);
+  }
   put(host, "os-release", inv.os_release);
   put(host, "kernel", inv.kernel);
   put(host, "architecture", inv.architecture);

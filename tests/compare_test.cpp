@@ -12,8 +12,10 @@
 #include <random>
 
 #include "reports/html_report.h"
+#include "reports/implementation_family.h"
 #include "reports/junit_writer.h"
 #include "reports/report_compare.h"
+#include "tests/timing_samples_util.h"
 
 namespace aicert {
 namespace {
@@ -25,21 +27,8 @@ CaseResult timed_case(std::int64_t m, std::vector<double> samples, Verdict v = V
   c.impl = "cpu:blocked";
   c.id = "gemm/cpu0/cpu:blocked/fp32/NN/" + std::to_string(m);
   c.verdict = v;
-  TimingStats t;
-  std::vector<double> sorted = samples;
-  std::sort(sorted.begin(), sorted.end());
-  t.median_ms = sorted[sorted.size() / 2];
-  t.samples_ms = std::move(samples);
-  c.timing = t;
+  c.timing = timing_of(std::move(samples));
   return c;
-}
-
-std::vector<double> around(double centre, double spread, int n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<double> d(-spread, spread);
-  std::vector<double> v;
-  for (int i = 0; i < n; ++i) v.push_back(centre * (1 + d(rng)));
-  return v;
 }
 
 const CaseComparison& find(const Comparison& c, std::int64_t m) {
@@ -89,6 +78,75 @@ TEST(Compare, IdenticalReportsDoNotFailTheGate) {
   EXPECT_FALSE(c.gate_fails());
   EXPECT_EQ(c.count(ChangeClass::no_change), 2);
   EXPECT_TRUE(c.system.empty());
+}
+
+// Reports of different hardware: matched by implementation family (every vendor library is
+// "vendor"), each side's device a column; of several devices of one key the median one stands.
+TEST(Compare, AcrossHardwareMatchesByImplementationFamily) {
+  auto on = [](CaseResult c, const std::string& backend, int device, const std::string& impl,
+               const std::string& name) {
+    c.backend = backend;
+    c.device = device;
+    c.impl = impl;
+    c.device_name = name;
+    return c;
+  };
+  Report cpu, gpu;
+  cpu.inventory.cpu_model = "EPYC 9654";
+  gpu.inventory.cpu_model = "Xeon 8480+";
+  cpu.cases = {on(timed_case(1, around(10, 0.01, 20, 1)), "cpu", 0, "cpu:cblas", "EPYC"),
+               on(timed_case(1, around(20, 0.01, 20, 2)), "cpu", 0, "cpu:blocked", "EPYC")};
+  for (int d = 0; d < 3; ++d) {  // three GPUs, the middle one in time is cuda2 (2.0 ms)
+    const double t = d == 0 ? 1.0 : d == 1 ? 3.0 : 2.0;
+    gpu.cases.push_back(on(timed_case(1, around(t, 0.01, 20, 10 + d)), "cuda", d, "cuda:cublaslt", "H100"));
+  }
+  ASSERT_TRUE(different_hardware(cpu, gpu));
+  EXPECT_FALSE(different_hardware(cpu, cpu));
+  const Comparison c = compare_reports(cpu, gpu, 5.0);
+  ASSERT_TRUE(c.across_hardware);
+  ASSERT_EQ(c.cases.size(), 2u);
+  const CaseComparison& vendor = c.cases[0];
+  EXPECT_EQ(vendor.key, "gemm/vendor/fp32/1x64x64 NN");
+  EXPECT_EQ(vendor.change, ChangeClass::improvement);
+  EXPECT_EQ(vendor.old_device, "cpu0 EPYC");
+  EXPECT_EQ(vendor.new_device, "cuda2 H100");
+  EXPECT_NEAR(vendor.delta_pct, -80, 2);
+  EXPECT_NE(vendor.note.find("new: 3 devices ran it; cuda2 (cuda:cublaslt), the median time"),
+            std::string::npos) << vendor.note;
+  EXPECT_EQ(c.cases[1].key, "gemm/blocked/fp32/1x64x64 NN");
+  EXPECT_EQ(c.cases[1].change, ChangeClass::missing);  // no own "blocked" kernel on the GPU side
+
+  // The same pair matched case by case, when asked: nothing in common.
+  const Comparison same = compare_reports(cpu, gpu, 5.0, 0.05, HardwareMatch::same);
+  EXPECT_FALSE(same.across_hardware);
+  EXPECT_EQ(same.count(ChangeClass::missing), 2);
+  EXPECT_EQ(same.count(ChangeClass::new_case), 3);
+}
+
+TEST(Compare, ImplementationFamilies) {
+  EXPECT_EQ(implementation_family("cpu:cblas"), "vendor");
+  EXPECT_EQ(implementation_family("cuda:cublaslt"), "vendor");
+  EXPECT_EQ(implementation_family("opencl:clblast"), "vendor");
+  EXPECT_EQ(implementation_family("cuda:nccl"), "vendor");
+  EXPECT_EQ(implementation_family("mpi:native"), "vendor");
+  EXPECT_EQ(implementation_family("cuda:flash"), "flash");
+  EXPECT_EQ(implementation_family("cpu:flash"), "flash");
+  EXPECT_EQ(implementation_family("opencl:tiled"), "tiled");
+}
+
+// A run of fewer backends on the same machine is not other hardware.
+TEST(Compare, ABackendOnlyOneSideRanIsNotOtherHardware) {
+  Report both, cpu_only;
+  CaseResult a = timed_case(1, around(10, 0.01, 20, 1));
+  a.device_name = "EPYC";
+  CaseResult b = a;
+  b.backend = "opencl";
+  b.impl = "opencl:tiled";
+  b.device_name = "pthread-EPYC";
+  both.cases = {a, b};
+  cpu_only.cases = {a};
+  EXPECT_FALSE(different_hardware(both, cpu_only));
+  EXPECT_FALSE(compare_reports(both, cpu_only, 5).across_hardware);
 }
 
 TEST(Compare, MannWhitneyMatchesKnownValues) {

@@ -7,8 +7,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <regex>
 
+#include "reports/fleet_html.h"
 #include "reports/html_report.h"
 #include "tests/cli_support.h"
 
@@ -102,6 +104,63 @@ TEST_F(HtmlInBrowser, ReportLoadsWithoutConsoleMessagesOrRequests) {
   r.summary = summarize(r.cases);
   const std::string file = path("report.html");
   write_html(report_html(r), file);
+  const BrowserRun run = load(file);
+  EXPECT_TRUE(run.screenshot);
+  EXPECT_TRUE(run.console.empty()) << run.console.front();
+  EXPECT_TRUE(run.requests.empty()) << run.requests.front();
+}
+
+// A fleet analysis built by hand (not by analyse_fleet): hostile names, an outlier, a status
+// and a system difference, infinite and NaN figures.
+TEST_F(HtmlInBrowser, FleetPageLoadsWithoutConsoleMessagesOrRequests) {
+  std::vector<CaseResult> cases(8);  // the members point into it
+  FleetAnalysis a;
+  FleetGroup g;
+  g.key = "gemm/cpu:blocked/fp32/512x512x512 NN";
+  g.hardware = "<img src=\"http://127.0.0.1:9/x.png\">";
+  g.unit = "GFLOP/s";
+  g.median_ms = 1;
+  g.timed = 8;
+  a.headlines.columns = {"GEMM fp32"};
+  a.headlines.units = {"GFLOP/s"};
+  for (int i = 0; i < 8; ++i) {
+    FleetMachine m;
+    m.machine_id = "m" + std::to_string(i);
+    m.hostname = i == 0 ? "<script>console.error('x')</script>" : "host-" + std::to_string(i);
+    m.source = "r" + std::to_string(i) + ".xml";
+    a.machines.push_back(m);
+    FleetDevice d;
+    d.machine = i;
+    d.backend = "cpu";
+    d.name = g.hardware;
+    d.pci_bus_id = "0000:0" + std::to_string(i) + ":00.0";
+    d.label = m.hostname + " cpu0 (" + d.pci_bus_id + ")";
+    a.devices.push_back(d);
+    cases[i].spec.spec = GemmSpec{512, 512, 512, GemmLayout::NN, DType::fp32, 1.0, 0.0};
+    cases[i].verdict = i == 5 ? Verdict::fail : Verdict::pass;
+    FleetMember fm;
+    fm.device = i;
+    fm.result = &cases[i];
+    fm.median_ms = i == 3 ? 1.2 : 1 + 0.01 * i;
+    fm.figure = i == 6   ? std::numeric_limits<double>::infinity()
+                : i == 7 ? std::numeric_limits<double>::quiet_NaN()
+                         : 268 / fm.median_ms;
+    fm.noise_pct = 0.5;
+    fm.status_differs = i == 5;
+    if (i == 3) {
+      fm.flag = FleetFlag::slower;
+      fm.delta_pct = 20;
+      fm.z = 9;
+    }
+    g.members.push_back(fm);
+    a.headlines.rows.push_back(HeadlineRow{i, {fm.figure}, 1, i + 1});
+  }
+  a.groups = {g};
+  a.findings = {{FleetFinding::Kind::slower, 0, 3, 3, "host-3 slower"},
+                {FleetFinding::Kind::status, 0, 5, 5, "host-5 fail"}};
+  a.system = {{2, "kernel", "<script>console.error('k')</script>", "6.1"}};
+  const std::string file = path("fleet.html");
+  write_html(fleet_html(a), file);
   const BrowserRun run = load(file);
   EXPECT_TRUE(run.screenshot);
   EXPECT_TRUE(run.console.empty()) << run.console.front();

@@ -16,6 +16,7 @@
 #include "probes/cpu_features.h"
 #include "probes/dmi_probe.h"
 #include "probes/hwloc_probe.h"
+#include "probes/machine_identity.h"
 #include "probes/os_probe.h"
 #include "probes/pci_class.h"
 #include "probes/pci_link.h"
@@ -148,6 +149,57 @@ TEST_F(DmiProbeTest, NoDmiDirectoryIsAllUnknown) {
   probe_dmi(inventory, dir_ / "nope");
   EXPECT_EQ(inventory.dmi_sys_vendor, kUnknown);
   EXPECT_EQ(inventory.dmi_bios_date, kUnknown);
+}
+
+// ---- machine_identity -------------------------------------------------------------------
+
+using MachineIdentityTest = FixtureDir;
+
+TEST_F(MachineIdentityTest, FirstUsableIdentifierIsHashedNeverCopied) {
+  write("dmi/product_uuid", "4c4c4544-0042-3510-8052-b4c04f384d32\n");
+  write("dmi/product_serial", "CN7016349R00AB\n");
+  write("machine-id", "3d1219c7c4c5404aaa1f6d2a48adfda4\n");
+  Inventory inv;
+  inv.hostname = "node-1";
+  const MachineIdentityPaths paths{dir_ / "dmi", dir_ / "machine-id"};
+  probe_machine_identity(inv, paths);
+  EXPECT_EQ(inv.machine_id_source, "dmi-product-uuid");
+  EXPECT_TRUE(std::regex_match(inv.machine_id, std::regex("m-[0-9a-f]{32}"))) << inv.machine_id;
+  EXPECT_EQ(inv.machine_id.find("4c4c4544"), std::string::npos);
+  const std::string first = inv.machine_id;
+  probe_machine_identity(inv, paths);
+  EXPECT_EQ(inv.machine_id, first);  // stable: the same machine, the same id
+}
+
+TEST_F(MachineIdentityTest, PlaceholdersAreSkippedDownToTheHostName) {
+  write("dmi/product_uuid", "00000000-0000-0000-0000-000000000000\n");
+  write("dmi/product_serial", "To Be Filled By O.E.M.\n");
+  Inventory inv;
+  inv.hostname = "node-2";
+  probe_machine_identity(inv, {dir_ / "dmi", dir_ / "no-machine-id"});
+  EXPECT_EQ(inv.machine_id_source, "hostname");
+  Inventory other;
+  other.hostname = "node-3";
+  probe_machine_identity(other, {dir_ / "dmi", dir_ / "no-machine-id"});
+  EXPECT_NE(inv.machine_id, other.machine_id);
+  write("machine-id", "3d1219c7c4c5404aaa1f6d2a48adfda4\n");
+  probe_machine_identity(inv, {dir_ / "dmi", dir_ / "machine-id"});
+  EXPECT_EQ(inv.machine_id_source, "etc-machine-id");
+  Inventory nothing;
+  probe_machine_identity(nothing, {dir_ / "nope", dir_ / "nope"});
+  EXPECT_EQ(nothing.machine_id, kUnknown);
+}
+
+TEST(MachineIdOption, CharactersAndLengthAreChecked) {
+  EXPECT_EQ(machine_id_problem("rack-12.node_3:a"), "");
+  EXPECT_NE(machine_id_problem(""), "");
+  EXPECT_NE(machine_id_problem("has space"), "");
+  EXPECT_NE(machine_id_problem("<x>"), "");
+  EXPECT_NE(machine_id_problem(std::string(129, 'a')), "");
+  Inventory inv;
+  set_machine_id(inv, "asset-4711");
+  EXPECT_EQ(inv.machine_id, "asset-4711");
+  EXPECT_EQ(inv.machine_id_source, "option");
 }
 
 // ---- cpu_features -----------------------------------------------------------------------

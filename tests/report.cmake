@@ -9,3 +9,7 @@ aicert_add_test(integrity_test SOURCES integrity_test.cpp LIBS aicert_reports Op
 # aicert compare on synthetic pairs, the HTML views' escaping, and the HTML in a real browser.
 aicert_add_test(compare_test SOURCES compare_test.cpp LIBS aicert_reports)
 aicert_add_test(html_browser_test SOURCES html_browser_test.cpp LIBS aicert_reports)
+
+# The fleet page (reports/fleet_html.cpp) on analyses built by hand, and the comparison page's
+# device columns across hardware.
+aicert_add_test(fleet_html_test SOURCES fleet_html_test.cpp LIBS aicert_reports)

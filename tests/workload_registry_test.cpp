@@ -130,5 +130,23 @@ TEST(WorkloadRegistry, FiguresAndTheirUnits) {
   EXPECT_FALSE(find_workload("gemm")->bandwidth(GemmSpec{}, 1.0));
 }
 
+// The columns of `aicert fleet`'s cross-hardware table: GEMM and attention per dtype, all-reduce
+// (sum) busbw and stream triad; the other collectives and stream ops are no headline.
+TEST(WorkloadRegistry, HeadlinesOfTheFleetTable) {
+  GemmSpec g;
+  g.dtype = DType::bf16;
+  EXPECT_EQ(workload_of(g).headline(g), "GEMM bf16");
+  AttentionSpec a;
+  EXPECT_EQ(workload_of(a).headline(a), "attention fp32");
+  CollectiveSpec c;
+  EXPECT_EQ(workload_of(c).headline(c), "allreduce-sum fp32 busbw");
+  c.op = CollectiveOp::allgather;
+  EXPECT_EQ(workload_of(c).headline(c), "");
+  StreamSpec s;
+  EXPECT_EQ(workload_of(s).headline(s), "stream triad fp32");
+  s.op = StreamOp::copy;
+  EXPECT_EQ(workload_of(s).headline(s), "");
+}
+
 }  // namespace
 }  // namespace aicert

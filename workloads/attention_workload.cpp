@@ -306,6 +306,9 @@ class AttentionWorkload final : public Workload {
     return std::get<AttentionSpec>(s).causal ? "causal" : "full";
   }
   std::string size_series(const WorkloadSpec&) const override { return ""; }
+  std::string headline(const WorkloadSpec& s) const override {
+    return "attention " + std::string(dtype_name(std::get<AttentionSpec>(s).dtype));
+  }
   std::optional<Bandwidth> bandwidth(const WorkloadSpec&, double) const override {
     return std::nullopt;
   }

@@ -242,6 +242,12 @@ class CollectiveWorkload final : public Workload {
     const CollectiveSpec& c = std::get<CollectiveSpec>(s);
     return c.op_string() + " " + std::string(dtype_name(c.dtype)) + " r" + std::to_string(c.ranks);
   }
+  std::string headline(const WorkloadSpec& s) const override {
+    // All-reduce is what training waits for; the other collectives are in the fleet's groups.
+    const CollectiveSpec& c = std::get<CollectiveSpec>(s);
+    if (c.op != CollectiveOp::allreduce || c.reduce != ReduceOp::sum) return "";
+    return c.op_string() + " " + std::string(dtype_name(c.dtype)) + " busbw";
+  }
   std::optional<Bandwidth> bandwidth(const WorkloadSpec& s, double median_ms) const override {
     const CollectiveSpec& c = std::get<CollectiveSpec>(s);
     if (!(median_ms > 0)) return std::nullopt;

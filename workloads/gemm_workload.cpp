@@ -206,6 +206,9 @@ class GemmWorkload final : public Workload {
     return std::string(layout_name(std::get<GemmSpec>(s).layout));
   }
   std::string size_series(const WorkloadSpec&) const override { return ""; }
+  std::string headline(const WorkloadSpec& s) const override {
+    return "GEMM " + std::string(dtype_name(std::get<GemmSpec>(s).dtype));
+  }
   std::optional<Bandwidth> bandwidth(const WorkloadSpec&, double) const override {
     return std::nullopt;
   }

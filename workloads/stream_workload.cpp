@@ -161,6 +161,12 @@ class StreamWorkload final : public Workload {
     const StreamSpec& c = std::get<StreamSpec>(s);
     return std::string(stream_op_name(c.op)) + " " + std::string(dtype_name(c.dtype));
   }
+  std::string headline(const WorkloadSpec& s) const override {
+    // Triad is BabelStream's headline: two arrays read, one written.
+    const StreamSpec& c = std::get<StreamSpec>(s);
+    if (c.op != StreamOp::triad) return "";
+    return "stream triad " + std::string(dtype_name(c.dtype));
+  }
   std::optional<Bandwidth> bandwidth(const WorkloadSpec& s, double median_ms) const override {
     if (!(median_ms > 0)) return std::nullopt;
     return bandwidth_at(std::get<StreamSpec>(s).bytes(), 1.0, median_ms);

@@ -80,6 +80,10 @@ class Workload {
   // For a workload swept over message sizes, the series a case belongs to in a chart of its
   // bandwidth against size: everything that names it but the size ("allreduce-sum fp32 r2").
   virtual std::string size_series(const WorkloadSpec& spec) const = 0;
+  // The column of a cross-machine table of headline figures (`aicert fleet`) that this spec's
+  // cases belong to ("GEMM fp32", "all-reduce-sum fp32 busbw"); "" when its figure is none.
+  // A machine's value in a column is the best figure of its passing cases there.
+  virtual std::string headline(const WorkloadSpec& spec) const = 0;
   // Bytes moved and bandwidths at the median time; empty for a workload measured in flops.
   virtual std::optional<Bandwidth> bandwidth(const WorkloadSpec& spec, double median_ms) const = 0;
 
