@@ -11,6 +11,8 @@ packages=(
   chromium openssl
   libopenmpi-dev openmpi-bin libmpich-dev mpich
   clang-14 libclang-rt-14-dev libomp-14-dev python3-yaml
+  libpci-dev pci.ids
+  dpkg-dev help2man lintian debootstrap
 )
 
 missing=()

@@ -4,6 +4,7 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <sstream>
@@ -93,8 +94,11 @@ void PluginRegistry::load(const std::string& name) {
     }
   }
   if (lb.plugin_path.empty()) {
-    lb.reason = "plugin " + file + " not found (not built for this machine; searched " +
-                join(search_path_, ", ") + ")";
+    // Installed from packages, each backend but cpu is a package of its own (ci/packaging).
+    std::string package = "aicert-" + name;
+    std::replace(package.begin(), package.end(), '_', '-');
+    lb.reason = "plugin " + file + " not found (not built for this machine, or from packages: " +
+                "install " + package + "; searched " + join(search_path_, ", ") + ")";
     backends_.push_back(lb);
     return;
   }

@@ -16,6 +16,7 @@
 
 #include "probes/pci_class.h"
 #include "probes/pci_link.h"
+#include "probes/pci_names.h"
 
 namespace aicert {
 namespace {
@@ -126,6 +127,9 @@ std::vector<PciDeviceInfo> collect_pci_devices(hwloc_topology_t topology) {
     } else {
       device.name = kUnknown;
     }
+    const PciNames names = system_pci_names().lookup(pci.vendor_id, pci.device_id);
+    device.vendor_name = names.vendor;
+    device.device_name = names.device;
     device.link_speed_gbps = pci.linkspeed > 0 ? static_cast<double>(pci.linkspeed) : 0.0;
     const PciLink link = read_pci_link(device.bus_id);
     device.link_speed = link.speed;

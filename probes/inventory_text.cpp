@@ -25,12 +25,6 @@ std::string format_bytes(std::uint64_t bytes) {
   return buf;
 }
 
-std::string hex4(std::uint16_t value) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%04x", static_cast<unsigned>(value));
-  return buf;
-}
-
 std::string plural(int n, const char* word) {
   return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -94,9 +88,7 @@ std::string format_inventory_text(const Inventory& inv) {
 
   line(out, "PCI devices", std::to_string(inv.pci_devices.size()));
   for (const auto& pci : inv.pci_devices) {
-    out << "  " << pci.bus_id << "  [" << hex4(pci.vendor_id) << ":" << hex4(pci.device_id) << "] "
-        << pci.class_name;
-    if (pci.name != kUnknown && !pci.name.empty()) out << ": " << pci.name;
+    out << "  " << pci.bus_id << "  " << pci_device_label(pci);
     out << "\n    link " << pci.link_speed;
     if (pci.link_width != kUnknown) out << " x" << pci.link_width;
     if (pci.link_speed_gbps > 0) {

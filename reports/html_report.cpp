@@ -225,6 +225,24 @@ void system_section(std::ostringstream& h, const Inventory& inv) {
       << " GiB</td><td class=\"num\">" << d.compute_units << "</td></tr>";
   }
   h << "</table>\n";
+  if (inv.pci_devices.empty()) return;
+  h << "<h3>PCI devices</h3><table><tr><th>bus</th><th>device</th><th>link</th>"
+       "<th>OS devices</th></tr>";
+  for (const auto& p : inv.pci_devices) {
+    std::string link = p.link_speed;
+    if (p.link_width != kUnknown) link += " x" + p.link_width;
+    if (p.link_speed_gbps > 0) link += " (" + num(p.link_speed_gbps, "%.2f") + " GB/s)";
+    std::string os;
+    for (const auto& o : p.os_devices) {
+      if (!os.empty()) os += ", ";
+      os += o.type + " " + o.name;
+      if (!o.subtype.empty()) os += " (" + o.subtype + ")";
+    }
+    h << "<tr><td><code>" << html_escape(p.bus_id) << "</code></td><td>"
+      << html_escape(pci_device_label(p)) << "</td><td>" << html_escape(link) << "</td><td>"
+      << html_escape(os) << "</td></tr>";
+  }
+  h << "</table>\n";
 }
 
 // The hosts of an MPI job, one row each: the reporting host is the System section above.

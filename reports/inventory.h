@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,11 +37,37 @@ struct PciDeviceInfo {
   std::uint16_t class_id = 0;
   std::string class_name;       // "Display controller", "Network controller", ...
   std::string name;             // hwloc's PCIVendor/PCIDevice, when known
+  std::string vendor_name;      // pci.ids (libpci), e.g. "Red Hat, Inc."; "" when unknown
+  std::string device_name;      // pci.ids, e.g. "Virtio 1.0 network device"; "" when unknown
   double link_speed_gbps = 0;   // per hwloc (GB/s), 0 when unknown
   std::string link_speed;       // sysfs current_link_speed, e.g. "16.0 GT/s PCIe", or unknown
   std::string link_width;       // sysfs current_link_width, e.g. "16", or unknown
   std::vector<OsDeviceInfo> os_devices;
 };
+
+// How `aicert probe` and the HTML name a PCI device: the pci.ids names when known, then the
+// numeric ids, then the class, "Red Hat, Inc. Virtio 1.0 network device [1af4:1041] Ethernet
+// controller"; without them hwloc's name (when it has one) follows: "[10de:2330] 3D
+// controller: NVIDIA Corporation GH100".
+inline std::string pci_device_label(const PciDeviceInfo& d) {
+  std::string label = d.vendor_name;  // appends only (GCC 12 -Wrestrict misfires on "lit" + s)
+  if (!d.device_name.empty()) {
+    if (!label.empty()) label += ' ';
+    label += d.device_name;
+  }
+  const bool named = !label.empty();
+  if (named) label += ' ';
+  char ids[16];
+  std::snprintf(ids, sizeof ids, "[%04x:%04x] ", static_cast<unsigned>(d.vendor_id),
+                static_cast<unsigned>(d.device_id));
+  label += ids;
+  label += d.class_name;
+  if (!named && !d.name.empty() && d.name != kUnknown) {
+    label += ": ";
+    label += d.name;
+  }
+  return label;
+}
 
 struct BackendDeviceInfo {
   std::string backend;          // "cpu", "opencl", ...

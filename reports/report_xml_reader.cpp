@@ -217,6 +217,8 @@ class ReportReader {
       d.class_id = x_.hex16(n, "class-id");
       d.class_name = x_.string(n, "class-name");
       d.name = x_.string(n, "name");
+      if (n.attribute("vendor-name")) d.vendor_name = x_.string(n, "vendor-name");
+      if (n.attribute("device-name")) d.device_name = x_.string(n, "device-name");
       d.link_speed_gbps = x_.real(n, "link-speed-gbps");
       d.link_speed = x_.string(n, "link-speed");
       d.link_width = x_.string(n, "link-width");

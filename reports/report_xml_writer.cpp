@@ -104,6 +104,9 @@ void append_inventory(pugi::xml_node parent, const Inventory& inv) {
     put_hex16(n, "class-id", d.class_id);
     put(n, "class-name", d.class_name);
     put(n, "name", d.name);
+    // Only when pci.ids knew them, so a report without names writes as it always did.
+    if (!d.vendor_name.empty()) put(n, "vendor-name", d.vendor_name);
+    if (!d.device_name.empty()) put(n, "device-name", d.device_name);
     put(n, "link-speed-gbps", d.link_speed_gbps);
     put(n, "link-speed", d.link_speed);
     put(n, "link-width", d.link_width);

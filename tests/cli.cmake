@@ -20,6 +20,10 @@ target_compile_definitions(test-plugin-stale PRIVATE AICERT_TEST_PLUGIN_API_VERS
 aicert_add_test(cli_test SOURCES cli_test.cpp LIBS aicert_reports)
 add_dependencies(cli_test aicert test-plugin-faulty test-plugin-stale)
 
+# The bash completion and man pages generated from the CLI.
+aicert_add_test(shell_integration_test SOURCES shell_integration_test.cpp)
+add_dependencies(shell_integration_test aicert aicert_docs)
+
 # aicert run's worker isolation, with the crashing plugin and a CBLAS that faults.
 add_library(test-faulting-cblas SHARED test_plugins/faulting_cblas.c)
 set_target_properties(test-faulting-cblas PROPERTIES

@@ -211,6 +211,56 @@ TEST(Html, MpiJobListsEveryHostWithItsRanksAndDevices) {
   EXPECT_EQ(html.find("<b>"), std::string::npos);
 }
 
+// The System section lists PCI devices as `aicert probe` does: pci.ids names, then the numeric
+// ids, then the class; a device pci.ids does not know keeps its ids alone. Names are escaped.
+TEST(Html, PciDevicesShowNamesThenIdsThenClass) {
+  Report r;
+  PciDeviceInfo nic;
+  nic.bus_id = "0000:00:03.0";
+  nic.vendor_id = 0x1af4;
+  nic.device_id = 0x1041;
+  nic.class_name = "Ethernet controller";
+  nic.vendor_name = "Red Hat, Inc.";
+  nic.device_name = "Virtio 1.0 network device";
+  nic.link_speed = kUnknown;
+  nic.link_width = kUnknown;
+  nic.os_devices = {{"eth0", "network", ""}};
+  PciDeviceInfo gpu;
+  gpu.bus_id = "0000:17:00.0";
+  gpu.vendor_id = 0x10de;
+  gpu.device_id = 0x2330;
+  gpu.class_name = "3D controller";
+  gpu.vendor_name = "NVIDIA <Corporation>";
+  gpu.device_name = "GH100 [H100 SXM5 80GB]";
+  gpu.link_speed = "32.0 GT/s PCIe";
+  gpu.link_width = "16";
+  gpu.link_speed_gbps = 63.015;
+  PciDeviceInfo unknown;
+  unknown.bus_id = "0000:00:05.0";
+  unknown.vendor_id = 0xabcd;
+  unknown.device_id = 0x0001;
+  unknown.class_name = "Unassigned class";
+  unknown.name = kUnknown;
+  unknown.link_speed = kUnknown;
+  unknown.link_width = kUnknown;
+  r.inventory.pci_devices = {nic, gpu, unknown};
+  const std::string html = report_html(r);
+  EXPECT_NE(html.find("<h3>PCI devices</h3>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td><code>0000:00:03.0</code></td><td>Red Hat, Inc. Virtio 1.0 network "
+                      "device [1af4:1041] Ethernet controller</td><td>unknown</td><td>network "
+                      "eth0</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("NVIDIA &lt;Corporation&gt; GH100 [H100 SXM5 80GB] [10de:2330] 3D "
+                      "controller</td><td>32.0 GT/s PCIe x16 (63.02 GB/s)</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>[abcd:0001] Unassigned class</td>"), std::string::npos) << html;
+  EXPECT_EQ(html.find("<Corporation>"), std::string::npos);
+  // No PCI devices, no table (reports of older versions, the golden file below).
+  EXPECT_EQ(report_html(Report{}).find("PCI devices"), std::string::npos);
+}
+
 // The exact HTML and JUnit of a small fixed report: a change of these views must be a conscious
 // one. AICERT_UPDATE_GOLDEN=1 rewrites the files.
 TEST(Html, SmallReportMatchesGoldenHtmlAndJunit) {

@@ -20,6 +20,7 @@
 #include "probes/os_probe.h"
 #include "probes/pci_class.h"
 #include "probes/pci_link.h"
+#include "probes/pci_names.h"
 #include "probes/sysfs_read.h"
 
 namespace aicert {
@@ -289,6 +290,95 @@ TEST_F(PciLinkTest, MissingUnreadableOrBogusIsUnknown) {
   EXPECT_EQ(read_pci_link("../x", dir_ / "devices").speed, kUnknown);
 }
 
+// ---- pci_names: libpci on a small pci.ids written here, and on the system's ------------
+
+// The pci.ids format: "VVVV  vendor", then "<TAB>DDDD  device" lines under it; classes follow.
+constexpr const char* kFakePciIds =
+    "# a few lines of pci.ids\n"
+    "1af4  Red Hat, Inc.\n"
+    "\t1041  Virtio 1.0 network device\n"
+    "\t1042  Virtio 1.0 block device\n"
+    "10de  NVIDIA Corporation\n"
+    "\t2330  GH100 [H100 SXM5 80GB]\n"
+    "\t\t10de 16c1  H100 SXM5 80GB\n"
+    "C 02  Network controller\n"
+    "\t00  Ethernet controller\n";
+
+using PciNamesTest = FixtureDir;
+
+TEST_F(PciNamesTest, FindsVendorAndDeviceNames) {
+  const PciNameDatabase db(write("pci.ids", kFakePciIds).string());
+  ASSERT_TRUE(db.loaded()) << db.error();
+  EXPECT_EQ(db.error(), "");
+  const PciNames nic = db.lookup(0x1af4, 0x1041);
+  EXPECT_EQ(nic.vendor, "Red Hat, Inc.");
+  EXPECT_EQ(nic.device, "Virtio 1.0 network device");
+  EXPECT_EQ(db.lookup(0x10de, 0x2330).device, "GH100 [H100 SXM5 80GB]");
+}
+
+// A device pci.ids does not list yet, of a vendor it knows: the vendor's name alone.
+TEST_F(PciNamesTest, UnknownDeviceOfAKnownVendorGivesTheVendorOnly) {
+  const PciNameDatabase db(write("pci.ids", kFakePciIds).string());
+  ASSERT_TRUE(db.loaded()) << db.error();
+  const PciNames names = db.lookup(0x1af4, 0x1045);
+  EXPECT_EQ(names.vendor, "Red Hat, Inc.");
+  EXPECT_EQ(names.device, "");  // not libpci's numeric "Device 1045"
+}
+
+TEST_F(PciNamesTest, UnknownVendorStaysNumeric) {
+  const PciNameDatabase db(write("pci.ids", kFakePciIds).string());
+  ASSERT_TRUE(db.loaded()) << db.error();
+  const PciNames names = db.lookup(0x8086, 0x0d57);
+  EXPECT_EQ(names.vendor, "");
+  EXPECT_EQ(names.device, "");
+  // A device id listed under another vendor is not taken for this one.
+  EXPECT_EQ(db.lookup(0x8086, 0x1041).device, "");
+  PciDeviceInfo d;
+  d.vendor_id = 0x8086;
+  d.device_id = 0x0d57;
+  d.class_name = "Host bridge";
+  d.vendor_name = names.vendor;
+  d.device_name = names.device;
+  EXPECT_EQ(pci_device_label(d), "[8086:0d57] Host bridge");
+}
+
+TEST_F(PciNamesTest, MissingFileGivesNoNamesAndNoExit) {
+  const std::string path = (dir_ / "no-such-pci.ids").string();
+  const PciNameDatabase db(path);
+  EXPECT_FALSE(db.loaded());
+  EXPECT_NE(db.error().find(path), std::string::npos) << db.error();
+  const PciNames names = db.lookup(0x1af4, 0x1041);
+  EXPECT_EQ(names.vendor, "");
+  EXPECT_EQ(names.device, "");
+}
+
+// libpci's own handler would print "Parse error at ..." and exit(1) here, ending this test.
+TEST_F(PciNamesTest, CorruptFileGivesNoNamesAndNoExit) {
+  const fs::path file = write("pci.ids", "1af4  Red Hat, Inc.\nzzzz  not a hex id\n");
+  const PciNameDatabase db(file.string());
+  EXPECT_FALSE(db.loaded());
+  EXPECT_NE(db.error().find("line 2"), std::string::npos) << db.error();
+  EXPECT_EQ(db.lookup(0x1af4, 0x1041).vendor, "");
+  // Another database in the same process is not affected.
+  const PciNameDatabase good(write("good.ids", kFakePciIds).string());
+  EXPECT_EQ(good.lookup(0x1af4, 0x1041).vendor, "Red Hat, Inc.");
+}
+
+TEST_F(PciNamesTest, EmptyFileKnowsNoNames) {
+  const PciNameDatabase db(write("pci.ids", "").string());
+  EXPECT_EQ(db.lookup(0x1af4, 0x1041).vendor, "");
+  EXPECT_EQ(db.lookup(0x1af4, 0x1041).device, "");
+}
+
+TEST(PciNames, SystemPciIdsNamesIntel) {
+  if (!fs::exists("/usr/share/misc/pci.ids") && !fs::exists("/usr/share/misc/pci.ids.gz"))
+    GTEST_SKIP() << "no /usr/share/misc/pci.ids (Debian package pci.ids)";
+  const PciNameDatabase& db = system_pci_names();
+  ASSERT_TRUE(db.loaded()) << db.error();
+  EXPECT_EQ(db.lookup(0x8086, 0x0000).vendor, "Intel Corporation");
+  EXPECT_EQ(&system_pci_names(), &db);  // loaded once per process
+}
+
 // ---- hwloc_probe on synthetic and XML topologies ---------------------------------------
 
 constexpr const char* kSynthetic =
@@ -516,6 +606,16 @@ TEST_F(MachineProbe, PciDevicesAreWellFormed) {
   }
 }
 
+// The probe names each device as the system's pci.ids does (none when it is missing).
+TEST_F(MachineProbe, PciDevicesAreNamedFromPciIds) {
+  for (const auto& pci : inventory_->pci_devices) {
+    const PciNames names = system_pci_names().lookup(pci.vendor_id, pci.device_id);
+    EXPECT_EQ(pci.vendor_name, names.vendor) << pci.bus_id;
+    EXPECT_EQ(pci.device_name, names.device) << pci.bus_id;
+    EXPECT_TRUE(pci.device_name.empty() || !pci.vendor_name.empty()) << pci.bus_id;
+  }
+}
+
 TEST_F(MachineProbe, CpuFeaturesAgreeWithCompilerRuntimeCheck) {
   const auto& features = inventory_->cpu_features;
   const auto has = [&](const char* f) {
@@ -608,7 +708,19 @@ TEST(InventoryText, ShowsEverySection) {
   nic.link_speed = kUnknown;
   nic.link_width = kUnknown;
   nic.os_devices = {{"eth0", "network", ""}};
-  inv.pci_devices = {nic, gpu};
+  PciDeviceInfo named = nic;  // names from pci.ids; hwloc's name is then not repeated
+  named.bus_id = "0000:00:04.0";
+  named.name = "Red Hat, Inc. Virtio network device";
+  named.vendor_name = "Red Hat, Inc.";
+  named.device_name = "Virtio 1.0 network device";
+  named.os_devices.clear();
+  PciDeviceInfo vendor_only = named;  // a device pci.ids does not list, of a known vendor
+  vendor_only.bus_id = "0000:00:05.0";
+  vendor_only.device_id = 0x1045;
+  vendor_only.class_name = "Unassigned class";
+  vendor_only.name = kUnknown;
+  vendor_only.device_name = "";
+  inv.pci_devices = {nic, gpu, named, vendor_only};
   inv.backends = {{"cpu", true, "", "OpenBLAS 0.3.21"},
                   {"hip", false, "libamdhip64.so not found", ""}};
   BackendDeviceInfo dev;
@@ -639,6 +751,9 @@ TEST(InventoryText, ShowsEverySection) {
         "0000:17:00.0  [10de:2330] 3D controller: NVIDIA Corporation GH100",
         "link 32.0 GT/s PCIe x16 (63.02 GB/s)",
         "0000:00:03.0  [1af4:1041] Ethernet controller\n    link unknown\n    network eth0\n",
+        "0000:00:04.0  Red Hat, Inc. Virtio 1.0 network device [1af4:1041] Ethernet controller\n"
+        "    link unknown\n",
+        "0000:00:05.0  Red Hat, Inc. [1af4:1045] Unassigned class\n",
         "coproc cuda0 (CUDA)",
         "coproc opencl0d0 (OpenCL)",
         "cpu  available, OpenBLAS 0.3.21",
@@ -649,6 +764,7 @@ TEST(InventoryText, ShowsEverySection) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing \"" << expected << "\" in\n"
                                                       << text;
   }
+  EXPECT_EQ(text.find("Virtio network device"), std::string::npos) << text;
 }
 
 TEST(InventoryText, DefaultInventoryIsAllUnknownAndHasNoBackendSection) {

@@ -417,6 +417,8 @@ void expect_equal(const Inventory& a, const Inventory& b) {
     EXPECT_EQ(x.class_id, y.class_id);
     EXPECT_EQ(x.class_name, y.class_name);
     EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.vendor_name, y.vendor_name);
+    EXPECT_EQ(x.device_name, y.device_name);
     EXPECT_SAME(x.link_speed_gbps, y.link_speed_gbps);
     EXPECT_EQ(x.link_speed, y.link_speed);
     EXPECT_EQ(x.link_width, y.link_width);
@@ -701,6 +703,44 @@ TEST_F(ReportXml, MachineIdSurvivesWriteValidateReadAndRedaction) {
   EXPECT_EQ(back.inventory.machine_id_source, "dmi-product-uuid");
   EXPECT_EQ(read_report_xml(fs::path(kData).append("golden-report.xml").string()).inventory.machine_id,
             kUnknown);
+}
+
+// pci.ids names are optional attributes: written when known (and valid against the XSD), read
+// back as they were, absent for a device without them, so older reports read as before.
+TEST_F(ReportXml, PciNamesSurviveWriteValidateReadAndRedaction) {
+  Report report = rich_report();
+  PciDeviceInfo& gpu = report.inventory.pci_devices.at(0);
+  gpu.vendor_name = "NVIDIA Corporation";
+  gpu.device_name = "GH100 [H100 SXM5 80GB] <\"&'>";
+  PciDeviceInfo vendor_only = report.inventory.pci_devices.at(1);
+  vendor_only.bus_id = "0000:00:01.0";
+  vendor_only.vendor_id = 0x1af4;
+  vendor_only.vendor_name = "Red Hat, Inc.";
+  report.inventory.pci_devices.push_back(vendor_only);
+  redact_inventory(report.inventory);  // names say what, not which: they stay
+  EXPECT_EQ(report.inventory.pci_devices[0].vendor_name, "NVIDIA Corporation");
+  const fs::path file = dir_ / "report.xml";
+  write_report_xml(report, file.string());
+  if (have_xmllint()) EXPECT_VALID(file);
+  const std::string xml = read_file(file);
+  EXPECT_NE(xml.find("name=\"NVIDIA Corporation GH100 [H100 SXM5 80GB]\" vendor-name=\"NVIDIA "
+                     "Corporation\" device-name=\"GH100 [H100 SXM5 80GB] &lt;&quot;&amp;'>\""),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("vendor-name=\"Red Hat, Inc.\" link-speed-gbps"), std::string::npos) << xml;
+  // The device pci.ids did not name writes exactly as before names existed.
+  EXPECT_NE(xml.find("class-name=\"Ethernet controller\" name=\"\" link-speed-gbps"),
+            std::string::npos)
+      << xml;
+  const Report back = read_report_xml(file.string());
+  expect_equal(report, back);
+  ASSERT_EQ(back.inventory.pci_devices.size(), 3u);
+  EXPECT_EQ(back.inventory.pci_devices[0].device_name, "GH100 [H100 SXM5 80GB] <\"&'>");
+  EXPECT_EQ(back.inventory.pci_devices[1].vendor_name, "");
+  EXPECT_EQ(back.inventory.pci_devices[2].vendor_name, "Red Hat, Inc.");
+  EXPECT_EQ(back.inventory.pci_devices[2].device_name, "");
+  // Through the MPI job's inventory exchange too.
+  expect_equal(report.inventory, inventory_from_xml(inventory_to_xml(report.inventory), "rank 1"));
 }
 
 // An MPI job's report: the reporting host by name and ranks, every other host with its own
