@@ -148,7 +148,7 @@ TEST_F(CliTest, RunOneShapeWritesAValidReport) {
   EXPECT_NE(o.output.find("report: " + out), std::string::npos) << o.output;
   expect_valid_against_schema(out);
   const Report r = read_report_xml(out);
-  ASSERT_EQ(r.cases.size(), 2u);  // cpu:blocked and cpu:cblas
+  ASSERT_EQ(r.cases.size(), 3u);  // cpu:blocked, cpu:cblas and cpu:onednn
   for (const auto& c : r.cases) {
     EXPECT_EQ(c.verdict, Verdict::pass) << c.id << ": " << c.reason;
     ASSERT_TRUE(c.timing.has_value());
@@ -163,8 +163,8 @@ TEST_F(CliTest, RunOneShapeWritesAValidReport) {
 
 TEST_F(CliTest, RunAttentionWritesAValidReport) {
   const std::string out = path("report.xml");
-  const Outcome o = aicert("run --workload attention --backend cpu --shape 1,4,2,70,64,90 "
-                           "--causal --dtype bf16 --min-time-ms 1 --out " + out);
+  const Outcome o = aicert("run --workload attention --backend cpu --impl cpu:flash "
+                           "--shape 1,4,2,70,64,90 --causal --dtype bf16 --min-time-ms 1 --out " + out);
   ASSERT_EQ(o.exit_code, 0) << o.output;
   EXPECT_NE(o.output.find("attention/cpu0/cpu:flash/bf16/causal/1,4,2,70,64,90"),
             std::string::npos)
@@ -217,9 +217,10 @@ TEST_F(CliTest, DefaultSetRunsOnEveryShapeDtypeAndImplementation) {
                            out);
   ASSERT_EQ(o.exit_code, 0) << o.output;
   const Report r = read_report_xml(out);
-  // GEMM: 3 shapes x 3 dtypes x 2 implementations; CBLAS offers no fp16 (and no bf16 on
-  // Debian). Attention: 3 shapes x 3 dtypes x cpu:flash.
-  ASSERT_EQ(r.cases.size(), 27u);
+  // GEMM: 3 shapes x 3 dtypes x 3 implementations; CBLAS offers no fp16 (and no bf16 on
+  // Debian), oneDNN no 16-bit types below avx512_core. Attention: 3 shapes x 3 dtypes x
+  // cpu:flash and cpu:onednn.
+  ASSERT_EQ(r.cases.size(), 45u);
   int passed = 0, attention = 0;
   for (const auto& c : r.cases) {
     if (c.verdict == Verdict::pass) ++passed;

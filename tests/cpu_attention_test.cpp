@@ -1,4 +1,4 @@
-// cpu:flash through the cpu plugin (loaded with dlopen, as the harness does): every dtype, causal
+// cpu:flash (and the vendor row cpu:onednn) through the cpu plugin (loaded with dlopen, as the harness does): every dtype, causal
 // and not, multi-head, grouped-query and multi-query, head dims 64/128/80, lengths 1, 7, 128 and
 // 1000, Sq != Sk, the causal first row, logits of magnitude 100, faults the checker must catch,
 // bitwise repeatability, and the portable (generic) path forced by AICERT_CPU_GEMM_ISA.
@@ -41,7 +41,8 @@ CheckResult run_case(const AttentionSpec& s, float qk_scale = 1.0f, HostTensors*
 }
 
 TEST(CpuAttention, OffersFlashAndRefusesBadCasesWithAReason) {
-  EXPECT_EQ(backend().implementations("attention"), std::vector<std::string>{"cpu:flash"});
+  EXPECT_EQ(backend().implementations("attention"),
+            (std::vector<std::string>{"cpu:flash", "cpu:onednn"}));
   std::string why;
   EXPECT_EQ(make(attention(1, 6, 4, 8, 64, DType::fp32), &why), nullptr);
   EXPECT_NE(why.find("divide"), std::string::npos) << why;
@@ -101,6 +102,57 @@ TEST_P(AttentionSweep, MatchesTheFp64Reference) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, AttentionSweep, ::testing::ValuesIn(sweep()));
+
+// The vendor row, cpu:onednn, on the same sweep: checked by the same bound where oneDNN has the
+// dtype on this CPU (fp32 everywhere, bf16 from avx512_core, fp16 where this oneDNN has CPU
+// kernels for it), refused in oneDNN's own words elsewhere.
+class OnednnAttentionSweep : public ::testing::TestWithParam<SweepCase> {};
+
+TEST_P(OnednnAttentionSweep, MatchesTheFp64ReferenceOrSaysWhyNot) {
+  const AttentionSpec& s = GetParam().spec;
+  CaseSpec c;
+  c.spec = s;
+  std::string why;
+  if (backend().make(c, 0, "cpu:onednn", &why) == nullptr) {
+    EXPECT_NE(s.dtype, DType::fp32) << why;
+    // From avx512_core (named in the backend's runtime string) oneDNN has bf16.
+    EXPECT_FALSE(s.dtype == DType::bf16 && backend().runtime_version().find(
+                                               "dispatching to avx512_core") != std::string::npos)
+        << why;
+    EXPECT_NE(why.find("oneDNN"), std::string::npos) << why;
+    return;
+  }
+  const CheckResult r = test::run_attention_case(backend(), "cpu:onednn", s, 11);
+  EXPECT_TRUE(r.passed) << test::describe(s) << ": " << test::describe(r);
+  EXPECT_EQ(r.nan_count + r.inf_count, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shapes, OnednnAttentionSweep, ::testing::ValuesIn(sweep()));
+
+TEST(CpuAttention, OnednnFailedUploadDisarmsTheKernel) {
+  const AttentionSpec s = attention(1, 4, 2, 30, 64, DType::fp32);
+  CaseSpec c;
+  c.spec = s;
+  std::string why;
+  auto k = backend().make(c, 0, "cpu:onednn", &why);
+  ASSERT_NE(k, nullptr) << why;
+  k->upload(make_attention_tensors(s, 1));
+  k->run();
+  EXPECT_THROW(k->upload(make_attention_tensors(attention(1, 4, 2, 31, 64, DType::fp32), 1)),
+               std::exception);
+  EXPECT_THROW(k->run(), std::exception);
+}
+
+TEST(CpuAttention, CheckerCatchesAWrongOnednnResult) {
+  const AttentionSpec s = attention(1, 4, 2, 70, 64, DType::fp32, true);
+  HostTensors out;
+  ASSERT_TRUE(test::run_attention_case(backend(), "cpu:onednn", s, 11, 1.0f, &out).passed);
+  Tensor& o = out.at("O");
+  store_from_float(o.data(), o.dtype, 100, load_as_float(o.data(), o.dtype, 100) + 0.01f);
+  const CheckResult c = check_attention(s, make_attention_tensors(s, 11), out);
+  EXPECT_FALSE(c.passed);
+  EXPECT_EQ(c.wrong_count, 1u);
+}
 
 TEST(CpuAttention, CausalFirstRowSeesOneKeyAndCopiesIt) {
   for (DType t : {DType::fp32, DType::fp16, DType::bf16}) {

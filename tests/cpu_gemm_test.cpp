@@ -1,5 +1,5 @@
 // The cpu backend plugin, loaded with dlopen exactly as the harness loads it: its identity and
-// device, and both GEMM implementations (cpu:blocked, cpu:cblas) on awkward shapes, every layout
+// device, and the GEMM implementations (cpu:blocked, cpu:cblas, cpu:onednn) on awkward shapes, every layout
 // and dtype, alpha/beta variants, NaN in C with beta = 0, guards, a fault the checker must catch,
 // and bitwise reproducibility (across runs and thread counts).
 #include <dlfcn.h>
@@ -243,10 +243,11 @@ TEST(CpuPlugin, IsUnavailableWithABadThreadCount) {
   EXPECT_NE(why.find("AICERT_CPU_THREADS"), std::string::npos) << why;
 }
 
-TEST(CpuPlugin, OffersBlockedAndCblasForGemm) {
+TEST(CpuPlugin, OffersBlockedCblasAndOnednnForGemm) {
   EXPECT_EQ(backend().implementations("gemm"),
-            (std::vector<std::string>{"cpu:blocked", "cpu:cblas"}));
-  EXPECT_EQ(backend().implementations("attention"), std::vector<std::string>{"cpu:flash"});
+            (std::vector<std::string>{"cpu:blocked", "cpu:cblas", "cpu:onednn"}));
+  EXPECT_EQ(backend().implementations("attention"),
+            (std::vector<std::string>{"cpu:flash", "cpu:onednn"}));
 }
 
 TEST(CpuPlugin, RefusesWhatItCannotRunWithAReason) {
@@ -272,7 +273,7 @@ TEST(CpuPlugin, RefusesWhatItCannotRunWithAReason) {
     EXPECT_NE(why.find("MC,KC,NC"), std::string::npos) << why;
   }
   const GemmSpec fp8 = gemm(16, 16, 16, GemmLayout::NT, DType::fp8e4m3);
-  for (const char* impl : {"cpu:blocked", "cpu:cblas"}) {
+  for (const char* impl : {"cpu:blocked", "cpu:cblas", "cpu:onednn"}) {
     why.clear();
     EXPECT_EQ(make_kernel(backend(), fp8, impl, &why), nullptr) << impl;
     EXPECT_NE(why.find("no fp8 GEMM"), std::string::npos) << why;
@@ -280,7 +281,7 @@ TEST(CpuPlugin, RefusesWhatItCannotRunWithAReason) {
 }
 
 TEST(CpuPlugin, KernelReportsItsImplementationAndTimesItsRuns) {
-  for (const char* impl : {"cpu:blocked", "cpu:cblas"}) {
+  for (const char* impl : {"cpu:blocked", "cpu:cblas", "cpu:onednn"}) {
     const GemmSpec s = gemm(96, 80, 64, GemmLayout::NN, DType::fp32);
     std::string why;
     auto k = make_kernel(backend(), s, impl, &why);
@@ -301,7 +302,7 @@ TEST(CpuPlugin, KernelReportsItsImplementationAndTimesItsRuns) {
 TEST(CpuPlugin, RejectsTensorsThatDoNotFitTheCase) {
   const GemmSpec s = gemm(16, 16, 16, GemmLayout::NN, DType::fp32);
   const HostTensors other = make_gemm_tensors(gemm(16, 16, 17, GemmLayout::NN, DType::fp32), 3);
-  for (const char* impl : {"cpu:blocked", "cpu:cblas"}) {
+  for (const char* impl : {"cpu:blocked", "cpu:cblas", "cpu:onednn"}) {
     std::string why;
     auto k = make_kernel(backend(), s, impl, &why);
     ASSERT_NE(k, nullptr) << why;
@@ -365,6 +366,11 @@ std::string case_name(const GemmCase& c) {
 // gtest prints parameters with this (instead of their bytes) in failure messages.
 void PrintTo(const GemmCase& c, std::ostream* os) { *os << case_name(c); }
 
+// Whether oneDNN dispatches to avx512_core or a later ISA here (then it has bf16 kernels).
+bool onednn_has_avx512_core() {
+  return backend().runtime_version().find("dispatching to avx512_core") != std::string::npos;
+}
+
 // Whether CBLAS has the case's dtype; if not, make() must say why.
 bool cblas_supports(DType t) {
   return t == DType::fp32 || (t == DType::bf16 && openblas_has_sbgemm());
@@ -379,6 +385,16 @@ void check_case(const GemmCase& c) {
     EXPECT_EQ(kernel, nullptr);
     EXPECT_NE(why.find(c.spec.dtype == DType::fp16 ? "fp16" : "cblas_sbgemm"), std::string::npos)
         << why;
+    return;
+  }
+  // oneDNN has fp32 everywhere and bf16 from avx512_core (the ISA the backend's runtime string
+  // names); fp16 only where this oneDNN has CPU kernels for it. Elsewhere it refuses, in its
+  // own words.
+  if (c.impl == "cpu:onednn" && kernel == nullptr && c.spec.dtype != DType::fp32) {
+    EXPECT_FALSE(c.spec.dtype == DType::bf16 && onednn_has_avx512_core()) << why;
+    EXPECT_NE(why.find("oneDNN"), std::string::npos) << why;
+    EXPECT_NE(why.find("has no " + std::string(dtype_name(c.spec.dtype)) + " matmul"),
+              std::string::npos) << why;
     return;
   }
   ASSERT_NE(kernel, nullptr) << why;
@@ -415,7 +431,7 @@ std::vector<GemmCase> sweep_cases() {
   };
   const Scale scales[] = {{-1.5, 0.5, false}, {1.0, 1.0, false}, {2.0, 0.0, true}};
   std::vector<GemmCase> cases;
-  for (const char* impl : {"cpu:blocked", "cpu:cblas"}) {
+  for (const char* impl : {"cpu:blocked", "cpu:cblas", "cpu:onednn"}) {
     for (DType t : dtypes) {
       for (GemmLayout l : layouts) {
         for (const Shape& s : shapes) {
@@ -482,7 +498,7 @@ void flip_one_element(Tensor& c) {
 }
 
 TEST(CpuGemmFaults, CheckerCatchesOneFlippedElementAndATouchedGuard) {
-  for (const char* impl : {"cpu:blocked", "cpu:cblas"}) {
+  for (const char* impl : {"cpu:blocked", "cpu:cblas", "cpu:onednn"}) {
     for (DType t : {DType::fp32, DType::fp16, DType::bf16}) {
       const GemmSpec s = gemm(67, 45, 129, GemmLayout::NT, t, 1.0, 0.5);
       std::string why;
@@ -508,16 +524,35 @@ TEST(CpuGemmFaults, CheckerCatchesOneFlippedElementAndATouchedGuard) {
   }
 }
 
+// A second upload replaces the operands (the kernel computes on the new ones), and a failed
+// upload leaves a kernel that refuses to run instead of one that reads freed buffers.
+TEST(CpuGemmUpload, ReuploadComputesOnTheNewOperandsAndAFailedOneDisarms) {
+  for (const char* impl : {"cpu:blocked", "cpu:cblas", "cpu:onednn"}) {
+    const GemmSpec s = gemm(40, 24, 56, GemmLayout::TN, DType::fp32, 1.0, 0.5);
+    std::string why;
+    auto kernel = make_kernel(backend(), s, impl, &why);
+    ASSERT_NE(kernel, nullptr) << why;
+    run_once(*kernel, make_gemm_tensors(s, 1));
+    const HostTensors second = make_gemm_tensors(s, 2);
+    const HostTensors out = run_once(*kernel, second);
+    EXPECT_TRUE(check_gemm(s, second, out).passed) << impl;
+    if (std::string(impl) != "cpu:onednn") continue;
+    EXPECT_THROW(kernel->upload(make_gemm_tensors(gemm(40, 24, 57, GemmLayout::TN, DType::fp32), 3)),
+                 std::exception);
+    EXPECT_THROW(kernel->run(), std::exception) << impl;
+  }
+}
+
 // ---------------------------------------------------------------- reproducibility
 
 TEST(CpuGemmRepeat, RunsAreBitwiseIdenticalAcrossRepeatsAndThreadCounts) {
   for (DType t : {DType::fp32, DType::bf16}) {
     const GemmSpec s = gemm(300, 200, 700, GemmLayout::NN, t, 1.0, 0.5);
     const HostTensors inputs = make_gemm_tensors(s, 9);
-    for (const char* impl : {"cpu:blocked", "cpu:cblas"}) {
+    for (const char* impl : {"cpu:blocked", "cpu:cblas", "cpu:onednn"}) {
       std::string why;
       auto kernel = make_kernel(backend(), s, impl, &why);
-      if (kernel == nullptr) continue;  // cblas without bf16
+      if (kernel == nullptr) continue;  // cblas or oneDNN without bf16
       const HostTensors first = run_once(*kernel, inputs);
       const HostTensors second = run_once(*kernel, inputs);
       EXPECT_TRUE(same_bytes(first.at("C"), second.at("C"))) << impl << " " << dtype_name(t);

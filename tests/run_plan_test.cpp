@@ -17,8 +17,9 @@ TEST(RunPlan, DefaultsExpandToEveryShapeDtypeAndImplementation) {
   RunOptions o;
   o.backends = {"cpu"};
   const auto plan = plan_run(o, registry, 1e10);
-  // GEMM: 3 default shapes x 3 dtypes x 2 implementations; attention: 3 x 3 x cpu:flash.
-  EXPECT_EQ(plan.size(), 27u);
+  // GEMM: 3 default shapes x 3 dtypes x 3 implementations; attention: 3 x 3 x 2 (cpu:flash,
+  // cpu:onednn).
+  EXPECT_EQ(plan.size(), 45u);
   std::set<std::string> ids;
   for (const auto& r : plan) ids.insert(case_id(r));
   EXPECT_EQ(ids.size(), plan.size()) << "case ids must be unique";
@@ -33,6 +34,7 @@ TEST(RunPlan, AttentionShapesNameTheirWorkloadAndTakeTheCausalFlag) {
   o.backends = {"cpu"};
   o.shapes = {"1,16,4,128,64", "2,8,1,1,128,300"};
   o.dtypes = {"bf16"};
+  o.impls = {"cpu:flash"};
   o.causal = true;
   const auto plan = plan_run(o, registry, 1e10);
   ASSERT_EQ(plan.size(), 2u);  // only attention: the shapes name it

@@ -6,6 +6,7 @@
 
 #include "kernels/cpu/blocking.h"
 #include "kernels/cpu/micro_kernel_select.h"
+#include "kernels/cpu/onednn_library.h"
 #include "kernels/cpu/openblas_library.h"
 #include "kernels/cpu/softmax_step.h"
 
@@ -42,7 +43,8 @@ CpuBackend::CpuBackend()
     : host_(probe_host_cpu()), pool_(std::make_shared<ThreadPool>(thread_count())) {}
 
 std::string CpuBackend::runtime_version() const {
-  return compiler_version() + "; " + openblas_config();
+  return compiler_version() + "; " + openblas_config() + "; oneDNN " + onednn_version() +
+         " dispatching to " + onednn_isa();
 }
 
 std::vector<DeviceInfo> CpuBackend::devices() {

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "kernels/cpu/attention_operands.h"
+
 namespace aicert::cpu {
 
 FlashKernel::FlashKernel(const AttentionSpec& spec, const MicroKernel& micro_kernel,
@@ -12,23 +14,7 @@ FlashKernel::FlashKernel(const AttentionSpec& spec, const MicroKernel& micro_ker
 
 void FlashKernel::upload(const HostTensors& tensors) {
   tensors_.upload(tensors);
-  const std::size_t e = dtype_size(spec_.dtype);
-  const auto q_bytes =
-      static_cast<std::size_t>(spec_.batch * spec_.q_heads * spec_.q_len * spec_.head_dim) * e;
-  const auto kv_bytes =
-      static_cast<std::size_t>(spec_.batch * spec_.kv_heads * spec_.kv_len * spec_.head_dim) * e;
-  for (const auto& [name, bytes] : {std::pair<const char*, std::size_t>{"Q", q_bytes},
-                                    {"K", kv_bytes},
-                                    {"V", kv_bytes},
-                                    {"O", q_bytes}}) {
-    if (tensors_.dtype(name) != spec_.dtype || tensors_.payload_bytes(name) != bytes) {
-      throw std::invalid_argument(std::string("cpu:flash: tensor ") + name + " is " +
-                                  std::string(dtype_name(tensors_.dtype(name))) + ", " +
-                                  std::to_string(tensors_.payload_bytes(name)) +
-                                  " bytes; the case needs " + std::string(dtype_name(spec_.dtype)) +
-                                  ", " + std::to_string(bytes) + " bytes");
-    }
-  }
+  check_attention_tensors(spec_, tensors_, kFlashImpl);
 }
 
 void FlashKernel::run() {

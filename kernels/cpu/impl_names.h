@@ -8,6 +8,7 @@ namespace aicert::cpu {
 
 inline constexpr std::string_view kBlockedImpl = "cpu:blocked";  // GEMM, own BLIS-style kernel
 inline constexpr std::string_view kCblasImpl = "cpu:cblas";  // GEMM through OpenBLAS
+inline constexpr std::string_view kOnednnImpl = "cpu:onednn";  // GEMM, attention: oneDNN
 inline constexpr std::string_view kFlashImpl = "cpu:flash";  // attention, own flash kernel
 inline constexpr std::string_view kShmCollectiveImpl = "cpu:shm";  // collectives, pinned threads
 inline constexpr std::string_view kStreamImpl = "cpu:stream";  // memory bandwidth, pinned threads

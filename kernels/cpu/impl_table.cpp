@@ -15,6 +15,8 @@
 #include "kernels/cpu/flash_kernel.h"
 #include "kernels/cpu/impl_names.h"
 #include "kernels/cpu/micro_kernel_select.h"
+#include "kernels/cpu/onednn_attention_kernel.h"
+#include "kernels/cpu/onednn_gemm_kernel.h"
 #include "kernels/cpu/softmax_step.h"
 #include "kernels/cpu/stream_kernel.h"
 
@@ -64,6 +66,12 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
               [](CpuBackend& b, const GemmSpec& g, int, std::string* why) {
                 return CblasKernel::make(g, b.pool_, why);  // refuses what OpenBLAS lacks
               }),
+          impl_entry<GemmSpec, CpuBackend>(
+              kOnednnImpl, [=](CpuBackend& b, const GemmSpec& g, int) { return gemm_reason(b, g); },
+              [](CpuBackend& b, const GemmSpec& g, int, std::string* why) {
+                // refuses what oneDNN has no kernel for
+                return OnednnGemmKernel::make(g, static_cast<int>(b.pool_->size()), why);
+              }),
           impl_entry<AttentionSpec, CpuBackend>(
               kFlashImpl,
               [=](CpuBackend& b, const AttentionSpec& a, int) -> std::string {
@@ -78,6 +86,24 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
                 const MicroKernel* k = select_micro_kernel_from_env(why);
                 if (k == nullptr) return nullptr;
                 return std::make_unique<FlashKernel>(a, *k, select_softmax_step(*k), b.pool_);
+              }),
+          impl_entry<AttentionSpec, CpuBackend>(
+              kOnednnImpl,
+              [=](CpuBackend& b, const AttentionSpec& a, int) -> std::string {
+                if (std::string invalid = validate_attention_spec(a, memory(b)); !invalid.empty()) {
+                  return "invalid attention case: " + invalid;
+                }
+                // Unfused: the whole score matrix is host memory too.
+                const double scratch = OnednnAttentionKernel::scratch_bytes(a);
+                if (a.operand_bytes() + scratch > memory(b)) {
+                  return "not supported: cpu:onednn materialises " +
+                         std::to_string(static_cast<long long>(scratch / (1 << 20))) +
+                         " MiB of scores for " + a.shape_string() + ", more than this host has";
+                }
+                return {};
+              },
+              [](CpuBackend& b, const AttentionSpec& a, int, std::string* why) {
+                return OnednnAttentionKernel::make(a, static_cast<int>(b.pool_->size()), why);
               }),
           impl_entry<CollectiveSpec, CpuBackend>(
               kShmCollectiveImpl,

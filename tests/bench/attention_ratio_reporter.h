@@ -28,6 +28,9 @@ class AttentionRatioReporter : public benchmark::ConsoleReporter {
   struct Labels {
     std::string gemm_name, flash_name;  // the registered benchmark names
     std::string attention_shape, flash_impl, gemm_case;
+    // A vendor attention registered like the flash one ("cpu_onednn", "cpu:onednn"): the
+    // summary adds flash / vendor. Empty: none.
+    std::string vendor_name = {}, vendor_impl = {};
   };
   AttentionRatioReporter(OutputOptions options, Labels labels)
       : ConsoleReporter(options), labels_(std::move(labels)) {}
@@ -58,6 +61,13 @@ class AttentionRatioReporter : public benchmark::ConsoleReporter {
                     labels_.attention_shape.c_str(), causal ? "causal" : "full",
                     labels_.flash_impl.c_str(), att_rate, labels_.gemm_case.c_str(), gemm_rate,
                     att_rate / gemm_rate);
+        const auto vendor =
+            rates_.find(labels_.vendor_name + "/" + std::to_string(t) + "/" + std::to_string(causal));
+        if (!labels_.vendor_name.empty() && vendor != rates_.end()) {
+          const double vendor_rate = median(vendor->second);
+          std::printf("  %s / %s %.1f GFLOP/s: ratio %.3f\n", labels_.flash_impl.c_str(),
+                      labels_.vendor_impl.c_str(), vendor_rate, att_rate / vendor_rate);
+        }
       }
     }
   }

@@ -2,6 +2,7 @@
 // against cpu:blocked, both loaded from aicert-backend-cpu.so with dlopen (the code the harness
 // runs), in the same binary and run. Attention: B=1, Hq=Hkv=16, S=2048, D=128, non-causal and
 // causal (the target: at least 0.5 of GEMM, non-causal fp32). GEMM: 2048^3 NN, alpha 1, beta 0.
+// Also cpu:onednn attention (oneDNN's primitives), the vendor row: cpu:flash / cpu:onednn.
 // Prints GFLOP/s per benchmark and, at the end, attention/GEMM per dtype.
 #include <benchmark/benchmark.h>
 #include <dlfcn.h>
@@ -67,7 +68,7 @@ void time_case(benchmark::State& state, const aicert::WorkloadSpec& spec, const 
                                                 benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void bm_cpu_flash(benchmark::State& state) {
+aicert::AttentionSpec bench_attention(const benchmark::State& state) {
   aicert::AttentionSpec s;
   s.batch = 1;
   s.q_heads = s.kv_heads = 16;
@@ -75,7 +76,18 @@ void bm_cpu_flash(benchmark::State& state) {
   s.head_dim = 128;
   s.dtype = kAttentionBenchDtypes[state.range(0)];
   s.causal = state.range(1) != 0;
+  return s;
+}
+
+void bm_cpu_flash(benchmark::State& state) {
+  const aicert::AttentionSpec s = bench_attention(state);
   time_case(state, s, "cpu:flash", aicert::make_attention_tensors(s, 1));
+}
+
+// The vendor row: oneDNN's primitives (skipped with its reason where it lacks the dtype).
+void bm_cpu_onednn(benchmark::State& state) {
+  const aicert::AttentionSpec s = bench_attention(state);
+  time_case(state, s, "cpu:onednn", aicert::make_attention_tensors(s, 1));
 }
 
 void bm_cpu_blocked(benchmark::State& state) {
@@ -100,12 +112,22 @@ int main(int argc, char** argv) {
           ->Unit(benchmark::kMillisecond);
     }
   }
+  // oneDNN last: its OpenMP threads spin on after a call and would steal the cores of the next.
+  for (int t = 0; t < 3; ++t) {
+    for (int causal = 0; causal < 2; ++causal) {
+      benchmark::RegisterBenchmark("cpu_onednn", bm_cpu_onednn)
+          ->Args({t, causal})
+          ->UseRealTime()
+          ->Unit(benchmark::kMillisecond);
+    }
+  }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   aicert::bench::AttentionRatioReporter reporter(
       isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
                             : benchmark::ConsoleReporter::OO_Tabular,
-      {"cpu_blocked", "cpu_flash", "1,16,16,2048,128", "cpu:flash", "cpu:blocked GEMM 2048^3"});
+      {"cpu_blocked", "cpu_flash", "1,16,16,2048,128", "cpu:flash", "cpu:blocked GEMM 2048^3",
+       "cpu_onednn", "cpu:onednn"});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   benchmark::Shutdown();
   return 0;

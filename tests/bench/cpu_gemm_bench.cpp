@@ -1,9 +1,13 @@
-// fp32 GEMM speed of cpu:blocked against OpenBLAS cblas_sgemm, same binary, same inputs.
-// cpu:blocked is loaded from aicert-backend-cpu.so with dlopen, so this measures exactly the
-// code the harness runs. Sizes n x n x n for n = 256, 1024, 2048 (NN, alpha 1, beta 0); the
-// benchmarks run one after the other, never at once (each uses every core). Do not pass
-// --benchmark_enable_random_interleaving: OpenBLAS's threads spin on after each call.
-// Prints GFLOP/s per benchmark and, at the end, the ratio own/OpenBLAS per size.
+// GEMM speed of the own cpu:blocked against the vendor libraries in the same binary, same
+// inputs: OpenBLAS cblas_sgemm (fp32) and oneDNN's matmul (cpu:onednn, fp32 and bf16), and the
+// own bf16 against the own fp32. cpu:blocked and cpu:onednn are loaded from
+// aicert-backend-cpu.so with dlopen, so this measures exactly the code the harness runs.
+// Shapes M x N x K (NN, alpha 1, beta 0): 256^3, 1024^3, 2048^3 and the Llama projections
+// 4096x4096x4096 and 4096x11008x4096. The benchmarks run one after the other, never at once
+// (each uses every core). Do not pass --benchmark_enable_random_interleaving: OpenBLAS's
+// threads spin on after each call. An implementation that refuses a case (oneDNN bf16 on a
+// CPU without avx512_core) is skipped with its reason. Prints GFLOP/s per benchmark and, at
+// the end, the ratios per shape.
 #include <benchmark/benchmark.h>
 #include <cblas.h>
 #include <dlfcn.h>
@@ -50,11 +54,13 @@ Backend& cpu_backend() {
   return *backend;
 }
 
-GemmSpec square(std::int64_t n) {
+GemmSpec shape_of(const benchmark::State& state, aicert::DType dtype) {
   GemmSpec s;
-  s.m = s.n = s.k = n;
+  s.m = state.range(0);
+  s.n = state.range(1);
+  s.k = state.range(2);
   s.layout = aicert::GemmLayout::NN;
-  s.dtype = aicert::DType::fp32;
+  s.dtype = dtype;
   s.alpha = 1.0;
   s.beta = 0.0;
   return s;
@@ -65,32 +71,34 @@ void set_rate(benchmark::State& state, const GemmSpec& s) {
       benchmark::Counter(s.flops() * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void bm_cpu_blocked(benchmark::State& state) {
-  const GemmSpec s = square(state.range(0));
+// One implementation of the cpu plugin on one dtype.
+void bm_plugin(benchmark::State& state, const std::string& impl, aicert::DType dtype) {
+  const GemmSpec s = shape_of(state, dtype);
   aicert::CaseSpec c;
   c.spec = s;
   std::string why;
-  std::unique_ptr<Kernel> kernel = cpu_backend().make(c, 0, "cpu:blocked", &why);
+  std::unique_ptr<Kernel> kernel = cpu_backend().make(c, 0, impl, &why);
   if (kernel == nullptr) {
-    state.SkipWithError(("cpu:blocked: " + why).c_str());
+    state.SkipWithError((impl + ": " + why).c_str());
     return;
   }
   kernel->upload(aicert::make_gemm_tensors(s, 1));
-  kernel->run();  // warm-up: threads started, pages touched
+  kernel->run();  // warm-up: threads started, pages touched, primitive JIT-compiled
   for (auto _ : state) kernel->run();
   set_rate(state, s);
 }
 
 void bm_openblas_sgemm(benchmark::State& state) {
-  const GemmSpec s = square(state.range(0));
+  const GemmSpec s = shape_of(state, aicert::DType::fp32);
   const HostTensors t = aicert::make_gemm_tensors(s, 1);
-  const auto n = static_cast<blasint>(s.n);
-  const auto elements = static_cast<std::size_t>(s.n * s.n);
-  std::vector<float> a(elements), b(elements), c(elements);
-  std::memcpy(a.data(), t.at("A").data(), elements * sizeof(float));
-  std::memcpy(b.data(), t.at("B").data(), elements * sizeof(float));
+  const auto m = static_cast<blasint>(s.m), n = static_cast<blasint>(s.n),
+             k = static_cast<blasint>(s.k);
+  std::vector<float> a(static_cast<std::size_t>(s.m * s.k)), b(static_cast<std::size_t>(s.k * s.n)),
+      c(static_cast<std::size_t>(s.m * s.n));
+  std::memcpy(a.data(), t.at("A").data(), a.size() * sizeof(float));
+  std::memcpy(b.data(), t.at("B").data(), b.size() * sizeof(float));
   auto call = [&] {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1.0f, a.data(), n, b.data(), n,
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a.data(), k, b.data(), n,
                 0.0f, c.data(), n);
   };
   call();  // warm-up
@@ -109,21 +117,34 @@ class RatioReporter : public benchmark::ConsoleReporter {
       if (r.run_type != Run::RT_Iteration || r.error_occurred) continue;
       const auto it = r.counters.find(kCounter);
       if (it == r.counters.end()) continue;
-      rates_[std::stoll(r.run_name.args)][r.run_name.function_name].push_back(it->second.value);
+      rates_[r.run_name.args][r.run_name.function_name].push_back(it->second.value);
     }
     ConsoleReporter::ReportRuns(runs);
   }
 
   void Finalize() override {
     ConsoleReporter::Finalize();
-    for (auto& [size, by_impl] : rates_) {
-      auto own = by_impl.find("cpu_blocked");
-      auto ref = by_impl.find("openblas_sgemm");
-      if (own == by_impl.end() || ref == by_impl.end()) continue;
-      const double own_rate = median(own->second);
-      const double ref_rate = median(ref->second);
-      std::printf("fp32 GEMM %lld^3: cpu:blocked %.1f GFLOP/s, OpenBLAS %.1f GFLOP/s, ratio %.3f\n",
-                  static_cast<long long>(size), own_rate, ref_rate, own_rate / ref_rate);
+    for (auto& [shape, by_impl] : rates_) {
+      std::string name = shape;  // "2048/2048/2048" -> "2048x2048x2048"
+      std::replace(name.begin(), name.end(), '/', 'x');
+      auto rate = [&](const char* bench) {
+        const auto it = by_impl.find(bench);
+        return it == by_impl.end() ? 0.0 : median(it->second);
+      };
+      auto ratio = [](const char* what, double own, double ref) {
+        if (own > 0 && ref > 0) std::printf("  %-36s %.3f\n", what, own / ref);
+      };
+      const double own32 = rate("cpu_blocked"), blas32 = rate("openblas_sgemm"),
+                   dnnl32 = rate("cpu_onednn_fp32"), own16 = rate("cpu_blocked_bf16"),
+                   dnnl16 = rate("cpu_onednn_bf16");
+      std::printf("GEMM %s [GFLOP/s]: cpu:blocked fp32 %.1f, OpenBLAS fp32 %.1f, oneDNN fp32 %.1f, "
+                  "cpu:blocked bf16 %.1f, oneDNN bf16 %s\n",
+                  name.c_str(), own32, blas32, dnnl32, own16,
+                  dnnl16 > 0 ? std::to_string(dnnl16).c_str() : "not supported");
+      ratio("fp32 own / OpenBLAS", own32, blas32);
+      ratio("fp32 own / oneDNN", own32, dnnl32);
+      ratio("bf16 own / fp32 own", own16, own32);
+      ratio("bf16 own / oneDNN bf16", own16, dnnl16);
     }
   }
 
@@ -133,26 +154,27 @@ class RatioReporter : public benchmark::ConsoleReporter {
     const std::size_t h = v.size() / 2;
     return v.size() % 2 ? v[h] : 0.5 * (v[h - 1] + v[h]);
   }
-  std::map<std::int64_t, std::map<std::string, std::vector<double>>> rates_;  // by size
+  std::map<std::string, std::map<std::string, std::vector<double>>> rates_;  // by shape
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  // All cpu:blocked runs first: after a call OpenBLAS's threads keep spinning for a while, and
-  // would steal the cores from whatever runs next.
-  for (const std::int64_t n : {256, 1024, 2048}) {
-    benchmark::RegisterBenchmark("cpu_blocked", bm_cpu_blocked)
-        ->Arg(n)
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
-  }
-  for (const std::int64_t n : {256, 1024, 2048}) {
-    benchmark::RegisterBenchmark("openblas_sgemm", bm_openblas_sgemm)
-        ->Arg(n)
-        ->UseRealTime()
-        ->Unit(benchmark::kMillisecond);
-  }
+  using aicert::DType;
+  const std::vector<std::vector<std::int64_t>> shapes = {
+      {256, 256, 256}, {1024, 1024, 1024}, {2048, 2048, 2048}, {4096, 4096, 4096}, {4096, 11008, 4096}};
+  auto add = [&](const char* name, auto fn) {
+    for (const auto& shape : shapes) {
+      benchmark::RegisterBenchmark(name, fn)->Args(shape)->UseRealTime()->Unit(benchmark::kMillisecond);
+    }
+  };
+  // The plugin's implementations first, OpenBLAS last: after a call OpenBLAS's threads keep
+  // spinning for a while, and would steal the cores from whatever runs next.
+  add("cpu_blocked", [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::fp32); });
+  add("cpu_blocked_bf16", [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::bf16); });
+  add("cpu_onednn_fp32", [](benchmark::State& st) { bm_plugin(st, "cpu:onednn", DType::fp32); });
+  add("cpu_onednn_bf16", [](benchmark::State& st) { bm_plugin(st, "cpu:onednn", DType::bf16); });
+  add("openblas_sgemm", bm_openblas_sgemm);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   RatioReporter reporter(isatty(STDOUT_FILENO) ? benchmark::ConsoleReporter::OO_ColorTabular
