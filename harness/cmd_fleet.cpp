@@ -201,6 +201,11 @@ int run_fleet(const FleetCommandOptions& o) {
   print_findings(a, FleetFinding::Kind::status, "status differs from the fleet's");
   print_findings(a, FleetFinding::Kind::system, "system differs from the platform's majority");
   print_headlines(a);
+  if (!a.untrusted.empty()) {
+    std::cout << "integrity: " << a.untrusted.size()
+              << " reports are not proven to be what aicert wrote (analysed all the same):\n";
+    for (const auto& u : a.untrusted) std::cout << "  " << u << "\n";
+  }
   for (const auto& n : a.notes) std::cout << "note: " << n << "\n";
   std::cout << "verdict: " << (a.gate_fails() ? "OUTLIERS" : "CONSISTENT") << " (" << outliers
             << " outliers, " << status << " status differences, "

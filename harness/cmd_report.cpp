@@ -16,6 +16,12 @@ namespace aicert {
 
 namespace {
 
+// What a report's <integrity> says, on the console before anything drawn from it: a tampered
+// report is still shown, never silently.
+void print_integrity(const std::string& file, const Report& r) {
+  if (r.integrity) std::cout << "integrity: " << file << ": " << r.integrity->text() << "\n";
+}
+
 std::string cell(double v, const char* fmt) {
   char buf[32];
   std::snprintf(buf, sizeof buf, fmt, v);
@@ -39,6 +45,7 @@ void add_report_commands(CLI::App& app, CommandAction& action) {
     action = [r] {
       if (r->html.empty() && r->junit.empty()) throw UsageError{"report: give --html and/or --junit"};
       const Report report = read_report_xml(r->report);
+      print_integrity(r->report, report);
       if (!r->html.empty()) write_html(report_html(report), r->html);
       if (!r->junit.empty()) write_junit_xml("aicert " + r->report, junit_cases(report), r->junit);
       return kExitOk;
@@ -78,6 +85,8 @@ void add_report_commands(CLI::App& app, CommandAction& action) {
       const double threshold = parse_threshold_percent(c->threshold);
       const Report old_r = read_report_xml(c->old_report);
       const Report new_r = read_report_xml(c->new_report);
+      print_integrity(c->old_report, old_r);
+      print_integrity(c->new_report, new_r);
       const HardwareMatch match = c->across ? HardwareMatch::across
                                   : c->same ? HardwareMatch::same
                                             : HardwareMatch::automatic;

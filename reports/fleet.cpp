@@ -436,6 +436,11 @@ FleetAnalysis analyse_fleet(const std::vector<FleetInput>& inputs, const FleetOp
   a.options = options;
   std::vector<std::vector<int>> reports_of;
   a.machines = collect_machines(inputs, reports_of, a.notes);
+  for (const FleetInput& in : inputs) {
+    if (in.report.integrity && !in.report.integrity->trustworthy()) {
+      a.untrusted.push_back(in.source + ": " + in.report.integrity->text());
+    }
+  }
   collect_groups(a, inputs, reports_of);
   int small = 0;
   for (auto& g : a.groups) {

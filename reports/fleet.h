@@ -118,6 +118,9 @@ struct FleetAnalysis {
   std::vector<SystemDifference> system;
   HeadlineTable headlines;
   std::vector<std::string> notes;    // duplicates merged, reports given twice, small groups
+  // "FILE: TAMPERED: ..." for every member whose integrity does not hold (or that has no
+  // digest): still analysed, never silently.
+  std::vector<std::string> untrusted;
   int count(FleetFinding::Kind kind) const;
   // Any outlier (slower or faster) or status difference: what makes `aicert fleet` exit 1.
   bool gate_fails() const;

@@ -124,6 +124,12 @@ void verdict_section(std::ostringstream& h, const FleetAnalysis& a, const std::s
     h << "; "
       << plural(static_cast<int>(a.system.size()), "system difference", "system differences");
   }
+  if (!a.untrusted.empty()) {
+    h << "<br><strong>" << plural(static_cast<int>(a.untrusted.size()), "report", "reports")
+      << " TAMPERED or without a digest</strong> (analysed all the same):<ul>";
+    for (const auto& u : a.untrusted) h << "<li>" << html_escape(u) << "</li>";
+    h << "</ul>";
+  }
   std::size_t listed = 0;
   for (const FleetFinding& f : a.findings) {
     if (f.kind != FleetFinding::Kind::slower && f.kind != FleetFinding::Kind::faster) continue;

@@ -285,14 +285,23 @@ std::string report_html(const Report& r) {
       << html_escape(r.profile->sha256.substr(0, 16)) << "</code>)";
   }
   h << "</p>\n";
+  if (r.integrity) h << "<p>Integrity: " << html_escape(r.integrity->text()) << "</p>\n";
 
   const std::string verdict = r.certification ? r.certification->verdict : r.summary.verdict;
-  const bool good = verdict == "CERTIFIED" || verdict == "PASS";
+  const bool untrusted = r.integrity && !r.integrity->trustworthy();
+  const bool good = !untrusted && (verdict == "CERTIFIED" || verdict == "PASS");
   h << "<div class=\"verdict "
-    << (good                      ? "good"
-        : verdict == "INCOMPLETE" ? "warn"
-                                  : "bad")
+    << (good                                    ? "good"
+        : verdict == "INCOMPLETE" && !untrusted ? "warn"
+                                                : "bad")
     << "\"><strong>" << html_escape(verdict) << "</strong>";
+  if (untrusted) {
+    // In the verdict box: what follows may not be what aicert wrote.
+    h << "<br><strong>" << html_escape(r.integrity->state == IntegrityState::no_digest
+                                           ? "NO DIGEST"
+                                           : "TAMPERED")
+      << "</strong>: " << html_escape(r.integrity->text());
+  }
   if (r.certification && !r.certification->highest_tier.empty()) {
     h << " &mdash; highest tier met: <strong>" << html_escape(r.certification->highest_tier)
       << "</strong>";

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reports/case_result.h"
+#include "reports/integrity_status.h"
 #include "reports/inventory.h"
 
 namespace aicert {
@@ -66,6 +67,9 @@ struct Report {
   std::vector<CaseResult> cases;
   ReportSummary summary;
   std::optional<Certification> certification;
+  // What the file's <integrity> said when it was read (read_report_xml); none for a report made
+  // in memory. Not written: the writer records a fresh digest.
+  std::optional<IntegrityStatus> integrity;
 };
 
 // Counts the verdicts of report.cases into a summary.

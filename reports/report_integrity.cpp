@@ -86,7 +86,68 @@ void load(const std::string& path, LoadedReport& r) {
   r.integrity = r.doc.document_element().child("integrity");
 }
 
+// Whether `sig` is a valid Ed25519 signature of `message` by the DER public key `der`.
+bool signature_verifies(const std::vector<unsigned char>& der, const std::vector<unsigned char>& sig,
+                        const std::string& message) {
+  const unsigned char* p = der.data();
+  PkeyPtr key(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())), &EVP_PKEY_free);
+  if (!key || EVP_PKEY_id(key.get()) != EVP_PKEY_ED25519 || sig.empty()) return false;
+  MdCtxPtr ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), sig.data(), sig.size(),
+                          reinterpret_cast<const unsigned char*>(message.data()),
+                          message.size()) == 1;
+}
+
 }  // namespace
+
+std::string IntegrityStatus::text() const {
+  const std::string shown = recorded_sha256.substr(0, 16);
+  switch (state) {
+    case IntegrityState::no_digest:
+      return "no digest: the report carries no <integrity>; nothing proves it is what aicert wrote";
+    case IntegrityState::intact:
+      return "digest matches (sha256 " + shown + "...), not signed";
+    case IntegrityState::signed_intact:
+      return "signed by key " + key_fingerprint + ", signature and digest (sha256 " + shown +
+             "...) verify";
+    case IntegrityState::tampered:
+      return "TAMPERED: the content's SHA-256 " + content_sha256.substr(0, 16) +
+             "... differs from the recorded " + shown + "...: changed after it was written";
+    case IntegrityState::bad_signature:
+      return "TAMPERED: the signature does not verify with the key it names (" + key_fingerprint +
+             ")";
+  }
+  return {};
+}
+
+IntegrityStatus integrity_of(pugi::xml_node report_root) {
+  IntegrityStatus st;
+  const pugi::xml_node integrity = report_root.child("integrity");
+  if (!integrity || !integrity.attribute("sha256")) return st;
+  pugi::xml_document doc;
+  doc.append_copy(report_root);
+  const std::string canonical = canonical_report_bytes(doc);
+  st.recorded_sha256 = integrity.attribute("sha256").value();
+  st.content_sha256 = sha256_hex(canonical);
+  if (st.content_sha256 != st.recorded_sha256) {
+    st.state = IntegrityState::tampered;
+    return st;
+  }
+  const pugi::xml_node s = integrity.child("signature");
+  if (!s) {
+    st.state = IntegrityState::intact;
+    return st;
+  }
+  const std::vector<unsigned char> der = unbase64(s.attribute("public-key").value());
+  st.key_fingerprint =
+      "SHA256:" + sha256_hex(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()))
+                      .substr(0, 16);
+  st.state = signature_verifies(der, unbase64(s.attribute("value").value()), canonical)
+                 ? IntegrityState::signed_intact
+                 : IntegrityState::bad_signature;
+  return st;
+}
 
 std::string canonical_report_bytes(const pugi::xml_document& doc) {
   pugi::xml_document copy;

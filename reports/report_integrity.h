@@ -7,6 +7,8 @@
 #include <pugixml.hpp>
 #include <string>
 
+#include "reports/integrity_status.h"
+
 namespace aicert {
 
 // The canonical bytes of a report document (its <integrity> element left out).
@@ -29,5 +31,9 @@ struct VerifyOutcome {
 // Checks the digest and, when `pubkey_path` is given (PEM), that the report is signed by that
 // key. Throws ReportParseError on a malformed report (exit 2); a mismatch is !ok (exit 1).
 VerifyOutcome verify_report_file(const std::string& report_path, const std::string& pubkey_path);
+
+// What the <integrity> of a report document (its root <aicert-report>) says of its content:
+// the digest compared, and a signature checked against the public key it carries.
+IntegrityStatus integrity_of(pugi::xml_node report_root);
 
 }  // namespace aicert

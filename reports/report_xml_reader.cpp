@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "reports/report_integrity.h"
 #include "reports/report_xml.h"
 #include "reports/spec_xml.h"
 #include "reports/xml_source.h"
@@ -359,7 +360,9 @@ class ReportReader {
 
 Report read_report_xml(const std::string& path) {
   const XmlSource source(path, kMaxReportBytes, "report");
-  return ReportReader(source).read();
+  Report r = ReportReader(source).read();
+  r.integrity = integrity_of(source.root());
+  return r;
 }
 
 Inventory inventory_from_xml(std::string_view text, const std::string& where) {

@@ -140,6 +140,35 @@ TEST_F(FleetCli, AMalformedMemberIsNamedAndNothingIsWritten) {
   EXPECT_NE(slurp(path("fleet.html")), "the page of last week");
 }
 
+// A member edited after it was written is analysed all the same, and said to be TAMPERED on
+// the console and the page; `report` and `compare` say it on theirs.
+TEST_F(FleetCli, ATamperedMemberIsShownNeverSilently) {
+  for (int m = 0; m < 4; ++m) write(member("n" + std::to_string(m), 1, 0.003, m + 1u), "n" + std::to_string(m) + ".xml");
+  std::string text = slurp(path("n2.xml"));
+  const std::size_t at = text.find("gflops=\"");
+  ASSERT_NE(at, std::string::npos);
+  text[at + 8] = text[at + 8] == '9' ? '1' : '9';  // one digit of one figure
+  std::ofstream(path("n2.xml")) << text;
+
+  const Outcome o = aicert("fleet " + path("n0.xml") + " " + path("n1.xml") + " " + path("n2.xml") +
+                           " " + path("n3.xml") + " --html " + path("fleet.html"));
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("integrity: 1 reports are not proven"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find(path("n2.xml") + ": TAMPERED"), std::string::npos) << o.output;
+  EXPECT_NE(slurp(path("fleet.html")).find("TAMPERED or without a digest"), std::string::npos);
+
+  const Outcome rep = aicert("report " + path("n2.xml") + " --html " + path("n2.html"));
+  EXPECT_EQ(rep.exit_code, 0) << rep.output;
+  EXPECT_NE(rep.output.find("integrity: " + path("n2.xml") + ": TAMPERED"), std::string::npos)
+      << rep.output;
+  EXPECT_NE(slurp(path("n2.html")).find("<strong>TAMPERED</strong>"), std::string::npos);
+  const Outcome cmp = aicert("compare " + path("n0.xml") + " " + path("n2.xml"));
+  EXPECT_NE(cmp.output.find("integrity: " + path("n0.xml") + ": digest matches"), std::string::npos)
+      << cmp.output;
+  EXPECT_NE(cmp.output.find("integrity: " + path("n2.xml") + ": TAMPERED"), std::string::npos)
+      << cmp.output;
+}
+
 TEST_F(FleetCli, BadArgumentsExitTwo) {
   EXPECT_EQ(aicert("fleet " + path("no-such.xml")).exit_code, 2);
   EXPECT_EQ(aicert("fleet '" + path("none-*.xml") + "'").exit_code, 2);

@@ -1,6 +1,9 @@
 // Report integrity: every written report carries a digest that verifies; one changed digit is
 // caught; sign -> verify with the public key -> tamper -> verify fails; a wrong key fails; a
-// tampered report is not signed; a truncated report is a located error (exit 2 path).
+// tampered report is not signed; a truncated report is a located error (exit 2 path). What a
+// report read back says of its integrity (intact, signed with the key's fingerprint, TAMPERED
+// after an edit or a forged signature, no digest) and that the HTML view says it too, TAMPERED
+// inside a red verdict box.
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -10,6 +13,7 @@
 #include <fstream>
 #include <regex>
 
+#include "reports/html_report.h"
 #include "reports/report_integrity.h"
 #include "reports/report_xml.h"
 
@@ -117,6 +121,57 @@ TEST_F(Integrity, AnUnsignedReportFailsWhenAKeyIsRequired) {
   const VerifyOutcome v = verify_report_file(report_, pub);
   EXPECT_FALSE(v.ok);
   EXPECT_NE(v.message.find("NOT SIGNED"), std::string::npos);
+}
+
+TEST_F(Integrity, AReportReadBackSaysWhatItsIntegrityIs) {
+  Report r = read_report_xml(report_);
+  ASSERT_TRUE(r.integrity.has_value());
+  EXPECT_EQ(r.integrity->state, IntegrityState::intact);
+  EXPECT_NE(r.integrity->text().find("digest matches"), std::string::npos);
+  std::string html = report_html(r);
+  EXPECT_NE(html.find("Integrity: digest matches"), std::string::npos);
+  EXPECT_EQ(html.find("TAMPERED"), std::string::npos);
+
+  const auto [priv, pub] = make_keys("vendor");
+  sign_report_file(report_, priv);
+  r = read_report_xml(report_);
+  EXPECT_EQ(r.integrity->state, IntegrityState::signed_intact);
+  EXPECT_EQ(r.integrity->key_fingerprint.rfind("SHA256:", 0), 0u);
+  EXPECT_EQ(r.integrity->key_fingerprint.size(), 7u + 16u);
+  EXPECT_NE(report_html(r).find("signed by key " + r.integrity->key_fingerprint), std::string::npos);
+
+  // An edit after signing: the digest no longer matches.
+  set_text(std::regex_replace(text(), std::regex("gflops=\"12.5\""), "gflops=\"99.5\""));
+  r = read_report_xml(report_);
+  EXPECT_EQ(r.integrity->state, IntegrityState::tampered);
+  EXPECT_FALSE(r.integrity->trustworthy());
+  html = report_html(r);
+  const std::size_t box = html.find("<div class=\"verdict bad\"");
+  ASSERT_NE(box, std::string::npos) << "a tampered PASS is not shown as good";
+  EXPECT_NE(html.find("<strong>TAMPERED</strong>", box), std::string::npos);
+}
+
+TEST_F(Integrity, AForgedSignatureAndAMissingDigestAreShown) {
+  const auto [priv, pub] = make_keys("vendor");
+  sign_report_file(report_, priv);
+  // A signature of other bytes: recompute nothing, swap the signature's value for garbage of
+  // the right shape (the digest still matches: only the signature check can tell).
+  std::string t = text();
+  const std::regex value("value=\"([A-Za-z0-9+/=]+)\"");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(t, m, value));
+  std::string forged = m[1].str();
+  forged[0] = forged[0] == 'A' ? 'B' : 'A';
+  t.replace(static_cast<std::size_t>(m.position(1)), forged.size(), forged);
+  set_text(t);
+  Report r = read_report_xml(report_);
+  EXPECT_EQ(r.integrity->state, IntegrityState::bad_signature);
+  EXPECT_NE(r.integrity->text().find("TAMPERED"), std::string::npos);
+
+  set_text(std::regex_replace(text(), std::regex("<integrity[\\s\\S]*</integrity>|<integrity[^>]*/>"), ""));
+  r = read_report_xml(report_);
+  EXPECT_EQ(r.integrity->state, IntegrityState::no_digest);
+  EXPECT_NE(report_html(r).find("NO DIGEST"), std::string::npos);
 }
 
 TEST_F(Integrity, TruncatedReportAndBadKeyAreLocatedErrors) {
