@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libpugixml-dev libhwloc-dev hwloc libssl-dev
-  libopenblas-dev libdnnl-dev libgtest-dev libgmock-dev libbenchmark-dev libxml2-utils
+  libopenblas-dev libdnnl-dev libgtest-dev libgmock-dev libbenchmark-dev libxml2-utils libxml2-dev
   ocl-icd-opencl-dev opencl-headers pocl-opencl-icd clinfo libclblast-dev
   chromium openssl
   libopenmpi-dev openmpi-bin libmpich-dev mpich

@@ -18,6 +18,7 @@ void add_worker_command(CLI::App& app, CommandAction& action);
 void add_report_commands(CLI::App& app, CommandAction& action);     // report, compare
 void add_fleet_command(CLI::App& app, CommandAction& action);
 void add_integrity_commands(CLI::App& app, CommandAction& action);  // sign, verify
+void add_programme_command(CLI::App& app, CommandAction& action);
 void add_completion_command(CLI::App& app, CommandAction& action);
 
 }  // namespace aicert

@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add_report_commands(app, action);
   add_fleet_command(app, action);
   add_integrity_commands(app, action);
+  add_programme_command(app, action);
   add_completion_command(app, action);
   add_worker_command(app, action);
 

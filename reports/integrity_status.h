@@ -17,6 +17,7 @@ struct IntegrityStatus {
   std::string recorded_sha256;  // what <integrity sha256=...> says
   std::string content_sha256;   // what the content hashes to
   std::string key_fingerprint;  // "SHA256:<first 16 hex of sha256(DER public key)>", when signed
+  std::string public_key;       // the signing key, base64 of its DER form, when signed
 
   bool trustworthy() const {
     return state == IntegrityState::intact || state == IntegrityState::signed_intact;

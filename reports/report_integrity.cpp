@@ -99,7 +99,21 @@ bool signature_verifies(const std::vector<unsigned char>& der, const std::vector
                           message.size()) == 1;
 }
 
+std::string fingerprint_of(const std::vector<unsigned char>& der) {
+  return "SHA256:" +
+         sha256_hex(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()))
+             .substr(0, 16);
+}
+
 }  // namespace
+
+PublicKeyIdentity public_key_identity(const std::string& pubkey_path) {
+  const PkeyPtr key = read_key(pubkey_path, false);
+  PublicKeyIdentity id;
+  id.der_base64 = public_key_der_base64(key.get());
+  id.fingerprint = fingerprint_of(unbase64(id.der_base64));
+  return id;
+}
 
 std::string IntegrityStatus::text() const {
   const std::string shown = recorded_sha256.substr(0, 16);
@@ -139,10 +153,9 @@ IntegrityStatus integrity_of(pugi::xml_node report_root) {
     st.state = IntegrityState::intact;
     return st;
   }
-  const std::vector<unsigned char> der = unbase64(s.attribute("public-key").value());
-  st.key_fingerprint =
-      "SHA256:" + sha256_hex(std::string_view(reinterpret_cast<const char*>(der.data()), der.size()))
-                      .substr(0, 16);
+  st.public_key = s.attribute("public-key").value();
+  const std::vector<unsigned char> der = unbase64(st.public_key);
+  st.key_fingerprint = fingerprint_of(der);
   st.state = signature_verifies(der, unbase64(s.attribute("value").value()), canonical)
                  ? IntegrityState::signed_intact
                  : IntegrityState::bad_signature;

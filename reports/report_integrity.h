@@ -32,6 +32,15 @@ struct VerifyOutcome {
 // key. Throws ReportParseError on a malformed report (exit 2); a mismatch is !ok (exit 1).
 VerifyOutcome verify_report_file(const std::string& report_path, const std::string& pubkey_path);
 
+// An Ed25519 public key as a keyring holds it: base64 of its DER form (what a signed report
+// carries) and its fingerprint (as IntegrityStatus names it).
+struct PublicKeyIdentity {
+  std::string der_base64;
+  std::string fingerprint;
+};
+// Reads a PEM public key file; throws ReportParseError when it is not an Ed25519 public key.
+PublicKeyIdentity public_key_identity(const std::string& pubkey_path);
+
 // What the <integrity> of a report document (its root <aicert-report>) says of its content:
 // the digest compared, and a signature checked against the public key it carries.
 IntegrityStatus integrity_of(pugi::xml_node report_root);

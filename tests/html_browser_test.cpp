@@ -10,6 +10,7 @@
 #include <limits>
 #include <regex>
 
+#include "reports/compatibility_matrix.h"
 #include "reports/fleet_html.h"
 #include "reports/html_report.h"
 #include "tests/cli_support.h"
@@ -161,6 +162,38 @@ TEST_F(HtmlInBrowser, FleetPageLoadsWithoutConsoleMessagesOrRequests) {
   a.system = {{2, "kernel", "<script>console.error('k')</script>", "6.1"}};
   const std::string file = path("fleet.html");
   write_html(fleet_html(a), file);
+  const BrowserRun run = load(file);
+  EXPECT_TRUE(run.screenshot);
+  EXPECT_TRUE(run.console.empty()) << run.console.front();
+  EXPECT_TRUE(run.requests.empty()) << run.requests.front();
+}
+
+TEST_F(HtmlInBrowser, CompatibilityMatrixLoadsWithoutConsoleMessagesOrRequests) {
+  std::vector<MatrixEntry> entries;
+  for (int i = 0; i < 6; ++i) {
+    MatrixEntry e;
+    e.digest = std::string(64, static_cast<char>('a' + i));
+    e.vendor = i % 2 ? "<script>console.error('vendor')</script>" : "Vendor A";
+    e.server = "Server " + std::to_string(i % 3);
+    e.accelerators = "8x <img src=http://example.com/x.png>";
+    e.os = "Debian GNU/Linux 12";
+    e.kernel = i < 3 ? "6.1.0-28-amd64" : "6.1.0-29-amd64";
+    e.runtimes = "cuda: <link rel=stylesheet href=https://example.com/s.css>";
+    e.backends = {i % 2 ? "cuda" : "opencl"};
+    e.verdict = i == 4 ? "NOT CERTIFIED" : "CERTIFIED";
+    e.tier = i == 4 ? "" : "gold";
+    e.tier_rank = i == 4 ? -1 : 2;
+    e.created = "2026-12-0" + std::to_string(i + 1);
+    e.profile_id = "standard";
+    e.profile_version = "1";
+    e.report_link = "reports/" + e.digest + ".html";
+    e.withdrawn = i == 5;
+    e.withdrawn_reason = "recalled";
+    entries.push_back(e);
+  }
+  const std::string file = path("matrix.html");
+  write_html(compatibility_matrix_html(build_compatibility_matrix("Longxi", entries, "2026-12-07")),
+             file);
   const BrowserRun run = load(file);
   EXPECT_TRUE(run.screenshot);
   EXPECT_TRUE(run.console.empty()) << run.console.front();

@@ -11,7 +11,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(profile report journal worker_protocol shape_grammar)
+  targets=(profile report journal worker_protocol shape_grammar ledger)
 fi
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "${AICERT_JOBS:-2}"
