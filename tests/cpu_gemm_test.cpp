@@ -123,6 +123,9 @@ std::string isa_of_this_cpu() {
 bool cpu_runs_isa(const std::string& isa) {
   __builtin_cpu_init();
   if (isa == "avx512") return __builtin_cpu_supports("avx512f");
+  if (isa == "avx512_bf16") {
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16");
+  }
   if (isa == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
   return isa == "generic";
 }
@@ -454,7 +457,7 @@ std::vector<GemmCase> sweep_cases() {
 // sub-panels, several MC row blocks, ragged edges everywhere.
 std::vector<GemmCase> kernel_cases() {
   std::vector<GemmCase> cases;
-  for (const char* isa : {"generic", "avx2", "avx512"}) {
+  for (const char* isa : {"generic", "avx2", "avx512", "avx512_bf16"}) {
     for (GemmLayout l : {GemmLayout::NN, GemmLayout::NT, GemmLayout::TN}) {
       for (DType t : {DType::fp32, DType::bf16}) {
         cases.push_back({"cpu:blocked", gemm(257, 129, 300, l, t, -1.5, 0.5), false, isa, ""});

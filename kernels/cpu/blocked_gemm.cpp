@@ -102,6 +102,17 @@ void BlockedGemm::edge_tile(std::int64_t kc, const float* a, const float* b, flo
   }
 }
 
+void BlockedGemm::pack(const PackSource& src, std::int64_t lane0, int lanes_valid,
+                       std::int64_t depth0, std::int64_t kc, int width, float* dst) const {
+  // A pair panel takes half the words of an fp32 one: it fits the same place in the buffers.
+  if (kernel_.bf16_pairs) {
+    pack_panel_bf16_pairs(src, lane0, lanes_valid, depth0, kc, width,
+                          reinterpret_cast<std::uint32_t*>(dst));
+  } else {
+    pack_panel(src, lane0, lanes_valid, depth0, kc, width, dst);
+  }
+}
+
 void BlockedGemm::pack_b(const GemmProblem& p, const Plan& pl, const Step& st, std::int64_t item) {
   const int nr = kernel_.nr;
   const std::int64_t groups = ceil_div(st.panels, kPanelsPerPackItem);
@@ -114,7 +125,7 @@ void BlockedGemm::pack_b(const GemmProblem& p, const Plan& pl, const Step& st, s
   float* sub_panel = packed_b_.as<float>() + s * pl.kc * st.panels * nr;
   for (std::int64_t q = q0; q < q1; ++q) {
     const int cols = static_cast<int>(std::min<std::int64_t>(nr, st.nc - q * nr));
-    pack_panel(p.b, st.jc + q * nr, cols, pc, kc, nr, sub_panel + q * kc * nr);
+    pack(p.b, st.jc + q * nr, cols, pc, kc, nr, sub_panel + q * kc * nr);
   }
 }
 
@@ -133,7 +144,7 @@ void BlockedGemm::compute_unit(const GemmProblem& p, const Plan& pl, const Step&
     const float beta = pc == 0 ? p.beta : 1.0f;  // later K blocks accumulate onto C
     for (std::int64_t r = 0; r < strips; ++r) {
       const int valid = static_cast<int>(std::min<std::int64_t>(mr, rows - r * mr));
-      pack_panel(p.a, ic + r * mr, valid, pc, kc, mr, packed_a + r * kc * mr);
+      pack(p.a, ic + r * mr, valid, pc, kc, mr, packed_a + r * kc * mr);
     }
     const float* sub_panel = packed_b_.as<float>() + s * pl.kc * st.panels * nr;
     for (std::int64_t q = q0; q < q1; ++q) {

@@ -64,6 +64,9 @@ class BlockedGemm {
   Plan plan(const GemmProblem& p, int team) const;
   void scale_c(const GemmProblem& p);
   void pack_b(const GemmProblem& p, const Plan& pl, const Step& st, std::int64_t item);
+  // One micro-panel in the form the kernel takes: fp32, or bf16 pairs (micro_kernel.h).
+  void pack(const PackSource& src, std::int64_t lane0, int lanes_valid, std::int64_t depth0,
+            std::int64_t kc, int width, float* dst) const;
   void compute_unit(const GemmProblem& p, const Plan& pl, const Step& st, std::int64_t unit,
                     int thread);
   // A tile at the right or bottom edge of C: computed whole into a scratch tile, merged partly.

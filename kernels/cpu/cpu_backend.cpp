@@ -1,9 +1,11 @@
 // CPU backend: the host device description; its kernels come from its table (impl_table.cpp).
 #include "kernels/cpu/cpu_backend.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <stdexcept>
 
+#include "kernels/cpu/bf16_kernel_choice.h"
 #include "kernels/cpu/blocking.h"
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/onednn_library.h"
@@ -66,6 +68,21 @@ std::vector<DeviceInfo> CpuBackend::devices() {
     d.properties["gemm_isa"] = k->isa;
     d.properties["attention_softmax_isa"] = select_softmax_step(*k).isa;
     d.properties["gemm_micro_tile"] = std::to_string(k->mr) + "x" + std::to_string(k->nr);
+    const MicroKernel* bf16 = select_gemm_micro_kernel(DType::bf16, &why);
+    std::string raced;
+#if defined(AICERT_CPU_X86_KERNELS)
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512bf16")) {
+      char ratio[96];
+      std::snprintf(ratio, sizeof ratio, "; vdpbf16ps kernel measured %.2fx the fp32 one here",
+                    bf16_kernel_choice(avx512_bf16_micro_kernel(), avx512_micro_kernel()).speedup);
+      raced = ratio;
+    }
+#endif
+    d.properties["gemm_bf16_isa"] =
+        bf16 == nullptr ? "none: " + why
+        : bf16->bf16_pairs ? std::string(bf16->isa) + " (vdpbf16ps on bf16 pairs" + raced + ")"
+                           : std::string(bf16->isa) + " (bf16 widened to fp32" + raced + ")";
     const auto blocks = block_sizes_for(host_.caches, k->mr, k->nr, &why);
     d.properties["gemm_blocking"] = blocks ? blocks->to_string() : "invalid: " + why;
   } else {

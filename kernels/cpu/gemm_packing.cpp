@@ -100,4 +100,47 @@ void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std:
   __builtin_trap();
 }
 
+void pack_panel_bf16_pairs(const PackSource& src, std::int64_t lane0, int lanes_valid,
+                           std::int64_t depth0, std::int64_t kc, int width, std::uint32_t* dst) {
+  if (src.dtype != DType::bf16) __builtin_trap();  // the driver packs pairs for bf16 only
+  const auto* data = static_cast<const std::uint16_t*>(src.data);
+  const std::int64_t pairs = (kc + 1) / 2;
+  const auto at = [&](int l, std::int64_t p) -> std::uint32_t {
+    if (l >= lanes_valid || p >= kc) return 0;
+    const std::int64_t lane = lane0 + l, depth = depth0 + p;
+    return src.lanes_contiguous ? data[depth * src.ld + lane] : data[lane * src.ld + depth];
+  };
+  if (src.lanes_contiguous && lanes_valid == width) {
+    // Rows along lanes: two source rows interleave into one row of words.
+    for (std::int64_t q = 0; q < pairs; ++q, dst += width) {
+      const std::uint16_t* even = data + (depth0 + 2 * q) * src.ld + lane0;
+      if (2 * q + 1 < kc) {
+        const std::uint16_t* odd = even + src.ld;
+        for (int l = 0; l < width; ++l) dst[l] = even[l] | static_cast<std::uint32_t>(odd[l]) << 16;
+      } else {
+        for (int l = 0; l < width; ++l) dst[l] = even[l];
+      }
+    }
+    return;
+  }
+  if (!src.lanes_contiguous) {
+    // Each lane's run along depth is contiguous: two neighbours are one word already.
+    for (int l = 0; l < width; ++l) {
+      if (l >= lanes_valid) {
+        for (std::int64_t q = 0; q < pairs; ++q) dst[q * width + l] = 0;
+        continue;
+      }
+      const std::uint16_t* run = data + (lane0 + l) * src.ld + depth0;
+      for (std::int64_t q = 0; q < kc / 2; ++q) {
+        dst[q * width + l] = run[2 * q] | static_cast<std::uint32_t>(run[2 * q + 1]) << 16;
+      }
+      if (kc % 2 != 0) dst[(pairs - 1) * width + l] = run[kc - 1];
+    }
+    return;
+  }
+  for (std::int64_t q = 0; q < pairs; ++q) {
+    for (int l = 0; l < width; ++l) dst[q * width + l] = at(l, 2 * q) | at(l, 2 * q + 1) << 16;
+  }
+}
+
 }  // namespace aicert::cpu

@@ -24,4 +24,11 @@ struct PackSource {
 void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std::int64_t depth0,
                 std::int64_t kc, int width, float* dst);
 
+// The same micro-panel for a bf16_pairs micro-kernel (micro_kernel.h), from bf16 storage:
+// dst[(p / 2) * width + l] holds element(lane0 + l, depth0 + p) in its low 16 bits for even p and
+// in its high 16 bits for odd p; lanes past lanes_valid and the missing half of an odd kc are 0.
+// Writes ceil(kc / 2) * width words. src.dtype must be bf16.
+void pack_panel_bf16_pairs(const PackSource& src, std::int64_t lane0, int lanes_valid,
+                           std::int64_t depth0, std::int64_t kc, int width, std::uint32_t* dst);
+
 }  // namespace aicert::cpu

@@ -36,10 +36,11 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
     }
     return {};
   };
-  // The micro-kernel of this CPU (or AICERT_CPU_ISA) and the cache blocking around it.
-  auto blocked_plan = [](const CpuBackend& b, std::string* why)
+  // The micro-kernel of this CPU for the dtype (or AICERT_CPU_GEMM_ISA) and the cache blocking
+  // around it.
+  auto blocked_plan = [](const CpuBackend& b, DType dtype, std::string* why)
       -> std::optional<std::pair<const MicroKernel*, BlockSizes>> {
-    const MicroKernel* k = select_micro_kernel_from_env(why);
+    const MicroKernel* k = select_gemm_micro_kernel(dtype, why);
     if (k == nullptr) return std::nullopt;
     const auto blocks = block_sizes_for(b.host_.caches, k->mr, k->nr, why);
     if (!blocks) return std::nullopt;
@@ -53,11 +54,11 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
               kBlockedImpl,
               [=](CpuBackend& b, const GemmSpec& g, int) {
                 std::string why = gemm_reason(b, g);
-                if (why.empty()) blocked_plan(b, &why);
+                if (why.empty()) blocked_plan(b, g.dtype, &why);
                 return why;
               },
               [=](CpuBackend& b, const GemmSpec& g, int, std::string* why) -> Made {
-                const auto plan = blocked_plan(b, why);
+                const auto plan = blocked_plan(b, g.dtype, why);
                 if (!plan) return nullptr;
                 return std::make_unique<BlockedKernel>(g, *plan->first, plan->second, b.pool_);
               }),

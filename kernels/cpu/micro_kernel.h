@@ -14,11 +14,16 @@ namespace aicert::cpu {
 using MicroKernelFn = void (*)(std::int64_t kc, const float* a, const float* b, float* c,
                                std::int64_t ldc, float alpha, float beta);
 
+// bf16_pairs kernels (AVX512_BF16's vdpbf16ps) take bf16 inputs packed in pairs along K
+// instead of fp32: a and b point at 32-bit words, word (p, lane) = element(lane, 2p) in its low
+// half and element(lane, 2p + 1) in its high half (0 past kc), ceil(kc / 2) rows of MR (or NR)
+// words; pack_panel_bf16_pairs writes them. The accumulation stays fp32.
 struct MicroKernel {
-  const char* isa;  // "avx512", "avx2", "generic": what the driver runs on this CPU
+  const char* isa;  // "avx512_bf16", "avx512", "avx2", "generic": what the driver runs here
   int mr;           // rows of the C tile
   int nr;           // columns of the C tile (a multiple of the SIMD width)
   MicroKernelFn fn;
+  bool bf16_pairs = false;
 };
 
 // Largest tile any kernel uses: sizes the driver's stack buffer for edge tiles.
@@ -27,6 +32,7 @@ inline constexpr int kMaxNr = 32;
 
 // One descriptor per ISA. Only call the returned fn on a CPU that has the ISA.
 const MicroKernel& avx512_micro_kernel();
+const MicroKernel& avx512_bf16_micro_kernel();  // bf16 inputs only
 const MicroKernel& avx2_micro_kernel();
 const MicroKernel& generic_micro_kernel();
 

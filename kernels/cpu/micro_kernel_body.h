@@ -13,6 +13,46 @@
 
 namespace aicert::cpu {
 
+// C = alpha * acc + beta * C for the MR x NV-vector tile (beta == 0: C is not read). Shared by
+// every kernel, the bf16 one included, so the epilogue is the same tested code everywhere.
+template <class Isa, int MR, int NV>
+inline void micro_kernel_store(typename Isa::V (&acc)[MR][NV], float* c, std::int64_t ldc,
+                               float alpha, float beta) {
+  using V = typename Isa::V;
+  constexpr int L = Isa::kLanes;
+  // Opaque from here on: otherwise GCC computes the MR row addresses of C before the loop and
+  // keeps them live across it, which spills a B vector of the AVX-512 kernel to the stack.
+  __asm__("" : "+r"(c), "+r"(ldc));
+
+  const V alpha_v = Isa::set1(alpha);
+  if (beta == 0.0f) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) Isa::store(c + i * ldc + v * L, Isa::mul(alpha_v, acc[i][v]));
+    }
+  } else if (beta == 1.0f) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        float* cp = c + i * ldc + v * L;
+        Isa::store(cp, Isa::fma(alpha_v, acc[i][v], Isa::loadu(cp)));
+      }
+    }
+  } else {
+    const V beta_v = Isa::set1(beta);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) {
+        float* cp = c + i * ldc + v * L;
+        Isa::store(cp, Isa::fma(alpha_v, acc[i][v], Isa::mul(beta_v, Isa::loadu(cp))));
+      }
+    }
+  }
+}
+
 // MR rows x NV vectors (NR = NV * Isa::kLanes) of accumulators stay in registers across kc.
 template <class Isa, int MR, int NV>
 inline void micro_kernel_body(std::int64_t kc, const float* a, const float* b, float* c,
@@ -51,37 +91,7 @@ inline void micro_kernel_body(std::int64_t kc, const float* a, const float* b, f
     b += NR;
   }
 
-  // Opaque from here on: otherwise GCC computes the MR row addresses of C before the loop and
-  // keeps them live across it, which spills a B vector of the AVX-512 kernel to the stack.
-  __asm__("" : "+r"(c), "+r"(ldc));
-
-  const V alpha_v = Isa::set1(alpha);
-  if (beta == 0.0f) {
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) Isa::store(c + i * ldc + v * L, Isa::mul(alpha_v, acc[i][v]));
-    }
-  } else if (beta == 1.0f) {
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) {
-        float* cp = c + i * ldc + v * L;
-        Isa::store(cp, Isa::fma(alpha_v, acc[i][v], Isa::loadu(cp)));
-      }
-    }
-  } else {
-    const V beta_v = Isa::set1(beta);
-#pragma GCC unroll 16
-    for (int i = 0; i < MR; ++i) {
-#pragma GCC unroll 4
-      for (int v = 0; v < NV; ++v) {
-        float* cp = c + i * ldc + v * L;
-        Isa::store(cp, Isa::fma(alpha_v, acc[i][v], Isa::mul(beta_v, Isa::loadu(cp))));
-      }
-    }
-  }
+  micro_kernel_store<Isa, MR, NV>(acc, c, ldc, alpha, beta);
 }
 
 }  // namespace aicert::cpu

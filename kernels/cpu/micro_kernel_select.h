@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "kernels/cpu/micro_kernel.h"
+#include "workloads/dtype.h"
 
 namespace aicert::cpu {
 
@@ -19,5 +20,11 @@ const MicroKernel* select_micro_kernel(std::string_view forced, std::string* why
 
 // select_micro_kernel() with the override from the environment (if set).
 const MicroKernel* select_micro_kernel_from_env(std::string* why_not);
+
+// The kernel for a GEMM of `dtype` inputs: for bf16 the AVX512_BF16 kernel where the CPU has it
+// and it measures faster than the fp32 kernel on widened inputs (bf16_kernel_choice.h; unless
+// the override names another ISA), else select_micro_kernel_from_env(). The override
+// "avx512_bf16" means that kernel for bf16 and the avx512 one for the other dtypes.
+const MicroKernel* select_gemm_micro_kernel(DType dtype, std::string* why_not);
 
 }  // namespace aicert::cpu

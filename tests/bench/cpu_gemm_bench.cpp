@@ -1,6 +1,7 @@
 // GEMM speed of the own cpu:blocked against the vendor libraries in the same binary, same
 // inputs: OpenBLAS cblas_sgemm (fp32) and oneDNN's matmul (cpu:onednn, fp32 and bf16), and the
-// own bf16 against the own fp32. cpu:blocked and cpu:onednn are loaded from
+// own bf16 (as dispatched, and its vdpbf16ps kernel forced) against the own fp32. cpu:blocked
+// and cpu:onednn are loaded from
 // aicert-backend-cpu.so with dlopen, so this measures exactly the code the harness runs.
 // Shapes M x N x K (NN, alpha 1, beta 0): 256^3, 1024^3, 2048^3 and the Llama projections
 // 4096x4096x4096 and 4096x11008x4096. The benchmarks run one after the other, never at once
@@ -16,6 +17,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -71,13 +73,17 @@ void set_rate(benchmark::State& state, const GemmSpec& s) {
       benchmark::Counter(s.flops() * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-// One implementation of the cpu plugin on one dtype.
-void bm_plugin(benchmark::State& state, const std::string& impl, aicert::DType dtype) {
+// One implementation of the cpu plugin on one dtype; `isa` forces the micro-kernel of
+// cpu:blocked (AICERT_CPU_GEMM_ISA, read when the kernel is made).
+void bm_plugin(benchmark::State& state, const std::string& impl, aicert::DType dtype,
+               const char* isa = nullptr) {
   const GemmSpec s = shape_of(state, dtype);
   aicert::CaseSpec c;
   c.spec = s;
   std::string why;
+  if (isa != nullptr) setenv("AICERT_CPU_GEMM_ISA", isa, 1);
   std::unique_ptr<Kernel> kernel = cpu_backend().make(c, 0, impl, &why);
+  if (isa != nullptr) unsetenv("AICERT_CPU_GEMM_ISA");
   if (kernel == nullptr) {
     state.SkipWithError((impl + ": " + why).c_str());
     return;
@@ -136,7 +142,7 @@ class RatioReporter : public benchmark::ConsoleReporter {
       };
       const double own32 = rate("cpu_blocked"), blas32 = rate("openblas_sgemm"),
                    dnnl32 = rate("cpu_onednn_fp32"), own16 = rate("cpu_blocked_bf16"),
-                   dnnl16 = rate("cpu_onednn_bf16");
+                   dnnl16 = rate("cpu_onednn_bf16"), pairs16 = rate("cpu_blocked_bf16_vdpbf16ps");
       std::printf("GEMM %s [GFLOP/s]: cpu:blocked fp32 %.1f, OpenBLAS fp32 %.1f, oneDNN fp32 %.1f, "
                   "cpu:blocked bf16 %.1f, oneDNN bf16 %s\n",
                   name.c_str(), own32, blas32, dnnl32, own16,
@@ -145,6 +151,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       ratio("fp32 own / oneDNN", own32, dnnl32);
       ratio("bf16 own / fp32 own", own16, own32);
       ratio("bf16 own / oneDNN bf16", own16, dnnl16);
+      ratio("bf16 own vdpbf16ps / fp32 own", pairs16, own32);
+      ratio("bf16 own vdpbf16ps / oneDNN bf16", pairs16, dnnl16);
     }
   }
 
@@ -172,6 +180,9 @@ int main(int argc, char** argv) {
   // spinning for a while, and would steal the cores from whatever runs next.
   add("cpu_blocked", [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::fp32); });
   add("cpu_blocked_bf16", [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::bf16); });
+  // The vdpbf16ps kernel forced (the plugin picks it only where it measures faster).
+  add("cpu_blocked_bf16_vdpbf16ps",
+      [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::bf16, "avx512_bf16"); });
   add("cpu_onednn_fp32", [](benchmark::State& st) { bm_plugin(st, "cpu:onednn", DType::fp32); });
   add("cpu_onednn_bf16", [](benchmark::State& st) { bm_plugin(st, "cpu:onednn", DType::bf16); });
   add("openblas_sgemm", bm_openblas_sgemm);
