@@ -5,6 +5,7 @@
 #include <set>
 
 #include "harness/certification.h"
+#include "workloads/workload_registry.h"
 
 namespace aicert {
 
@@ -41,6 +42,33 @@ std::vector<std::string> inapplicable_tests(const Report& report, const Profile&
 
 std::string tier_or_none(const std::string& t) { return t.empty() ? "(none)" : t; }
 
+bool listed(const std::vector<std::string>& list, const std::string& item) {
+  return list.empty() || std::find(list.begin(), list.end(), item) != list.end();
+}
+
+// What a case is, for matching it to the specs its test plans: workload, shape and dtype.
+std::string spec_key(const WorkloadSpec& s) {
+  return std::string(workload_name(s)) + " " + workload_shape(s) + " " +
+         std::string(dtype_name(workload_dtype(s)));
+}
+
+// Why case `c` cannot belong to `test` as the profile plans it, or "".
+std::string not_of_test(const CaseResult& c, const ProfileTest& test) {
+  if (!listed(test.backends, c.backend)) return "ran on backend " + c.backend + ", which its test does not name";
+  if (!listed(test.impls, c.impl)) return "ran implementation " + c.impl + ", which its test does not name";
+  const std::string key = spec_key(c.spec.spec);
+  for (const auto& s : test.specs) {
+    if (spec_key(s) == key) return {};
+  }
+  return "is " + key + ", which its test does not plan";
+}
+
+std::string thresholds_text(const std::vector<ThresholdOutcome>& ts) {
+  std::string out;
+  for (const auto& t : ts) out += (out.empty() ? "" : ", ") + t.tier + " " + t.kind + " " + t.status;
+  return out.empty() ? "none" : out;
+}
+
 }  // namespace
 
 RecheckOutcome recheck_certification(const Report& report, const Profile& profile) {
@@ -50,11 +78,20 @@ RecheckOutcome recheck_certification(const Report& report, const Profile& profil
     return out;
   }
   Report fresh = report;
+  std::set<std::string> ids;
   for (CaseResult& c : fresh.cases) {
     const ProfileTest* test = test_of(profile, c.test_id);
     if (test == nullptr) {
       out.difference = "case " + c.id + " belongs to test '" + c.test_id +
                        "', which the profile does not have";
+      return out;
+    }
+    if (std::string why = not_of_test(c, *test); !why.empty()) {
+      out.difference = "case " + c.id + " " + why;
+      return out;
+    }
+    if (!ids.insert(c.id).second) {
+      out.difference = "case " + c.id + " appears twice";
       return out;
     }
     // Thresholds are judged only on cases that passed their checks, so a case with threshold
@@ -73,6 +110,12 @@ RecheckOutcome recheck_certification(const Report& report, const Profile& profil
     if (measured == Verdict::pass && c.consistency && c.consistency->mismatched_runs > 0) {
       out.difference = "case " + c.id +
                        " is recorded as passed but its repeat-consistency check found mismatches";
+      return out;
+    }
+    // A case that was checked ran: it cannot be "not supported" or "skipped".
+    if (c.check && (measured == Verdict::not_supported || measured == Verdict::skip)) {
+      out.difference = "case " + c.id + " carries a check result but is stated " +
+                       std::string(verdict_name(measured));
       return out;
     }
     c.verdict = measured;
@@ -99,6 +142,16 @@ RecheckOutcome recheck_certification(const Report& report, const Profile& profil
                        (now.reason.empty() ? "" : " (" + now.reason + ")") + baseline_note;
       return out;
     }
+    if (was.waiver != now.waiver) {
+      out.difference = "case " + was.id + " is stated waived by '" + was.waiver +
+                       "' but the profile's waivers in force on " + day + " give '" + now.waiver + "'";
+      return out;
+    }
+    if (thresholds_text(was.thresholds) != thresholds_text(now.thresholds)) {
+      out.difference = "case " + was.id + " states thresholds " + thresholds_text(was.thresholds) +
+                       " but the profile gives " + thresholds_text(now.thresholds) + baseline_note;
+      return out;
+    }
     if (was.blocker != now.blocker) {
       out.difference = "case " + was.id + " is stated " +
                        (was.blocker ? "a blocker" : "not a blocker") + " but the profile says " +
@@ -117,6 +170,19 @@ RecheckOutcome recheck_certification(const Report& report, const Profile& profil
                      baseline_note;
     return out;
   }
+  for (std::size_t i = 0; i < out.recomputed.tiers.size(); ++i) {
+    const TierOutcome& now = out.recomputed.tiers[i];
+    if (i >= stated.tiers.size() || stated.tiers[i].id != now.id || stated.tiers[i].met != now.met) {
+      out.difference = "the report's tier " + now.id + " is not stated as the profile makes it (" +
+                       (now.met ? "met" : "not met") + ")" + baseline_note;
+      return out;
+    }
+  }
+  if (stated.tiers.size() != out.recomputed.tiers.size()) {
+    out.difference = "the report states tiers the profile does not have";
+    return out;
+  }
+  out.judged = std::move(fresh);
   out.agrees = true;
   return out;
 }

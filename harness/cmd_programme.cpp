@@ -33,6 +33,10 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+bool is_digest(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
+
 bool valid_date(const std::string& d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
@@ -79,21 +83,36 @@ int publish(const Programme& programme, const std::string& html_path, const std:
         e.superseded_by = by->id + " " + by->version;
       }
     }
+    // Only what still verifies is published: the stored file must be the report the record
+    // names, intact and signed by the key that submitted it.
+    if (!is_digest(e.digest) || r.get("file") != "submissions/" + e.digest + ".xml") {
+      throw UsageError{"ledger record " + std::to_string(r.seq) + " names no stored report; run "
+                       "'aicert programme audit " + programme.dir() + "'"};
+    }
     const std::string stored = programme.dir() + "/" + r.get("file");
     const Report report = read_report_xml(stored);
+    if (!report.integrity || report.integrity->state != IntegrityState::signed_intact ||
+        report.integrity->recorded_sha256 != e.digest || report.integrity->key_fingerprint != e.key) {
+      throw UsageError{stored + ": does not verify as accepted (" +
+                       (report.integrity ? report.integrity->text() : std::string("no digest")) +
+                       "); nothing published; run 'aicert programme audit " + programme.dir() + "'"};
+    }
     write_html(report_html(report), (out_dir / "reports" / (e.digest + ".html")).string());
     fs::copy_file(stored, out_dir / "reports" / (e.digest + ".xml"),
                   fs::copy_options::overwrite_existing);
     e.report_link = "reports/" + e.digest + ".html";
     entries.push_back(std::move(e));
   }
-  const CompatibilityMatrix m =
+  CompatibilityMatrix m =
       build_compatibility_matrix(st.name.empty() ? "aicert programme" : st.name, entries, date);
+  m.ledger_head = st.head;
+  m.ledger_records = st.records;
   write_html(compatibility_matrix_html(m), html_path);
   if (!xml_path.empty()) write_file_atomically(xml_path, compatibility_matrix_xml(m));
   std::cout << "matrix: " << m.rows.size() << " hardware x " << m.columns.size()
             << " software, " << m.submissions << " submission(s), " << m.current
-            << " current as of " << date << "\nhtml: " << html_path << "\n";
+            << " current as of " << date << "\nledger: " << st.records << " records, head sha256 "
+            << st.head << "\nhtml: " << html_path << "\n";
   if (!xml_path.empty()) std::cout << "xml: " << xml_path << "\n";
   return kExitOk;
 }
@@ -226,7 +245,8 @@ void add_programme_command(CLI::App& app, CommandAction& action) {
         for (std::size_t i = 1; i < a.problems.size(); ++i) std::cerr << "  also: " << a.problems[i] << "\n";
         return kExitFailed;
       }
-      std::cout << "audit: OK: " << a.records << " ledger record(s), hash chain intact; "
+      std::cout << "audit: OK: " << a.records << " ledger record(s), hash chain intact, head sha256 "
+                << a.head << "; "
                 << a.submissions << " submission(s) re-verified (digest, signature, schema, "
                                     "official profile, recomputed verdict)\n";
       return kExitOk;
@@ -250,7 +270,11 @@ void add_programme_command(CLI::App& app, CommandAction& action) {
         throw UsageError{"--date " + o->date + ": expected YYYY-MM-DD"};
       }
       const Programme p(o->dir);
-      return publish(p, o->html, o->xml, o->date.empty() ? utc_today() : o->date);
+      try {
+        return publish(p, o->html, o->xml, o->date.empty() ? utc_today() : o->date);
+      } catch (const fs::filesystem_error& e) {
+        throw UsageError{std::string("publish: ") + e.what()};
+      }
     };
   });
 }

@@ -14,11 +14,14 @@ help2man "${common[@]}" --name="certify AI servers for hardware compatibility an
   "$aicert" | gzip -9n > "$out/aicert.1.gz.tmp"
 mv "$out/aicert.1.gz.tmp" "$out/aicert.1.gz"
 
-# The subcommands: the lines of the "Subcommands:" section, "  name   description".
-"$aicert" --help | awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1}' |
+# The subcommands: the lines of the "Subcommands:" section, "  name   description". The help
+# is read once into a variable: piped into an awk that exits at its match, a help text longer
+# than one stdio buffer would kill aicert with SIGPIPE (exit 141 under pipefail).
+help=$("$aicert" --help)
+awk '/^Subcommands:/ {on = 1; next} on && /^  [a-z]/ {print $1}' <<<"$help" |
 while read -r sub; do
   # The first sentence of its description is the NAME line.
-  description=$("$aicert" --help | awk -v s="$sub" '$1 == s {$1 = ""; print; exit}' |
+  description=$(awk -v s="$sub" '$1 == s {$1 = ""; print; exit}' <<<"$help" |
                 sed -e 's/^ *//' -e 's/\. .*//' -e 's/\.$//')
   help2man "${common[@]}" --help-option="$sub --help" --name="$description" "$aicert" |
     sed -e "s/^\.TH AICERT /.TH AICERT-${sub^^} /" \

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -84,6 +87,7 @@ class FolderLock {
 struct Examined {
   std::string refusal;  // empty: acceptable
   std::string digest;
+  std::string key_fingerprint;  // of the key that signed it, when signed
   std::vector<std::pair<std::string, std::string>> fields;  // the accept record's, without file
 };
 
@@ -99,6 +103,7 @@ Examined examine(const std::string& path, const ProgrammeState& state, const std
   }
   const IntegrityStatus integrity = report.integrity.value_or(IntegrityStatus{});
   e.digest = integrity.recorded_sha256;
+  e.key_fingerprint = integrity.key_fingerprint;
   if (integrity.state == IntegrityState::no_digest) {
     e.refusal = "it carries no digest: nothing proves it is what aicert wrote";
     return e;
@@ -145,15 +150,25 @@ Examined examine(const std::string& path, const ProgrammeState& state, const std
                 " has been superseded: certify with the profile that replaced it";
     return e;
   }
-  const Profile profile = read_profile(dir + "/" + official->file);
+  if (for_new_submission && report.created_utc > utc_now_iso8601()) {
+    e.refusal = "it says it was created on " + report.created_utc + ", which is in the future";
+    return e;
+  }
+  Profile profile;
+  try {
+    profile = read_profile(dir + "/" + official->file);
+  } catch (const ReportParseError& err) {
+    e.refusal = std::string("the programme's stored profile cannot be read (run audit): ") + err.what();
+    return e;
+  }
   const RecheckOutcome recheck = recheck_certification(report, profile);
   if (!recheck.agrees) {
     e.refusal = "its stated verdict does not hold: " + recheck.difference;
     return e;
   }
 
-  std::map<std::string, std::string> waivers;  // id -> expiry
-  for (const auto& c : report.cases) {
+  std::map<std::string, std::string> waivers;  // id -> expiry, as the profile applies them
+  for (const auto& c : recheck.judged.cases) {
     if (c.waiver.empty()) continue;
     for (const auto& w : profile.waivers) {
       if (w.id == c.waiver) waivers[w.id] = w.expires;
@@ -237,6 +252,7 @@ void Programme::reload() {
   state_ = {};
   for (const LedgerRecord& r : ledger.records) {
     ++state_.records;
+    state_.head = r.sha256;
     if (r.action == "init") {
       state_.name = r.get("name");
     } else if (r.action == "add-profile") {
@@ -340,8 +356,28 @@ SubmitOutcome Programme::submit(const std::string& report_path) {
   reload();
   std::set<std::string> already;
   for (const auto& s : state_.submissions) already.insert(s.accepted.get("report"));
-  const Examined e = examine(report_path, state_, dir_, true, already);
   SubmitOutcome out;
+  // The bytes are copied once into the programme's folder and only that copy is checked and
+  // stored: a file changed while it is being submitted cannot slip unverified bytes in.
+  const std::string incoming = dir_ + "/submissions/.incoming-" + std::to_string(::getpid());
+  try {
+    write_file_atomically(incoming, slurp(report_path));
+  } catch (const UsageError& err) {
+    out.message = err.message;
+    return out;
+  } catch (const std::runtime_error& err) {
+    out.message = err.what();
+    return out;
+  }
+  struct RemoveIncoming {
+    const std::string& path;
+    ~RemoveIncoming() { ::unlink(path.c_str()); }
+  } cleanup{incoming};
+  Examined e = examine(incoming, state_, dir_, true, already);
+  // Messages name the file the user gave, not the private copy.
+  for (std::size_t at; (at = e.refusal.find(incoming)) != std::string::npos;) {
+    e.refusal.replace(at, incoming.size(), report_path);
+  }
   out.digest = e.digest;
   if (!e.refusal.empty()) {
     out.message = e.refusal;
@@ -350,6 +386,12 @@ SubmitOutcome Programme::submit(const std::string& report_path) {
   if (already.count(e.digest)) {
     for (const auto& s : state_.submissions) {
       if (s.accepted.get("report") != e.digest) continue;
+      if (s.accepted.get("key") != e.key_fingerprint) {
+        out.message = "this report was already accepted from " + s.accepted.get("vendor") + " (key " +
+                      s.accepted.get("key") + ", record " + std::to_string(s.accepted.seq) +
+                      "); a report is credited to the key that submitted it first";
+        return out;
+      }
       out.status = SubmitStatus::duplicate;
       out.message = "already accepted in record " + std::to_string(s.accepted.seq) +
                     (s.withdrawn ? " (withdrawn: " + s.withdrawn_reason + ")" : "") +
@@ -360,7 +402,14 @@ SubmitOutcome Programme::submit(const std::string& report_path) {
   // The report first, then the record that names it: killed in between, the ledger is whole
   // and the stored file is an orphan that audit lists and a resubmission records.
   const std::string file = "submissions/" + e.digest + ".xml";
-  write_file_atomically(dir_ + "/" + file, slurp(report_path));
+  if (::rename(incoming.c_str(), (dir_ + "/" + file).c_str()) != 0) {
+    throw std::runtime_error("cannot store " + file + ": " + std::strerror(errno));
+  }
+  // On disk before the record that names it (a power cut must not leave a record without it).
+  if (const int d = ::open((dir_ + "/submissions").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+    (void)::fsync(d);
+    ::close(d);
+  }
   LedgerRecord r;
   r.action = "accept";
   r.fields = e.fields;
@@ -414,6 +463,7 @@ AuditOutcome Programme::audit(const std::string& dir) {
     return out;
   }
   out.records = static_cast<int>(ledger.records.size());
+  if (!ledger.records.empty()) out.head = ledger.records.back().sha256;
   if (!ledger.broken.empty()) {
     out.problems.push_back(ledger_file + ": " + ledger.broken);
     return out;  // nothing after a break can be trusted
@@ -433,14 +483,26 @@ AuditOutcome Programme::audit(const std::string& dir) {
       so_far.name = r.get("name");
     } else if (r.action == "add-profile") {
       const std::string path = dir + "/" + file;
-      if (!fs::exists(path)) {
-        problem(r, file + " is missing");
-      } else if (sha256_hex(slurp(path)) != r.get("profile")) {
+      std::string bytes;
+      try {
+        bytes = slurp(path);
+      } catch (const UsageError& err) {
+        problem(r, file + " cannot be read: " + err.message);
+      }
+      if (!bytes.empty() && sha256_hex(bytes) != r.get("profile")) {
         problem(r, file + " does not hash to the recorded " + r.get("profile"));
       }
       so_far.profiles.push_back({r.get("profile"), r.get("profile-id"), r.get("profile-version"),
                                  split(r.get("tiers"), ','), file, "", r.seq});
     } else if (r.action == "add-key") {
+      try {
+        const PublicKeyIdentity k = public_key_identity(dir + "/" + file);
+        if (k.der_base64 != r.get("public-key") || k.fingerprint != r.get("fingerprint")) {
+          problem(r, file + " is not the key the record names");
+        }
+      } catch (const ReportParseError& err) {
+        problem(r, std::string("its key file: ") + err.what());
+      }
       so_far.keys.push_back({r.get("vendor"), r.get("fingerprint"), r.get("public-key"), r.seq});
     } else if (r.action == "accept") {
       ++out.submissions;

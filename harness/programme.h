@@ -46,6 +46,7 @@ struct ProgrammeState {
   std::vector<ProgrammeKey> keys;
   std::vector<ProgrammeSubmission> submissions;  // in ledger order
   int records = 0;
+  std::string head;  // sha256 of the last record
 };
 
 enum class SubmitStatus { accepted, duplicate, refused };
@@ -58,6 +59,7 @@ struct SubmitOutcome {
 
 struct AuditOutcome {
   int records = 0, submissions = 0;
+  std::string head;  // sha256 of the last record: publish it, and a re-chained ledger shows
   std::vector<std::string> problems;  // the first broken record first; empty when all verify
   std::vector<std::string> notes;     // what is not wrong but worth knowing
 };

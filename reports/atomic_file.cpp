@@ -54,6 +54,14 @@ void write_file_atomically(const std::string& path, std::string_view content) {
   fd = -1;
   if (rc != 0) abandon("closing " + tmp_path);
   if (::rename(tmp_path.c_str(), path.c_str()) != 0) abandon("renaming " + tmp_path + " over it");
+  // The rename is durable only once the folder is on disk too (power loss, not just a kill).
+  const std::size_t slash = path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {  // best effort: some file systems refuse fsync on a folder
+    (void)::fsync(dir_fd);
+    ::close(dir_fd);
+  }
 }
 
 }  // namespace aicert

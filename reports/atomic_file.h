@@ -6,8 +6,8 @@
 
 namespace aicert {
 
-// Writes `content` to a temporary file in the folder of `path`, flushes it to disk and renames
-// it over `path`. On any failure the temporary file is removed, an existing file at `path` is
+// Writes `content` to a temporary file in the folder of `path`, flushes it to disk, renames
+// it over `path` and flushes the folder. On any failure the temporary file is removed, an existing file at `path` is
 // left as it was, and std::runtime_error says which path failed, at which step and why.
 void write_file_atomically(const std::string& path, std::string_view content);
 

@@ -51,6 +51,10 @@ struct CompatibilityMatrix {
   std::map<std::pair<std::size_t, std::size_t>, MatrixCell> cells;  // (row, column)
   std::vector<std::string> vendors, backends;  // every one that appears, sorted
   int submissions = 0, current = 0;
+  // The ledger it was published from: its last record's sha256 (anyone holding a published page
+  // can tell a ledger re-chained after it) and how many records it had.
+  std::string ledger_head;
+  int ledger_records = 0;
 };
 
 CompatibilityMatrix build_compatibility_matrix(const std::string& programme,

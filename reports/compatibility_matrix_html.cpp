@@ -1,6 +1,6 @@
 // The compatibility matrix page and its XML; see compatibility_matrix.h. The filters are radio
-// buttons before the table and one CSS rule per choice (#v-2:checked ~ .matrix .entry:not(.v-2)
-// hides the others): the page keeps the report pages' policy of no script at all.
+// buttons and one CSS rule per choice (body:has(#fv-2:checked) .entry:not(.v-2) hides the
+// others): the page keeps the report pages' policy of no script at all.
 #include <pugixml.hpp>
 #include <sstream>
 
@@ -59,10 +59,10 @@ std::string compatibility_matrix_html(const CompatibilityMatrix& m) {
   std::ostringstream css;
   css << kMatrixCss;
   for (std::size_t i = 0; i < m.vendors.size(); ++i) {
-    css << "#fv-" << i << ":checked~.matrix .entry:not(.v-" << i << "){display:none}";
+    css << "body:has(#fv-" << i << ":checked) .entry:not(.v-" << i << "){display:none}";
   }
   for (std::size_t i = 0; i < m.backends.size(); ++i) {
-    css << "#fb-" << i << ":checked~.matrix .entry:not(.b-" << i << "){display:none}";
+    css << "body:has(#fb-" << i << ":checked) .entry:not(.b-" << i << "){display:none}";
   }
   std::ostringstream h;
   page_start(h, m.programme + " compatibility matrix", css.str());
@@ -70,7 +70,9 @@ std::string compatibility_matrix_html(const CompatibilityMatrix& m) {
     << " accepted submission(s), " << m.current << " current as of " << html_escape(m.date)
     << ". Each cell lists what was certified on that hardware with that software, the best "
        "current result first; every submission's digest and signature were verified and its "
-       "verdict recomputed from its cases when it was accepted.</p>\n";
+       "verdict recomputed from its cases when it was accepted. Published from a ledger of "
+    << m.ledger_records << " records, head sha256 <code>" << html_escape(m.ledger_head)
+    << "</code>.</p>\n";
 
   h << "<div class=\"filters\">Vendor:<input type=\"radio\" name=\"fv\" id=\"fv-all\" checked>"
        "<label for=\"fv-all\">all</label>";
@@ -85,7 +87,6 @@ std::string compatibility_matrix_html(const CompatibilityMatrix& m) {
       << html_escape(m.backends[i]) << "</label>";
   }
   h << "</div>\n";
-  // The radio buttons above and the table below must be siblings for the CSS filters.
   h << "<div class=\"matrix\"><table><tr><th>hardware \\ software</th>";
   for (const auto& c : m.columns) {
     h << "<th class=\"sw\"><b>" << html_escape(c.os) << "</b><br>kernel " << html_escape(c.kernel)
@@ -133,6 +134,8 @@ std::string compatibility_matrix_xml(const CompatibilityMatrix& m) {
   root.append_attribute("date").set_value(m.date.c_str());
   root.append_attribute("submissions").set_value(m.submissions);
   root.append_attribute("current").set_value(m.current);
+  root.append_attribute("ledger-records").set_value(m.ledger_records);
+  root.append_attribute("ledger-head").set_value(m.ledger_head.c_str());
   for (std::size_t r = 0; r < m.rows.size(); ++r) {
     pugi::xml_node n = root.append_child("hardware");
     n.append_attribute("index").set_value(static_cast<unsigned>(r));

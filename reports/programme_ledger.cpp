@@ -179,6 +179,8 @@ LedgerRecord append_ledger_record(const std::string& path, LedgerRecord record) 
     std::ostringstream all;
     all << in.rdbuf();
     content = all.str();
+    // A last line without its newline (an editor may strip it) must not swallow the new record.
+    if (!content.empty() && content.back() != '\n') content += '\n';
     if (!existing.records.empty()) {
       prev = existing.records.back().sha256;
       seq = existing.records.back().seq + 1;

@@ -180,7 +180,7 @@ TEST_F(ProgrammeCli, TwoVendorsThreeMachinesAcceptedAuditedAndPublished) {
   const std::string html = slurp(path("pub/matrix.html"));
   for (const char* text : {"Longxi alliance compatibility matrix", "Vendor A", "Vendor B",
                            "Acme Model S1", "6.1.0-99-amd64", "W-slow until 2099-12-31",
-                           "#fv-1:checked~.matrix .entry:not(.v-1){display:none}"}) {
+                           "body:has(#fv-1:checked) .entry:not(.v-1){display:none}", "head sha256 <code>"}) {
     EXPECT_NE(html.find(text), std::string::npos) << text;
   }
 }
@@ -223,13 +223,35 @@ TEST_F(ProgrammeCli, RefusesWhatDoesNotHoldAndNamesWhy) {
                          }),
                  "recorded as passed but its own check failed (3 elements over their bound)");
 
+  expect_refused(machine("impl", "a", [](Report& r) { r.cases.front().impl = "cpu:onednn"; }),
+                 "ran implementation cpu:onednn, which its test does not name");
+  expect_refused(machine("unwaived", "a",
+                         [](Report& r) {
+                           for (auto& c : r.cases) c.waiver.clear();
+                         }),
+                 "is stated waived by '' but the profile's waivers in force on");
+  expect_refused(machine("hidden", "a",
+                         [](Report& r) {
+                           r.cases.front().verdict = Verdict::not_supported;
+                           r.cases.front().thresholds.clear();
+                         }),
+                 "carries a check result but is stated not-supported");
+
   const std::string truncated = machine("truncated", "a");
   const std::string whole = slurp(truncated);
   spit(truncated, whole.substr(0, whole.size() / 2));
   expect_refused(truncated, "malformed report: " + truncated + ":");
 
   EXPECT_EQ(audit().exit_code, 0);
-  EXPECT_FALSE(fs::exists(prog_ + "/submissions") && !fs::is_empty(prog_ + "/submissions"));
+  EXPECT_TRUE(fs::is_empty(prog_ + "/submissions"));  // no private copy left behind
+
+  // Vendor B re-signs Vendor A's accepted report: the report stays credited to A.
+  const std::string own = machine("own", "a");
+  ASSERT_EQ(submit(own).exit_code, 0);
+  const std::string claimed = path("claimed.xml");
+  fs::copy_file(own, claimed);
+  ASSERT_EQ(aicert("sign --key " + s("b.pem") + " " + claimed).exit_code, 0);
+  expect_refused(claimed, "already accepted from Vendor A");
 }
 
 TEST_F(ProgrammeCli, AuditCatchesAnEditedLedgerAForgedChainAndAnEditedReport) {
