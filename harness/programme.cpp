@@ -492,6 +492,11 @@ AuditOutcome Programme::audit(const std::string& dir) {
       if (!bytes.empty() && sha256_hex(bytes) != r.get("profile")) {
         problem(r, file + " does not hash to the recorded " + r.get("profile"));
       }
+      for (const auto& old : split(r.get("supersedes"), ',')) {
+        for (auto& q : so_far.profiles) {
+          if (q.sha256 == old) q.superseded_by = r.get("profile");
+        }
+      }
       so_far.profiles.push_back({r.get("profile"), r.get("profile-id"), r.get("profile-version"),
                                  split(r.get("tiers"), ','), file, "", r.seq});
     } else if (r.action == "add-key") {
@@ -515,6 +520,19 @@ AuditOutcome Programme::audit(const std::string& dir) {
         problem(r, file + " is missing");
         continue;
       }
+      // What submit refuses cannot have been accepted: a second accept of one digest, or an
+      // accept under a profile already superseded at that point of the ledger.
+      if (std::any_of(so_far.submissions.begin(), so_far.submissions.end(),
+                      [&](const auto& s) { return s.accepted.get("report") == r.get("report"); })) {
+        problem(r, "accepts " + r.get("report") + " a second time");
+        continue;
+      }
+      for (const auto& p : so_far.profiles) {
+        if (p.sha256 == r.get("profile") && !p.superseded_by.empty()) {
+          problem(r, "accepts a report of profile " + p.id + " " + p.version +
+                         ", which was superseded before it");
+        }
+      }
       const Examined e = examine(path, so_far, dir, false, {});
       if (!e.refusal.empty()) {
         problem(r, file + ": " + e.refusal);
@@ -528,9 +546,15 @@ AuditOutcome Programme::audit(const std::string& dir) {
       }
       so_far.submissions.push_back({r, false, "", ""});
     } else if (r.action == "withdraw") {
-      const bool known = std::any_of(so_far.submissions.begin(), so_far.submissions.end(),
-                                     [&](const auto& s) { return s.accepted.get("report") == r.get("report"); });
-      if (!known) problem(r, "withdraws " + r.get("report") + ", which was never accepted");
+      const auto it = std::find_if(so_far.submissions.begin(), so_far.submissions.end(),
+                                   [&](const auto& s) { return s.accepted.get("report") == r.get("report"); });
+      if (it == so_far.submissions.end()) {
+        problem(r, "withdraws " + r.get("report") + ", which was never accepted");
+      } else if (it->withdrawn) {
+        problem(r, "withdraws " + r.get("report") + " a second time");
+      } else {
+        it->withdrawn = true;
+      }
     } else {
       problem(r, "unknown action '" + r.action + "'");
     }

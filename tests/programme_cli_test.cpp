@@ -299,6 +299,29 @@ TEST_F(ProgrammeCli, AuditCatchesAnEditedLedgerAForgedChainAndAnEditedReport) {
             std::string::npos)
       << a.output;
 
+  // A forger appends a copy of record 5 (the same report accepted twice) and re-chains.
+  spit(ledger, good);
+  c = read_ledger(ledger);
+  {
+    LedgerRecord copy = c.records[4];
+    copy.seq = static_cast<int>(c.records.size()) + 1;
+    c.records.push_back(copy);
+  }
+  forged.clear();
+  prev = kLedgerGenesis;
+  for (LedgerRecord& r : c.records) {
+    r.prev = prev;
+    forged += ledger_line(r) + "\n";
+    prev = r.sha256;
+  }
+  spit(ledger, forged);
+  a = audit();
+  EXPECT_EQ(a.exit_code, 1) << a.output;
+  EXPECT_NE(a.output.find("first problem: " + ledger + ": record 7 (line 7, accept): accepts "),
+            std::string::npos)
+      << a.output;
+  EXPECT_NE(a.output.find(" a second time"), std::string::npos) << a.output;
+
   // A stored report edited after it was accepted.
   spit(ledger, good);
   const std::string stored = prog_ + "/" + read_ledger(ledger).records[5].get("file");
