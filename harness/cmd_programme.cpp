@@ -21,22 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (!s.empty() && start <= s.size()) {
-    const std::size_t comma = s.find(',', start);
-    out.push_back(s.substr(start, comma == std::string::npos ? comma : comma - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
-bool is_digest(const std::string& s) {
-  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
-}
-
 bool valid_date(const std::string& d) {
   if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u}) {
@@ -69,7 +53,7 @@ int publish(const Programme& programme, const std::string& html_path, const std:
     e.os = r.get("os");
     e.kernel = r.get("kernel");
     e.runtimes = r.get("runtimes");
-    e.backends = split_list(r.get("backends"));
+    e.backends = ledger_list(r.get("backends"));
     e.waivers = r.get("waivers");
     e.waivers_expire = r.get("waivers-expire");
     e.withdrawn = s.withdrawn;
@@ -85,7 +69,7 @@ int publish(const Programme& programme, const std::string& html_path, const std:
     }
     // Only what still verifies is published: the stored file must be the report the record
     // names, intact and signed by the key that submitted it.
-    if (!is_digest(e.digest) || r.get("file") != "submissions/" + e.digest + ".xml") {
+    if (!is_report_digest(e.digest) || r.get("file") != "submissions/" + e.digest + ".xml") {
       throw UsageError{"ledger record " + std::to_string(r.seq) + " names no stored report; run "
                        "'aicert programme audit " + programme.dir() + "'"};
     }

@@ -50,14 +50,6 @@ std::string slurp(const std::string& path) {
   return all.str();
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
-  std::vector<std::string> out;
-  if (s.empty()) return out;
-  std::stringstream in(s);
-  for (std::string item; std::getline(in, item, sep);) out.push_back(item);
-  return out;
-}
-
 std::string join(const std::vector<std::string>& items, const char* sep) {
   std::string out;
   for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
@@ -203,12 +195,49 @@ Examined examine(const std::string& path, const ProgrammeState& state, const std
   return e;
 }
 
-bool is_digest(const std::string& s) {
-  return s.size() == 64 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return std::isxdigit(c) && !std::isupper(c); });
+
+// What one record does to the programme's state (the one replay both reload and audit use).
+void apply_record(const LedgerRecord& r, ProgrammeState& st) {
+  ++st.records;
+  st.head = r.sha256;
+  if (r.action == "init") {
+    st.name = r.get("name");
+  } else if (r.action == "add-profile") {
+    for (const auto& old : ledger_list(r.get("supersedes"))) {
+      for (auto& q : st.profiles) {
+        if (q.sha256 == old) q.superseded_by = r.get("profile");
+      }
+    }
+    st.profiles.push_back({r.get("profile"), r.get("profile-id"), r.get("profile-version"),
+                           ledger_list(r.get("tiers")), r.get("file"), "", r.seq});
+  } else if (r.action == "add-key") {
+    st.keys.push_back({r.get("vendor"), r.get("fingerprint"), r.get("public-key"), r.seq});
+  } else if (r.action == "accept") {
+    st.submissions.push_back({r, false, "", ""});
+  } else if (r.action == "withdraw") {
+    for (auto& sub : st.submissions) {
+      if (sub.accepted.get("report") == r.get("report")) {
+        sub.withdrawn = true;
+        sub.withdrawn_time = r.time;
+        sub.withdrawn_reason = r.get("reason");
+      }
+    }
+  }
 }
 
 }  // namespace
+
+std::vector<std::string> ledger_list(const std::string& value) {
+  std::vector<std::string> out;
+  if (value.empty()) return out;
+  std::stringstream in(value);
+  for (std::string item; std::getline(in, item, ',');) out.push_back(item);
+  return out;
+}
+
+bool is_report_digest(const std::string& s) {
+  return s.size() == 64 && s.find_first_not_of("0123456789abcdef") == std::string::npos;
+}
 
 void Programme::init(const std::string& dir, const std::string& name,
                      const std::vector<std::string>& profile_paths) {
@@ -250,34 +279,7 @@ void Programme::reload() {
                            " (aicert programme audit " + dir_ + ")");
   }
   state_ = {};
-  for (const LedgerRecord& r : ledger.records) {
-    ++state_.records;
-    state_.head = r.sha256;
-    if (r.action == "init") {
-      state_.name = r.get("name");
-    } else if (r.action == "add-profile") {
-      ProgrammeProfile p{r.get("profile"),   r.get("profile-id"), r.get("profile-version"),
-                         split(r.get("tiers"), ','), r.get("file"), "", r.seq};
-      for (const auto& old : split(r.get("supersedes"), ',')) {
-        for (auto& q : state_.profiles) {
-          if (q.sha256 == old) q.superseded_by = p.sha256;
-        }
-      }
-      state_.profiles.push_back(std::move(p));
-    } else if (r.action == "add-key") {
-      state_.keys.push_back({r.get("vendor"), r.get("fingerprint"), r.get("public-key"), r.seq});
-    } else if (r.action == "accept") {
-      state_.submissions.push_back({r, false, "", ""});
-    } else if (r.action == "withdraw") {
-      for (auto& s : state_.submissions) {
-        if (s.accepted.get("report") == r.get("report")) {
-          s.withdrawn = true;
-          s.withdrawn_time = r.time;
-          s.withdrawn_reason = r.get("reason");
-        }
-      }
-    }
-  }
+  for (const LedgerRecord& r : ledger.records) apply_record(r, state_);
 }
 
 LedgerRecord Programme::append(LedgerRecord record) {
@@ -468,8 +470,8 @@ AuditOutcome Programme::audit(const std::string& dir) {
     out.problems.push_back(ledger_file + ": " + ledger.broken);
     return out;  // nothing after a break can be trusted
   }
-  // Replay record by record, so that a submission is checked against the keyring and profiles
-  // as they stood when it was accepted.
+  // Replay record by record (apply_record, as reload does), so that a submission is checked
+  // against the keyring and profiles as they stood when it was accepted.
   ProgrammeState so_far;
   std::set<std::string> recorded_files;
   const auto problem = [&](const LedgerRecord& r, const std::string& what) {
@@ -480,7 +482,7 @@ AuditOutcome Programme::audit(const std::string& dir) {
     const std::string file = r.get("file");
     if (!file.empty()) recorded_files.insert(file);
     if (r.action == "init") {
-      so_far.name = r.get("name");
+      // nothing to verify
     } else if (r.action == "add-profile") {
       const std::string path = dir + "/" + file;
       std::string bytes;
@@ -492,13 +494,6 @@ AuditOutcome Programme::audit(const std::string& dir) {
       if (!bytes.empty() && sha256_hex(bytes) != r.get("profile")) {
         problem(r, file + " does not hash to the recorded " + r.get("profile"));
       }
-      for (const auto& old : split(r.get("supersedes"), ',')) {
-        for (auto& q : so_far.profiles) {
-          if (q.sha256 == old) q.superseded_by = r.get("profile");
-        }
-      }
-      so_far.profiles.push_back({r.get("profile"), r.get("profile-id"), r.get("profile-version"),
-                                 split(r.get("tiers"), ','), file, "", r.seq});
     } else if (r.action == "add-key") {
       try {
         const PublicKeyIdentity k = public_key_identity(dir + "/" + file);
@@ -508,11 +503,10 @@ AuditOutcome Programme::audit(const std::string& dir) {
       } catch (const ReportParseError& err) {
         problem(r, std::string("its key file: ") + err.what());
       }
-      so_far.keys.push_back({r.get("vendor"), r.get("fingerprint"), r.get("public-key"), r.seq});
     } else if (r.action == "accept") {
       ++out.submissions;
       const std::string path = dir + "/" + file;
-      if (!is_digest(r.get("report")) || file != "submissions/" + r.get("report") + ".xml") {
+      if (!is_report_digest(r.get("report")) || file != "submissions/" + r.get("report") + ".xml") {
         problem(r, "names no stored report by its digest");
         continue;
       }
@@ -544,7 +538,6 @@ AuditOutcome Programme::audit(const std::string& dir) {
           break;
         }
       }
-      so_far.submissions.push_back({r, false, "", ""});
     } else if (r.action == "withdraw") {
       const auto it = std::find_if(so_far.submissions.begin(), so_far.submissions.end(),
                                    [&](const auto& s) { return s.accepted.get("report") == r.get("report"); });
@@ -552,12 +545,11 @@ AuditOutcome Programme::audit(const std::string& dir) {
         problem(r, "withdraws " + r.get("report") + ", which was never accepted");
       } else if (it->withdrawn) {
         problem(r, "withdraws " + r.get("report") + " a second time");
-      } else {
-        it->withdrawn = true;
       }
     } else {
       problem(r, "unknown action '" + r.action + "'");
     }
+    apply_record(r, so_far);  // an accept that failed its checks `continue`s past this
   }
   std::error_code ec;
   for (const auto& entry : fs::directory_iterator(dir + "/submissions", ec)) {

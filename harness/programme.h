@@ -49,6 +49,11 @@ struct ProgrammeState {
   std::string head;  // sha256 of the last record
 };
 
+// A comma-list field of a ledger record ("tiers", "backends", "supersedes") as its items.
+std::vector<std::string> ledger_list(const std::string& value);
+// Whether `s` is a report's content digest as the ledger records it (64 lower-case hex).
+bool is_report_digest(const std::string& s);
+
 enum class SubmitStatus { accepted, duplicate, refused };
 
 struct SubmitOutcome {

@@ -29,6 +29,18 @@ std::string slurp(const std::string& file) {
 }
 void spit(const std::string& file, const std::string& text) { std::ofstream(file, std::ios::binary) << text; }
 
+// The ledger a forger writes: every record's link and hash recomputed, so the chain verifies.
+std::string rechained(std::vector<LedgerRecord> records) {
+  std::string text;
+  std::string prev = kLedgerGenesis;
+  for (LedgerRecord& r : records) {
+    r.prev = prev;
+    text += ledger_line(r) + "\n";
+    prev = r.sha256;
+  }
+  return text;
+}
+
 int count_lines(const std::string& file) {
   const std::string s = slurp(file);
   return static_cast<int>(std::count(s.begin(), s.end(), '\n'));
@@ -283,15 +295,8 @@ TEST_F(ProgrammeCli, AuditCatchesAnEditedLedgerAForgedChainAndAnEditedReport) {
   // link verifies, and only re-verifying the stored report shows it.
   spit(ledger, good);
   LedgerContents c = read_ledger(ledger);
-  std::string forged;
-  std::string prev = kLedgerGenesis;
-  for (LedgerRecord& r : c.records) {
-    if (r.seq == 5) r.set("tier", "platinum");
-    r.prev = prev;
-    forged += ledger_line(r) + "\n";
-    prev = r.sha256;
-  }
-  spit(ledger, forged);
+  c.records[4].set("tier", "platinum");
+  spit(ledger, rechained(c.records));
   a = audit();
   EXPECT_EQ(a.exit_code, 1) << a.output;
   EXPECT_NE(a.output.find("record 5 (line 5, accept): its tier says 'platinum' but the stored "
@@ -307,14 +312,7 @@ TEST_F(ProgrammeCli, AuditCatchesAnEditedLedgerAForgedChainAndAnEditedReport) {
     copy.seq = static_cast<int>(c.records.size()) + 1;
     c.records.push_back(copy);
   }
-  forged.clear();
-  prev = kLedgerGenesis;
-  for (LedgerRecord& r : c.records) {
-    r.prev = prev;
-    forged += ledger_line(r) + "\n";
-    prev = r.sha256;
-  }
-  spit(ledger, forged);
+  spit(ledger, rechained(c.records));
   a = audit();
   EXPECT_EQ(a.exit_code, 1) << a.output;
   EXPECT_NE(a.output.find("first problem: " + ledger + ": record 7 (line 7, accept): accepts "),
