@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <elf.h>
 #include <gtest/gtest.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -127,6 +128,12 @@ bool cpu_runs_isa(const std::string& isa) {
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16");
   }
   if (isa == "avx2") return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (isa == "amx_bf16") {
+    // AMX in cpuid, and Linux lets the process use tile data (ARCH_REQ_XCOMP_PERM, 0x1023, of
+    // XFEATURE_XTILEDATA, 18), as the plugin asks before it runs the kernel.
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("amx-tile") &&
+           __builtin_cpu_supports("amx-bf16") && syscall(SYS_arch_prctl, 0x1023, 18) == 0;
+  }
   return isa == "generic";
 }
 
@@ -457,10 +464,12 @@ std::vector<GemmCase> sweep_cases() {
 // sub-panels, several MC row blocks, ragged edges everywhere.
 std::vector<GemmCase> kernel_cases() {
   std::vector<GemmCase> cases;
-  for (const char* isa : {"generic", "avx2", "avx512", "avx512_bf16"}) {
+  for (const char* isa : {"generic", "avx2", "avx512", "avx512_bf16", "amx_bf16"}) {
     for (GemmLayout l : {GemmLayout::NN, GemmLayout::NT, GemmLayout::TN}) {
       for (DType t : {DType::fp32, DType::bf16}) {
         cases.push_back({"cpu:blocked", gemm(257, 129, 300, l, t, -1.5, 0.5), false, isa, ""});
+        // K shallower than one pair, one AMX tile row (32) and a KC: the zero-padding of K.
+        cases.push_back({"cpu:blocked", gemm(45, 70, 5, l, t, 1.0, 1.0), false, isa, ""});
         cases.push_back(
             {"cpu:blocked", gemm(61, 83, 97, l, t, 1.0, 0.0), true, isa, "24,16,64,48"});
       }

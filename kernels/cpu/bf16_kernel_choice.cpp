@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <map>
+#include <mutex>
 #include <vector>
 
 namespace aicert::cpu {
@@ -15,6 +17,7 @@ constexpr int kRounds = 3;          // alternating, best of each
 
 // Best seconds per call of `k` on panels `a`, `b` (kc deep) into tile `c`.
 double seconds_per_call(const MicroKernel& k, const float* a, const float* b, float* c) {
+  if (k.begin) k.begin();
   double best = 1e30;
   for (int round = 0; round < kRounds; ++round) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -25,13 +28,14 @@ double seconds_per_call(const MicroKernel& k, const float* a, const float* b, fl
   return best;
 }
 
-Bf16KernelChoice race(const MicroKernel& pairs, const MicroKernel& fp32) {
-  // 1.0f is 0x3f800000: as bf16 pairs (0, 1.0), so neither kernel meets NaN or denormals.
+Bf16KernelChoice race(const MicroKernel& bf16, const MicroKernel& fp32) {
+  // 1.0f is 0x3f800000: as bf16 pairs (0, 1.0), so neither kernel meets NaN or denormals. A
+  // panel of kKc fp32 rows holds one of any bf16 format (panel_words <= kKc * width).
   const auto panel = [](int width) {
     std::vector<float> v(static_cast<std::size_t>(width * kKc) + 16, 1.0f);
     return v;
   };
-  const int mr = std::max(pairs.mr, fp32.mr), nr = std::max(pairs.nr, fp32.nr);
+  const int mr = std::max(bf16.mr, fp32.mr), nr = std::max(bf16.nr, fp32.nr);
   std::vector<float> a = panel(mr), b = panel(nr), c(static_cast<std::size_t>(mr * nr), 0.0f);
   // The kernels load B with aligned loads: start both panels on a 64-byte boundary.
   const auto aligned = [](std::vector<float>& v) {
@@ -41,24 +45,28 @@ Bf16KernelChoice race(const MicroKernel& pairs, const MicroKernel& fp32) {
   float* ap = aligned(a);
   float* bp = aligned(b);
   seconds_per_call(fp32, ap, bp, c.data());  // warm up caches and clocks
-  double t_fp32 = 1e30, t_pairs = 1e30;
+  double t_fp32 = 1e30, t_bf16 = 1e30;
   for (int i = 0; i < 2; ++i) {
     t_fp32 = std::min(t_fp32, seconds_per_call(fp32, ap, bp, c.data()));
-    t_pairs = std::min(t_pairs, seconds_per_call(pairs, ap, bp, c.data()));
+    t_bf16 = std::min(t_bf16, seconds_per_call(bf16, ap, bp, c.data()));
   }
   Bf16KernelChoice choice;
   const double macs_fp32 = static_cast<double>(fp32.mr) * fp32.nr * kKc / t_fp32;
-  const double macs_pairs = static_cast<double>(pairs.mr) * pairs.nr * kKc / t_pairs;
-  choice.speedup = macs_pairs / macs_fp32;
-  choice.use_pairs = choice.speedup >= 1.1;
+  const double macs_bf16 = static_cast<double>(bf16.mr) * bf16.nr * kKc / t_bf16;
+  choice.speedup = macs_bf16 / macs_fp32;
+  choice.use_bf16 = choice.speedup >= 1.1;
   return choice;
 }
 
 }  // namespace
 
-const Bf16KernelChoice& bf16_kernel_choice(const MicroKernel& pairs, const MicroKernel& fp32) {
-  static const Bf16KernelChoice choice = race(pairs, fp32);
-  return choice;
+const Bf16KernelChoice& bf16_kernel_choice(const MicroKernel& bf16, const MicroKernel& fp32) {
+  static std::mutex mutex;
+  static std::map<const MicroKernel*, Bf16KernelChoice> choices;  // entries never move
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = choices.find(&bf16);
+  if (it == choices.end()) it = choices.emplace(&bf16, race(bf16, fp32)).first;
+  return it->second;
 }
 
 }  // namespace aicert::cpu

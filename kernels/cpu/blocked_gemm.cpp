@@ -31,7 +31,8 @@ BlockedGemm::Plan BlockedGemm::plan(const GemmProblem& p, int team) const {
   const int mr = kernel_.mr;
   const int nr = kernel_.nr;
   Plan pl;
-  pl.kc = std::min(blocks_.kc, std::max<std::int64_t>(1, p.k));
+  // A multiple of the kernel's K step, so that each sub-panel has room for its padding.
+  pl.kc = std::min(blocks_.kc, round_up(std::max<std::int64_t>(1, p.k), kernel_.k_block));
   pl.nc = std::min(blocks_.nc, round_up(p.n, nr));
   // Same panel size when fewer columns: deeper panel, fewer waits.
   const std::int64_t kb = blocks_.kb * blocks_.nc / pl.nc;
@@ -49,7 +50,9 @@ BlockedGemm::Plan BlockedGemm::plan(const GemmProblem& p, int team) const {
 
 BlockedGemm::BlockedGemm(const MicroKernel& kernel, const BlockSizes& blocks,
                          std::shared_ptr<ThreadPool> pool)
-    : kernel_(kernel), blocks_(fit_to_tile(blocks, kernel.mr, kernel.nr)), pool_(std::move(pool)) {
+    : kernel_(kernel),
+      blocks_(fit_to_tile(blocks, kernel.mr, kernel.nr, kernel.k_block)),
+      pool_(std::move(pool)) {
   packed_a_.resize(static_cast<std::size_t>(pool_->size()));
 }
 
@@ -61,7 +64,8 @@ void BlockedGemm::reserve(std::int64_t m, std::int64_t n, std::int64_t k) {
   // Upper bounds of what plan() gives for any problem within the reserved sizes and any team:
   // the B panel never exceeds KB x NC floats nor the whole (K rounded to KC) x N of B, and an
   // A block never exceeds MC x KC floats nor the whole of A's rows.
-  const std::int64_t kc = std::min(blocks_.kc, std::max<std::int64_t>(1, reserved_k_));
+  const std::int64_t kc =
+      std::min(blocks_.kc, round_up(std::max<std::int64_t>(1, reserved_k_), kernel_.k_block));
   const std::int64_t b_floats = std::min(
       blocks_.kb * blocks_.nc, round_up(std::max<std::int64_t>(1, reserved_k_), kc) *
                                    std::min(blocks_.nc, round_up(reserved_n_, kernel_.nr)));
@@ -102,14 +106,23 @@ void BlockedGemm::edge_tile(std::int64_t kc, const float* a, const float* b, flo
   }
 }
 
-void BlockedGemm::pack(const PackSource& src, std::int64_t lane0, int lanes_valid,
+void BlockedGemm::pack(Operand which, const PackSource& src, std::int64_t lane0, int lanes_valid,
                        std::int64_t depth0, std::int64_t kc, int width, float* dst) const {
-  // A pair panel takes half the words of an fp32 one: it fits the same place in the buffers.
-  if (kernel_.bf16_pairs) {
-    pack_panel_bf16_pairs(src, lane0, lanes_valid, depth0, kc, width,
-                          reinterpret_cast<std::uint32_t*>(dst));
-  } else {
-    pack_panel(src, lane0, lanes_valid, depth0, kc, width, dst);
+  // A pair panel, padded, takes at most the words of an fp32 one kc rounded to k_block deep
+  // (panel_words): it fits the same place in the buffers.
+  auto* words = reinterpret_cast<std::uint32_t*>(dst);
+  const std::int64_t pair_rows = panel_words(kernel_, kc, width) / width;
+  switch (kernel_.format) {
+    case PanelFormat::fp32:
+      return pack_panel(src, lane0, lanes_valid, depth0, kc, width, dst);
+    case PanelFormat::bf16_pairs:
+      return pack_panel_bf16_pairs(src, lane0, lanes_valid, depth0, kc, width, pair_rows, words);
+    case PanelFormat::bf16_amx:
+      // A in tile rows; B's VNNI rows are the pair layout.
+      if (which == Operand::a) {
+        return pack_panel_bf16_amx_rows(src, lane0, lanes_valid, depth0, kc, width, words);
+      }
+      return pack_panel_bf16_pairs(src, lane0, lanes_valid, depth0, kc, width, pair_rows, words);
   }
 }
 
@@ -121,11 +134,12 @@ void BlockedGemm::pack_b(const GemmProblem& p, const Plan& pl, const Step& st, s
   const std::int64_t q1 = std::min(st.panels, q0 + kPanelsPerPackItem);
   const std::int64_t pc = st.pk + s * pl.kc;
   const std::int64_t kc = std::min(pl.kc, p.k - pc);
-  // Sub-panel s starts at s * kc_max * panels * NR; its micro-panel q at q * kc * NR in it.
+  // Sub-panel s starts at s * kc_max * panels * NR; its micro-panel q at q * panel_words in it.
   float* sub_panel = packed_b_.as<float>() + s * pl.kc * st.panels * nr;
   for (std::int64_t q = q0; q < q1; ++q) {
     const int cols = static_cast<int>(std::min<std::int64_t>(nr, st.nc - q * nr));
-    pack(p.b, st.jc + q * nr, cols, pc, kc, nr, sub_panel + q * kc * nr);
+    pack(Operand::b, p.b, st.jc + q * nr, cols, pc, kc, nr,
+         sub_panel + q * panel_words(kernel_, kc, nr));
   }
 }
 
@@ -138,21 +152,23 @@ void BlockedGemm::compute_unit(const GemmProblem& p, const Plan& pl, const Step&
   const std::int64_t rows = std::min(pl.mc, p.m - ic);
   const std::int64_t strips = ceil_div(rows, mr);
   const auto [q0, q1] = split(st.panels, pl.col_units, unit % pl.col_units);
+  if (kernel_.begin) kernel_.begin();  // per-thread kernel state (AMX tiles), once per unit
   for (std::int64_t s = 0; s < st.sub_panels; ++s) {
     const std::int64_t pc = st.pk + s * pl.kc;
     const std::int64_t kc = std::min(pl.kc, p.k - pc);
     const float beta = pc == 0 ? p.beta : 1.0f;  // later K blocks accumulate onto C
     for (std::int64_t r = 0; r < strips; ++r) {
       const int valid = static_cast<int>(std::min<std::int64_t>(mr, rows - r * mr));
-      pack(p.a, ic + r * mr, valid, pc, kc, mr, packed_a + r * kc * mr);
+      pack(Operand::a, p.a, ic + r * mr, valid, pc, kc, mr,
+           packed_a + r * panel_words(kernel_, kc, mr));
     }
     const float* sub_panel = packed_b_.as<float>() + s * pl.kc * st.panels * nr;
     for (std::int64_t q = q0; q < q1; ++q) {
       const int cols = static_cast<int>(std::min<std::int64_t>(nr, st.nc - q * nr));
-      const float* b_panel = sub_panel + q * kc * nr;
+      const float* b_panel = sub_panel + q * panel_words(kernel_, kc, nr);
       for (std::int64_t r = 0; r < strips; ++r) {
         const int valid = static_cast<int>(std::min<std::int64_t>(mr, rows - r * mr));
-        const float* a_panel = packed_a + r * kc * mr;
+        const float* a_panel = packed_a + r * panel_words(kernel_, kc, mr);
         float* c_tile = p.c + (ic + r * mr) * p.ldc + st.jc + q * nr;
         if (valid == mr && cols == nr) {
           kernel_.fn(kc, a_panel, b_panel, c_tile, p.ldc, p.alpha, beta);

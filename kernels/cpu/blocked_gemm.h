@@ -64,8 +64,9 @@ class BlockedGemm {
   Plan plan(const GemmProblem& p, int team) const;
   void scale_c(const GemmProblem& p);
   void pack_b(const GemmProblem& p, const Plan& pl, const Step& st, std::int64_t item);
-  // One micro-panel in the form the kernel takes: fp32, or bf16 pairs (micro_kernel.h).
-  void pack(const PackSource& src, std::int64_t lane0, int lanes_valid, std::int64_t depth0,
+  // One micro-panel of A or B in the form the kernel takes (PanelFormat, micro_kernel.h).
+  enum class Operand { a, b };
+  void pack(Operand which, const PackSource& src, std::int64_t lane0, int lanes_valid, std::int64_t depth0,
             std::int64_t kc, int width, float* dst) const;
   void compute_unit(const GemmProblem& p, const Plan& pl, const Step& st, std::int64_t unit,
                     int thread);

@@ -5,7 +5,6 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "kernels/cpu/bf16_kernel_choice.h"
 #include "kernels/cpu/blocking.h"
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/onednn_library.h"
@@ -69,21 +68,17 @@ std::vector<DeviceInfo> CpuBackend::devices() {
     d.properties["attention_softmax_isa"] = select_softmax_step(*k).isa;
     d.properties["gemm_micro_tile"] = std::to_string(k->mr) + "x" + std::to_string(k->nr);
     const MicroKernel* bf16 = select_gemm_micro_kernel(DType::bf16, &why);
-    std::string raced;
-#if defined(AICERT_CPU_X86_KERNELS)
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512bf16")) {
-      char ratio[96];
-      std::snprintf(ratio, sizeof ratio, "; vdpbf16ps kernel measured %.2fx the fp32 one here",
-                    bf16_kernel_choice(avx512_bf16_micro_kernel(), avx512_micro_kernel()).speedup);
-      raced = ratio;
+    const char* how = bf16 == nullptr                            ? ""
+                      : bf16->format == PanelFormat::bf16_amx   ? " (AMX tiles, TDPBF16PS)"
+                      : bf16->format == PanelFormat::bf16_pairs ? " (vdpbf16ps on bf16 pairs)"
+                                                                : " (bf16 widened to fp32)";
+    d.properties["gemm_bf16_isa"] = bf16 == nullptr ? "none: " + why : bf16->isa + std::string(how);
+    d.properties["gemm_bf16_kernels"] = describe_bf16_kernels();
+    if (bf16 != nullptr && bf16 != k) {
+      const auto bf16_blocks = block_sizes_for(host_.caches, *bf16, &why);
+      d.properties["gemm_bf16_blocking"] = bf16_blocks ? bf16_blocks->to_string() : "invalid: " + why;
     }
-#endif
-    d.properties["gemm_bf16_isa"] =
-        bf16 == nullptr ? "none: " + why
-        : bf16->bf16_pairs ? std::string(bf16->isa) + " (vdpbf16ps on bf16 pairs" + raced + ")"
-                           : std::string(bf16->isa) + " (bf16 widened to fp32" + raced + ")";
-    const auto blocks = block_sizes_for(host_.caches, k->mr, k->nr, &why);
+    const auto blocks = block_sizes_for(host_.caches, *k, &why);
     d.properties["gemm_blocking"] = blocks ? blocks->to_string() : "invalid: " + why;
   } else {
     d.properties["gemm_isa"] = "none: " + why;

@@ -1,6 +1,9 @@
 // Micro-panel packing, specialized per storage type and panel width so the copy loops vectorize.
 #include "kernels/cpu/gemm_packing.h"
 
+#include <algorithm>
+#include <cstring>
+
 #include "kernels/cpu/fp16_bits.h"
 
 namespace aicert::cpu {
@@ -101,10 +104,13 @@ void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std:
 }
 
 void pack_panel_bf16_pairs(const PackSource& src, std::int64_t lane0, int lanes_valid,
-                           std::int64_t depth0, std::int64_t kc, int width, std::uint32_t* dst) {
+                           std::int64_t depth0, std::int64_t kc, int width,
+                           std::int64_t pair_rows, std::uint32_t* dst) {
   if (src.dtype != DType::bf16) __builtin_trap();  // the driver packs pairs for bf16 only
   const auto* data = static_cast<const std::uint16_t*>(src.data);
   const std::int64_t pairs = (kc + 1) / 2;
+  // The padding rows first: the copies below return from several places.
+  std::fill(dst + pairs * width, dst + pair_rows * width, 0u);
   const auto at = [&](int l, std::int64_t p) -> std::uint32_t {
     if (l >= lanes_valid || p >= kc) return 0;
     const std::int64_t lane = lane0 + l, depth = depth0 + p;
@@ -140,6 +146,35 @@ void pack_panel_bf16_pairs(const PackSource& src, std::int64_t lane0, int lanes_
   }
   for (std::int64_t q = 0; q < pairs; ++q) {
     for (int l = 0; l < width; ++l) dst[q * width + l] = at(l, 2 * q) | at(l, 2 * q + 1) << 16;
+  }
+}
+
+void pack_panel_bf16_amx_rows(const PackSource& src, std::int64_t lane0, int lanes_valid,
+                              std::int64_t depth0, std::int64_t kc, int width,
+                              std::uint32_t* dst) {
+  if (src.dtype != DType::bf16) __builtin_trap();
+  constexpr int kRowPairs = 16, kRowElements = 2 * kRowPairs;  // one 64-byte tile row
+  const auto* data = static_cast<const std::uint16_t*>(src.data);
+  const std::int64_t blocks = (kc + kRowElements - 1) / kRowElements;
+  auto* out = reinterpret_cast<std::uint16_t*>(dst);  // element (l, p) at block, lane, p % 32
+  std::fill(out, out + blocks * kRowElements * width, std::uint16_t{0});
+  if (!src.lanes_contiguous) {
+    // Each lane's run along K is contiguous already: 64-byte copies into its tile rows.
+    for (int l = 0; l < lanes_valid; ++l) {
+      const std::uint16_t* run = data + (lane0 + l) * src.ld + depth0;
+      for (std::int64_t blk = 0; blk < blocks; ++blk) {
+        const std::int64_t n = std::min<std::int64_t>(kRowElements, kc - blk * kRowElements);
+        std::memcpy(out + (blk * width + l) * kRowElements, run + blk * kRowElements,
+                    static_cast<std::size_t>(n) * sizeof(std::uint16_t));
+      }
+    }
+    return;
+  }
+  // Lanes contiguous (A stored transposed): a transpose, row of K by row of K.
+  for (std::int64_t p = 0; p < kc; ++p) {
+    const std::uint16_t* row = data + (depth0 + p) * src.ld + lane0;
+    std::uint16_t* col = out + (p / kRowElements) * kRowElements * width + p % kRowElements;
+    for (int l = 0; l < lanes_valid; ++l) col[l * kRowElements] = row[l];
   }
 }
 

@@ -26,9 +26,17 @@ void pack_panel(const PackSource& src, std::int64_t lane0, int lanes_valid, std:
 
 // The same micro-panel for a bf16_pairs micro-kernel (micro_kernel.h), from bf16 storage:
 // dst[(p / 2) * width + l] holds element(lane0 + l, depth0 + p) in its low 16 bits for even p and
-// in its high 16 bits for odd p; lanes past lanes_valid and the missing half of an odd kc are 0.
-// Writes ceil(kc / 2) * width words. src.dtype must be bf16.
+// in its high 16 bits for odd p; lanes past lanes_valid and the missing half of an odd kc are 0,
+// and so are the rows from ceil(kc / 2) up to pair_rows (>= ceil(kc / 2)): the padding of K to
+// the kernel's k_block. Writes pair_rows * width words. src.dtype must be bf16.
 void pack_panel_bf16_pairs(const PackSource& src, std::int64_t lane0, int lanes_valid,
-                           std::int64_t depth0, std::int64_t kc, int width, std::uint32_t* dst);
+                           std::int64_t depth0, std::int64_t kc, int width,
+                           std::int64_t pair_rows, std::uint32_t* dst);
+
+// An A micro-panel for the AMX kernel (PanelFormat::bf16_amx): word (q, l) at
+// dst[(q / 16) * 16 * width + l * 16 + q % 16], pairs as above, K zero-padded to a multiple of
+// 32. Writes ceil(kc / 32) * 16 * width words. src.dtype must be bf16.
+void pack_panel_bf16_amx_rows(const PackSource& src, std::int64_t lane0, int lanes_valid,
+                              std::int64_t depth0, std::int64_t kc, int width, std::uint32_t* dst);
 
 }  // namespace aicert::cpu

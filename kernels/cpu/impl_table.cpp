@@ -42,7 +42,7 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
       -> std::optional<std::pair<const MicroKernel*, BlockSizes>> {
     const MicroKernel* k = select_gemm_micro_kernel(dtype, why);
     if (k == nullptr) return std::nullopt;
-    const auto blocks = block_sizes_for(b.host_.caches, k->mr, k->nr, why);
+    const auto blocks = block_sizes_for(b.host_.caches, *k, why);
     if (!blocks) return std::nullopt;
     return std::make_pair(k, *blocks);
   };

@@ -8,24 +8,15 @@
 #include <immintrin.h>
 
 #include "kernels/cpu/micro_kernel.h"
+#include "kernels/cpu/micro_kernel_avx512_epilogue.h"
 #include "kernels/cpu/micro_kernel_body.h"
 
 namespace aicert::cpu {
 namespace {
 
-struct Avx512Bf16 {
-  using V = __m512;
-  static constexpr int kLanes = 16;
-  static V set1(float x) { return _mm512_set1_ps(x); }
-  static V loadu(const float* p) { return _mm512_loadu_ps(p); }
-  static void store(float* p, V v) { _mm512_storeu_ps(p, v); }
-  static V fma(V a, V b, V c) { return _mm512_fmadd_ps(a, b, c); }
-  static V mul(V a, V b) { return _mm512_mul_ps(a, b); }
-};
-
 constexpr int kMr = 12;
 constexpr int kNv = 2;
-constexpr int kNr = kNv * Avx512Bf16::kLanes;
+constexpr int kNr = kNv * Avx512Epilogue::kLanes;
 
 void avx512_bf16_12x32(std::int64_t kc, const float* a_words, const float* b_words, float* c,
                        std::int64_t ldc, float alpha, float beta) {
@@ -56,13 +47,14 @@ void avx512_bf16_12x32(std::int64_t kc, const float* a_words, const float* b_wor
     a += kMr;
     b += kNv;
   }
-  micro_kernel_store<Avx512Bf16, kMr, kNv>(acc, c, ldc, alpha, beta);
+  micro_kernel_store<Avx512Epilogue, kMr, kNv>(acc, c, ldc, alpha, beta);
 }
 
 }  // namespace
 
 const MicroKernel& avx512_bf16_micro_kernel() {
-  static constexpr MicroKernel kKernel{"avx512_bf16", kMr, kNr, &avx512_bf16_12x32, true};
+  static constexpr MicroKernel kKernel{"avx512_bf16", kMr, kNr, &avx512_bf16_12x32,
+                                       PanelFormat::bf16_pairs, 2};
   return kKernel;
 }
 

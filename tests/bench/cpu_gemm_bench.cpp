@@ -1,6 +1,6 @@
 // GEMM speed of the own cpu:blocked against the vendor libraries in the same binary, same
 // inputs: OpenBLAS cblas_sgemm (fp32) and oneDNN's matmul (cpu:onednn, fp32 and bf16), and the
-// own bf16 (as dispatched, and its vdpbf16ps kernel forced) against the own fp32. cpu:blocked
+// own bf16 (as dispatched, and its vdpbf16ps and AMX kernels forced) against the own fp32. cpu:blocked
 // and cpu:onednn are loaded from
 // aicert-backend-cpu.so with dlopen, so this measures exactly the code the harness runs.
 // Shapes M x N x K (NN, alpha 1, beta 0): 256^3, 1024^3, 2048^3 and the Llama projections
@@ -142,7 +142,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       };
       const double own32 = rate("cpu_blocked"), blas32 = rate("openblas_sgemm"),
                    dnnl32 = rate("cpu_onednn_fp32"), own16 = rate("cpu_blocked_bf16"),
-                   dnnl16 = rate("cpu_onednn_bf16"), pairs16 = rate("cpu_blocked_bf16_vdpbf16ps");
+                   dnnl16 = rate("cpu_onednn_bf16"), pairs16 = rate("cpu_blocked_bf16_vdpbf16ps"),
+                   amx16 = rate("cpu_blocked_bf16_amx");
       std::printf("GEMM %s [GFLOP/s]: cpu:blocked fp32 %.1f, OpenBLAS fp32 %.1f, oneDNN fp32 %.1f, "
                   "cpu:blocked bf16 %.1f, oneDNN bf16 %s\n",
                   name.c_str(), own32, blas32, dnnl32, own16,
@@ -153,6 +154,8 @@ class RatioReporter : public benchmark::ConsoleReporter {
       ratio("bf16 own / oneDNN bf16", own16, dnnl16);
       ratio("bf16 own vdpbf16ps / fp32 own", pairs16, own32);
       ratio("bf16 own vdpbf16ps / oneDNN bf16", pairs16, dnnl16);
+      ratio("bf16 own AMX / fp32 own", amx16, own32);
+      ratio("bf16 own AMX / oneDNN bf16", amx16, dnnl16);
     }
   }
 
@@ -180,9 +183,11 @@ int main(int argc, char** argv) {
   // spinning for a while, and would steal the cores from whatever runs next.
   add("cpu_blocked", [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::fp32); });
   add("cpu_blocked_bf16", [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::bf16); });
-  // The vdpbf16ps kernel forced (the plugin picks it only where it measures faster).
+  // The vdpbf16ps and AMX kernels forced (the plugin picks one only where it measures faster).
   add("cpu_blocked_bf16_vdpbf16ps",
       [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::bf16, "avx512_bf16"); });
+  add("cpu_blocked_bf16_amx",
+      [](benchmark::State& st) { bm_plugin(st, "cpu:blocked", DType::bf16, "amx_bf16"); });
   add("cpu_onednn_fp32", [](benchmark::State& st) { bm_plugin(st, "cpu:onednn", DType::fp32); });
   add("cpu_onednn_bf16", [](benchmark::State& st) { bm_plugin(st, "cpu:onednn", DType::bf16); });
   add("openblas_sgemm", bm_openblas_sgemm);
