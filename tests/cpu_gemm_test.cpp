@@ -342,6 +342,18 @@ TEST(CpuPlugin, Fp16AndBf16WideningIsExact) {
   }
 }
 
+TEST(CpuPlugin, Bf16NarrowingMatchesTheReference) {
+  // Every 16-bit high half with low halves that round down, to even, up, and carry; plus NaNs,
+  // infinities and the overflow to Inf.
+  for (std::uint32_t hi = 0; hi <= 0xffffu; ++hi) {
+    for (std::uint32_t lo : {0x0000u, 0x0001u, 0x7fffu, 0x8000u, 0x8001u, 0xffffu}) {
+      const float f = std::bit_cast<float>(hi << 16 | lo);
+      ASSERT_EQ(cpu::float_to_bf16_bits(f), float_to_bf16(f))
+          << "fp32 0x" << std::hex << (hi << 16 | lo);
+    }
+  }
+}
+
 // ---------------------------------------------------------------- GEMM correctness sweep
 
 struct GemmCase {

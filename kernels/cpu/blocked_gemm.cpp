@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "kernels/cpu/gemm_operands.h"
+
 namespace aicert::cpu {
 namespace {
 
@@ -75,20 +77,30 @@ void BlockedGemm::reserve(std::int64_t m, std::int64_t n, std::int64_t k) {
 }
 
 void BlockedGemm::scale_c(const GemmProblem& p) {
-  if (p.beta == 1.0f) return;
+  if (p.beta == 1.0f && p.narrow_to == nullptr) return;
   auto rows = [&](std::int64_t item, int /*thread*/) {
-    const std::int64_t end = std::min(p.m, (item + 1) * kScaleRowsPerItem);
-    for (std::int64_t i = item * kScaleRowsPerItem; i < end; ++i) {
+    const std::int64_t begin = item * kScaleRowsPerItem;
+    const std::int64_t end = std::min(p.m, begin + kScaleRowsPerItem);
+    for (std::int64_t i = begin; i < end; ++i) {
       float* row = p.c + i * p.ldc;
       if (p.beta == 0.0f) {
         std::fill(row, row + p.n, 0.0f);  // not 0*C: a NaN in C must not survive
-      } else {
+      } else if (p.beta != 1.0f) {
         for (std::int64_t j = 0; j < p.n; ++j) row[j] *= p.beta;
       }
     }
+    if (p.narrow_to != nullptr) narrow_block(p, begin, end - begin, 0, p.n);
   };
   const int team = p.m * p.n >= (1 << 18) ? pool_->size() : 1;
   pool_->run(ceil_div(p.m, kScaleRowsPerItem), team, rows);
+}
+
+void BlockedGemm::narrow_block(const GemmProblem& p, std::int64_t row0, std::int64_t rows,
+                               std::int64_t col0, std::int64_t cols) {
+  for (std::int64_t i = row0; i < row0 + rows; ++i) {
+    narrow_span(p.c + i * p.ldc + col0, p.narrow_dtype, p.narrow_to,
+                static_cast<std::size_t>(i * p.ldc + col0), static_cast<std::size_t>(cols));
+  }
 }
 
 void BlockedGemm::edge_tile(std::int64_t kc, const float* a, const float* b, float* c,
@@ -177,6 +189,11 @@ void BlockedGemm::compute_unit(const GemmProblem& p, const Plan& pl, const Step&
         }
       }
     }
+  }
+  // The last K of this unit's part of C: it is final, narrow it while it is in cache.
+  if (p.narrow_to != nullptr && st.pk + st.sub_panels * pl.kc >= p.k) {
+    const std::int64_t col_end = std::min(st.nc, q1 * nr);
+    narrow_block(p, ic, rows, st.jc + q0 * nr, col_end - q0 * nr);
   }
 }
 

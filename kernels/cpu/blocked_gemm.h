@@ -30,6 +30,11 @@ struct GemmProblem {
   std::int64_t ldc = 0;
   float alpha = 1.0f;
   float beta = 0.0f;
+  // Where C is finally wanted in 16 bits: each unit narrows its part of C (fp32, above) into
+  // narrow_to (row-major, leading dimension ldc, type narrow_dtype) as soon as that part is
+  // final, while it is still in cache, instead of a pass over the whole of C afterwards.
+  void* narrow_to = nullptr;
+  DType narrow_dtype = DType::fp32;
 };
 
 class BlockedGemm {
@@ -63,6 +68,9 @@ class BlockedGemm {
   };
   Plan plan(const GemmProblem& p, int team) const;
   void scale_c(const GemmProblem& p);
+  // Rows [row0, row0 + rows) x columns [col0, col0 + cols) of C into p.narrow_to.
+  static void narrow_block(const GemmProblem& p, std::int64_t row0, std::int64_t rows,
+                           std::int64_t col0, std::int64_t cols);
   void pack_b(const GemmProblem& p, const Plan& pl, const Step& st, std::int64_t item);
   // One micro-panel of A or B in the form the kernel takes (PanelFormat, micro_kernel.h).
   enum class Operand { a, b };

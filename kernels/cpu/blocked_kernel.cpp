@@ -45,8 +45,9 @@ void BlockedKernel::compute() {
   }
   p.c = c_fp32_.as<float>();
   if (p.beta != 0.0f) widen_to_fp32(*pool_, c, spec_.dtype, p.c, elements);  // beta == 0: C unread
+  p.narrow_to = c;  // the driver narrows each part of C as it is done
+  p.narrow_dtype = spec_.dtype;
   gemm_.run(p);
-  narrow_from_fp32(*pool_, p.c, spec_.dtype, c, elements);
 }
 
 }  // namespace aicert::cpu

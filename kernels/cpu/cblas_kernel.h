@@ -26,6 +26,9 @@ class CblasKernel final : public Kernel {
   static std::unique_ptr<Kernel> make(const GemmSpec& spec, std::shared_ptr<ThreadPool> pool,
                                       std::string* why_not);
 
+  // The case is over: OpenBLAS's spinning threads must not take the cores of the next one.
+  ~CblasKernel() override { park_openblas_threads(); }
+
   std::string_view impl() const override { return kCblasImpl; }
   void upload(const HostTensors& tensors) override;
   void run() override;

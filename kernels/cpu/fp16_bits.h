@@ -1,6 +1,7 @@
-// Exact, branch-light widening of fp16 and bf16 bit patterns to fp32 for the GEMM packing loops.
-// workloads/dtype.h has the reference conversions; these give the same bits (the test checks
-// all 65536 fp16 patterns) but are cheap enough to run once per packed element.
+// Exact, branch-light widening of fp16 and bf16 bit patterns to fp32 for the GEMM packing loops,
+// and the narrowing of fp32 to bf16 for C. workloads/dtype.h has the reference conversions;
+// these give the same bits (the tests check all 65536 16-bit patterns and a sweep of fp32 ones)
+// but are inline, so that the loops over every element vectorize.
 #pragma once
 
 #include <bit>
@@ -10,6 +11,14 @@ namespace aicert::cpu {
 
 inline float bf16_bits_to_float(std::uint16_t h) {
   return std::bit_cast<float>(static_cast<std::uint32_t>(h) << 16);
+}
+
+// Round to nearest even; NaN stays a quiet NaN with its sign (as workloads' float_to_bf16).
+inline std::uint16_t float_to_bf16_bits(float f) {
+  const std::uint32_t u = std::bit_cast<std::uint32_t>(f);
+  const bool nan = (u & 0x7fffffffu) > 0x7f800000u;
+  const std::uint32_t rounded = (u + 0x7fffu + ((u >> 16) & 1u)) >> 16;
+  return static_cast<std::uint16_t>(nan ? (u >> 16) | 0x0040u : rounded);
 }
 
 inline float fp16_bits_to_float(std::uint16_t h) {

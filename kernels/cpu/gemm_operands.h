@@ -24,5 +24,7 @@ PackSource gemm_operand_b(const GemmSpec& spec, const void* b);
 void widen_to_fp32(ThreadPool& pool, const void* src, DType t, float* dst, std::size_t n);
 // dst[i] = round-to-nearest-even of src[i] in type t, on the pool's threads.
 void narrow_from_fp32(ThreadPool& pool, const float* src, DType t, void* dst, std::size_t n);
+// dst[first + i] = round-to-nearest-even of src[i] in type t for i < n, on this thread.
+void narrow_span(const float* src, DType t, void* dst, std::size_t first, std::size_t n);
 
 }  // namespace aicert::cpu
