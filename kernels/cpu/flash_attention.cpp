@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "kernels/cpu/fp16_bits.h"
+#include "kernels/cpu/gemm_packing.h"
 
 namespace aicert::cpu {
 namespace {
@@ -63,13 +64,27 @@ FlashAttention::FlashAttention(const AttentionSpec& spec, const MicroKernel& mic
   q_tiles_ = ceil_div(rows_, query_tile_);
   sk_pad_ = ceil_div(spec_.kv_len, mr_) * mr_;
   d_pad_ = ceil_div(spec_.head_dim, mr_) * mr_;
+  bf16_tiles_ = mk_.format == PanelFormat::bf16_amx;
+  if (mk_.format == PanelFormat::bf16_pairs || (bf16_tiles_ && spec_.dtype != DType::bf16)) {
+    throw std::logic_error(std::string("cpu:flash: no path for micro-kernel ") + mk_.isa +
+                           " on " + std::string(dtype_name(spec_.dtype)));
+  }
+  // Words of one packed panel: fp32 D x MR, or bf16 with D padded to the kernel's K step.
+  d_panel_words_ = panel_words(mk_, spec_.head_dim, static_cast<int>(mr_));
+  v_panel_words_ = panel_words(mk_, sk_pad_, static_cast<int>(mr_));
+  q_panel_words_ = panel_words(mk_, spec_.head_dim, static_cast<int>(nr_));
   const auto kv_heads = static_cast<std::size_t>(spec_.batch * spec_.kv_heads);
-  k_packed_.resize(kv_heads * static_cast<std::size_t>(sk_pad_ * spec_.head_dim) * sizeof(float));
-  v_packed_.resize(kv_heads * static_cast<std::size_t>(sk_pad_ * d_pad_) * sizeof(float));
+  k_packed_.resize(kv_heads * static_cast<std::size_t>(sk_pad_ / mr_ * d_panel_words_) *
+                   sizeof(float));
+  v_packed_.resize(kv_heads * static_cast<std::size_t>(d_pad_ / mr_ * v_panel_words_) *
+                   sizeof(float));
   scratch_.resize(static_cast<std::size_t>(pool_->size()));
   for (Scratch& s : scratch_) {
-    s.q_panels.resize(static_cast<std::size_t>(query_tile_ * spec_.head_dim) * sizeof(float));
+    s.q_panels.resize(static_cast<std::size_t>(groups_ * q_panel_words_) * sizeof(float));
     s.p_tiles.resize(static_cast<std::size_t>(query_tile_ * key_tile_) * sizeof(float));
+    if (bf16_tiles_) {
+      s.p_pairs.resize(static_cast<std::size_t>(key_tile_ / 2 * nr_) * sizeof(std::uint32_t));
+    }
     s.o_tiles.resize(static_cast<std::size_t>(query_tile_ * d_pad_) * sizeof(float));
     s.stats.resize(static_cast<std::size_t>(3 * query_tile_) * sizeof(float));
     s.group_keys.resize(static_cast<std::size_t>(groups_) * sizeof(std::int64_t));
@@ -96,6 +111,30 @@ void FlashAttention::pack_kv(std::int64_t item, const void* k, const void* v) {
   const std::int64_t head = item / 2;
   const std::int64_t D = spec_.head_dim, Sk = spec_.kv_len;
   const auto src_base = static_cast<std::size_t>(head * Sk * D);
+  if (bf16_tiles_) {
+    // The AMX kernel's A panels (gemm_packing.h), straight from bf16: K with keys as lanes and
+    // D as depth, V with dims as lanes and keys as depth; padding keys and dims are zero.
+    const auto* base = static_cast<const std::uint16_t*>(item % 2 == 0 ? k : v) + src_base;
+    const int width = static_cast<int>(mr_);
+    if (item % 2 == 0) {
+      auto* dst = reinterpret_cast<std::uint32_t*>(k_packed_.as<float>()) +
+                  head * (sk_pad_ / mr_) * d_panel_words_;
+      const PackSource keys{base, DType::bf16, D, false};
+      for (std::int64_t p = 0; p < sk_pad_ / mr_; ++p) {
+        const int valid = static_cast<int>(std::clamp<std::int64_t>(Sk - p * mr_, 0, mr_));
+        pack_panel_bf16_amx_rows(keys, p * mr_, valid, 0, D, width, dst + p * d_panel_words_);
+      }
+    } else {
+      auto* dst = reinterpret_cast<std::uint32_t*>(v_packed_.as<float>()) +
+                  head * (d_pad_ / mr_) * v_panel_words_;
+      const PackSource dims{base, DType::bf16, D, true};
+      for (std::int64_t dp = 0; dp < d_pad_ / mr_; ++dp) {
+        const int valid = static_cast<int>(std::min<std::int64_t>(D - dp * mr_, mr_));
+        pack_panel_bf16_amx_rows(dims, dp * mr_, valid, 0, Sk, width, dst + dp * v_panel_words_);
+      }
+    }
+    return;
+  }
   float row[kMaxRow];  // one key's K or V row in fp32, zero past D
   std::fill(row, row + kMaxRow, 0.0f);
   if (item % 2 == 0) {
@@ -158,21 +197,36 @@ void FlashAttention::attend(std::int64_t item, int thread, const void* q, void* 
   const auto qscale = static_cast<float>(spec_.softmax_scale() * 1.4426950408889634);
   const auto q_base = static_cast<std::size_t>((row_base + r0) * D);
   float row[kMaxRow];
-  for (std::int64_t qi = 0; qi < active_groups * nr_; ++qi) {
+  // bf16 tiles: Q stays exact bf16 (in the kernel's B pairs) and the scale goes into the
+  // product's alpha instead; a scaled Q rounded to bf16 would be off by up to 2^-9.
+  float s_alpha = 1.0f;
+  if (bf16_tiles_) {
+    mk_.begin();  // the tile configuration of this thread
+    s_alpha = qscale;
+    const PackSource queries{static_cast<const std::uint16_t*>(q) + q_base, DType::bf16, D, false};
+    for (std::int64_t g = 0; g < active_groups; ++g) {
+      const int valid = static_cast<int>(std::clamp<std::int64_t>(nq - g * nr_, 0, nr_));
+      pack_panel_bf16_pairs(queries, g * nr_, valid, 0, D, static_cast<int>(nr_),
+                            q_panel_words_ / nr_,
+                            reinterpret_cast<std::uint32_t*>(qp) + g * q_panel_words_);
+    }
+  }
+  for (std::int64_t qi = 0; qi < (bf16_tiles_ ? 0 : active_groups * nr_); ++qi) {
     if (qi < nq) {
       widen_row(q, spec_.dtype, q_base + static_cast<std::size_t>(qi * D), D, row);
     } else {
       std::fill(row, row + D, 0.0f);
     }
-    float* dst = qp + (qi / nr_) * D * nr_ + qi % nr_;
+    float* dst = qp + (qi / nr_) * q_panel_words_ + qi % nr_;
     for (std::int64_t d = 0; d < D; ++d) dst[d * nr_] = qscale * row[d];
   }
   std::fill(m, m + query_tile_, -std::numeric_limits<float>::infinity());
   std::fill(l, l + query_tile_, 0.0f);
   std::fill(ot, ot + active_groups * d_pad_ * nr_, 0.0f);
 
-  const float* kh = k_packed_.as<float>() + kv_head * sk_pad_ * D;
-  const float* vh = v_packed_.as<float>() + kv_head * sk_pad_ * d_pad_;
+  const float* kh = k_packed_.as<float>() + kv_head * (sk_pad_ / mr_) * d_panel_words_;
+  const float* vh = v_packed_.as<float>() + kv_head * (d_pad_ / mr_) * v_panel_words_;
+  auto* pp = reinterpret_cast<std::uint32_t*>(s.p_pairs.data());  // bf16 tiles: P^T in pairs
   // Keys any row of a group sees (all, or the largest causal limit of its rows); the tile's.
   std::int64_t* group_keys = reinterpret_cast<std::int64_t*>(s.group_keys.data());
   std::int64_t tile_keys = 0;
@@ -193,8 +247,8 @@ void FlashAttention::attend(std::int64_t item, int thread, const void* q, void* 
       float* og = ot + g * d_pad_ * nr_;
       // S^T = K_tile . Q_g^T, MR keys at a time.
       for (std::int64_t kp = 0; kp < nk / mr_; ++kp) {
-        mk_.fn(D, kh + (k0 / mr_ + kp) * mr_ * D, qp + g * D * nr_, pg + kp * mr_ * nr_, nr_, 1.0f,
-               0.0f);
+        mk_.fn(D, kh + (k0 / mr_ + kp) * d_panel_words_, qp + g * q_panel_words_,
+               pg + kp * mr_ * nr_, nr_, s_alpha, 0.0f);
       }
       // Mask keys past Sk (padding) and, causal, past each row's limit.
       float* limg = limit + g * nr_;
@@ -205,9 +259,25 @@ void FlashAttention::attend(std::int64_t item, int thread, const void* q, void* 
         masked = masked || keys < nk;
       }
       softmax_.fn(pg, nk, nr_, masked ? limg : nullptr, m + g * nr_, l + g * nr_, og, d_pad_);
-      // O^T += V_tile^T . P^T, MR dims at a time.
+      // O^T += V_tile^T . P^T, MR dims at a time. bf16 tiles: P^T rounded to bf16 pairs first
+      // (nk is a multiple of MR = 32: no padding), V's depth offset k0 in pairs of MR words.
+      const float* p_panel = pg;
+      std::int64_t v_offset = k0 * mr_;
+      if (bf16_tiles_) {
+        for (std::int64_t q2 = 0; q2 < nk / 2; ++q2) {
+          const float* even = pg + 2 * q2 * nr_;
+          const float* odd = even + nr_;
+          for (std::int64_t j = 0; j < nr_; ++j) {
+            pp[q2 * nr_ + j] = float_to_bf16_bits(even[j]) |
+                               static_cast<std::uint32_t>(float_to_bf16_bits(odd[j])) << 16;
+          }
+        }
+        p_panel = reinterpret_cast<const float*>(pp);
+        v_offset = k0 / 2 * mr_;
+      }
       for (std::int64_t dp = 0; dp < d_pad_ / mr_; ++dp) {
-        mk_.fn(nk, vh + dp * sk_pad_ * mr_ + k0 * mr_, pg, og + dp * mr_ * nr_, nr_, 1.0f, 1.0f);
+        mk_.fn(nk, vh + dp * v_panel_words_ + v_offset, p_panel, og + dp * mr_ * nr_, nr_, 1.0f,
+               1.0f);
       }
     }
   }

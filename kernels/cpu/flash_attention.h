@@ -7,7 +7,10 @@
 //   O^T (D x queries)   += V_tile^T . P^T                         A = V panel (MR dims, kc = keys),
 //                                                                 B = P^T panel (NR queries)
 // The S^T tile the first product writes (ldc = NR) is exactly the packed B panel the second one
-// reads, and the softmax between them runs down its columns (softmax_step.h). K and V are packed
+// reads, and the softmax between them runs down its columns (softmax_step.h). With the AMX
+// kernel (bf16 inputs) the panels are in its bf16 formats instead: K, V and Q packed from bf16
+// without widening, the scale applied as the first product's alpha, and P^T rounded to bf16
+// pairs between softmax and the second product (as every 16-bit flash kernel does). K and V are packed
 // once per run and key/value head. The query heads of a group share their key/value head, so
 // their rows form one sequence of (Hq/Hkv)*Sq rows per key/value head, tiled together: decoding
 // (Sq = 1) with grouped-query heads fills the NR-wide tiles with the group's heads. Work items
@@ -42,6 +45,7 @@ class FlashAttention {
   struct Scratch {
     AlignedBuffer q_panels;    // groups x D x NR
     AlignedBuffer p_tiles;     // groups x key_tile x NR
+    AlignedBuffer p_pairs;     // bf16 tiles: one P^T tile in bf16 pairs, key_tile / 2 x NR
     AlignedBuffer o_tiles;     // groups x d_pad x NR
     AlignedBuffer stats;       // m, l, key limits: 3 x query_tile
     AlignedBuffer group_keys;  // keys each query group sees
@@ -62,6 +66,10 @@ class FlashAttention {
   std::int64_t q_tiles_;          // query tiles per key/value head
   std::int64_t sk_pad_;           // Sk rounded up to MR
   std::int64_t d_pad_;            // D rounded up to MR
+  bool bf16_tiles_ = false;       // the AMX kernel: panels in its bf16 formats
+  std::int64_t d_panel_words_;    // one K or Q panel (D deep)
+  std::int64_t v_panel_words_;    // one V panel (sk_pad deep)
+  std::int64_t q_panel_words_;    // one Q panel (D deep, NR wide)
   AlignedBuffer k_packed_;        // per KV head: sk_pad/MR panels of D x MR
   AlignedBuffer v_packed_;        // per KV head: d_pad/MR panels of sk_pad x MR
   std::vector<Scratch> scratch_;  // one per pool thread

@@ -86,6 +86,12 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
               [](CpuBackend& b, const AttentionSpec& a, int, std::string* why) -> Made {
                 const MicroKernel* k = select_micro_kernel_from_env(why);
                 if (k == nullptr) return nullptr;
+                // bf16 on the AMX tiles where the GEMM takes them; the vdpbf16ps pair kernel
+                // has no flash path (it lost its race to the fp32 kernel where it was tried).
+                if (a.dtype == DType::bf16) {
+                  const MicroKernel* k16 = select_gemm_micro_kernel(DType::bf16, nullptr);
+                  if (k16 != nullptr && k16->format == PanelFormat::bf16_amx) k = k16;
+                }
                 return std::make_unique<FlashKernel>(a, *k, select_softmax_step(*k), b.pool_);
               }),
           impl_entry<AttentionSpec, CpuBackend>(
