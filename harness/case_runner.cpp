@@ -9,6 +9,8 @@
 #include <optional>
 
 #include "harness/workload_dispatch.h"
+#include "probes/telemetry_cpu.h"
+#include "probes/telemetry_sampler.h"
 #include "workloads/seeded_inputs.h"
 #include "workloads/workload_registry.h"
 
@@ -153,9 +155,16 @@ CaseResult run_case(Backend& backend, const CaseRequest& request, const Measurem
 
     TimedReference reference;
     if (!overlap) reference = timed_reference(request.spec, inputs);
+    // The host's telemetry while a host device (the CPU, PoCL) is timed.
+    std::optional<TelemetrySampler> sampler;
+    if (!overlap) {
+      sampler.emplace(std::make_unique<CpuTelemetry>(telemetry_root_from_env()));
+      sampler->start();
+    }
     const auto measure_start = std::chrono::steady_clock::now();
     result.timing = measure(*kernel, policy);
     result.timing->measure_wall_ms = ms_since(measure_start);
+    if (sampler) result.telemetry = sampler->stop();
     if (overlap) reference = pending.get();
     const Reference* ref = reference.lookup ? reference.lookup->reference.get() : nullptr;
     result.check = check_case(request.spec, inputs, outputs, ref);
@@ -169,6 +178,13 @@ CaseResult run_case(Backend& backend, const CaseRequest& request, const Measurem
       result.gflops = workload_flops(request.spec.spec) / (result.timing->median_ms * 1e6);
     }
     result.bandwidth = case_bandwidth(request.spec, result.timing->median_ms);
+    if (result.telemetry && result.telemetry->energy_j && *result.telemetry->energy_j > 0 &&
+        result.gflops > 0) {
+      // Every launch in the sampled window: warm-ups and timed repetitions.
+      const double runs = result.timing->warmups + result.timing->samples_ms.size();
+      result.telemetry->gflop_per_j =
+          workload_flops(request.spec.spec) * runs / 1e9 / *result.telemetry->energy_j;
+    }
     result.verdict = result.check->passed ? Verdict::pass : Verdict::fail;
     result.reason = result.check->reason;
     if (repeat_check_s > 0 && result.verdict == Verdict::pass) {

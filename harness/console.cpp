@@ -33,6 +33,25 @@ std::string format_case_line(const CaseResult& r, std::size_t index, std::size_t
                   r.timing->noisy ? " (noisy)" : "");
     line += perf;
   }
+  if (r.telemetry) {
+    // The clock it ran at and what it drew, where known; throttling always.
+    char state[96] = "";
+    const CaseTelemetry& t = *r.telemetry;
+    if (t.core_mhz_median) std::snprintf(state, sizeof state, "  %.0f MHz", *t.core_mhz_median);
+    line += state;
+    if (t.power_w) {
+      std::snprintf(state, sizeof state, "  %.0f W", *t.power_w);
+      line += state;
+    }
+    if (t.gflop_per_j) {
+      std::snprintf(state, sizeof state, "  %.2f GFLOP/J", *t.gflop_per_j);
+      line += state;
+    }
+    if (t.throttled) {
+      line += "  THROTTLED:";
+      for (const std::string& why : t.throttle_reasons) line += " " + why;
+    }
+  }
   if (r.verdict != Verdict::pass && !r.reason.empty()) line += "  -- " + r.reason;
   return line;
 }

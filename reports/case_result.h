@@ -56,6 +56,23 @@ struct ConsistencyCheck {
   double seconds = 0;                  // how long the repeats ran
 };
 
+// The device's state while the case was timed (probes/telemetry.h), summarised. Every figure
+// is optional: absent when the source could not read it (`unknown` says why).
+struct CaseTelemetry {
+  std::string source;  // "cpu-sysfs", ...
+  int samples = 0;
+  double period_ms = 0;  // between samples
+  double seconds = 0;    // first sample to last
+  std::optional<double> core_mhz_min, core_mhz_median, core_mhz_max;
+  std::optional<double> temp_c_max;
+  std::optional<double> energy_j;     // consumed between the first sample and the last
+  std::optional<double> power_w;      // energy_j / seconds
+  std::optional<double> gflop_per_j;  // GEMM and attention: the work of the sampled runs / energy
+  bool throttled = false;             // the device reported throttling during the case
+  std::vector<std::string> throttle_reasons;  // e.g. "thermal: 3 throttle events"
+  std::vector<std::string> unknown;           // e.g. "energy-j: no RAPL package domain (...)"
+};
+
 struct CaseResult {
   std::string id;  // unique within a report, e.g. "gemm/cpu0/cpu:cblas/fp32/NN/64x64x64"
   CaseSpec spec;
@@ -77,6 +94,7 @@ struct CaseResult {
   std::string waiver;
   std::optional<ConsistencyCheck> consistency;
   std::vector<ThresholdOutcome> thresholds;
+  std::optional<CaseTelemetry> telemetry;  // while the case was timed, where a source exists
 };
 
 // The figure of a case in its workload's unit (workload.h's Figure): GFLOP/s, busbw or GB/s;

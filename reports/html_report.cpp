@@ -44,6 +44,22 @@ std::string metrics_cell(const CaseResult& c) {
     s += "; repeat-consistency " + std::to_string(c.consistency->mismatched_runs) + "/" +
          std::to_string(c.consistency->runs) + " runs differ";
   }
+  if (c.telemetry) {
+    const CaseTelemetry& t = *c.telemetry;
+    s += "; telemetry (" + t.source + ", " + std::to_string(t.samples) + " samples)";
+    if (t.core_mhz_median) {
+      s += ": clock " + num(*t.core_mhz_min, "%.0f") + "/" + num(*t.core_mhz_median, "%.0f") + "/" +
+           num(*t.core_mhz_max, "%.0f") + " MHz (min/median/max)";
+    }
+    if (t.temp_c_max) s += ", up to " + num(*t.temp_c_max, "%.0f") + " °C";
+    if (t.power_w) s += ", " + num(*t.power_w, "%.1f") + " W";
+    if (t.gflop_per_j) s += ", " + num(*t.gflop_per_j, "%.2f") + " GFLOP/J";
+    if (t.throttled) {
+      s += ", THROTTLED";
+      for (const std::string& why : t.throttle_reasons) s += " (" + why + ")";
+    }
+    if (!t.unknown.empty()) s += "; unknown: " + std::to_string(t.unknown.size()) + " figures";
+  }
   return s;
 }
 

@@ -131,6 +131,7 @@ class ReportReader {
       t.status = x_.enumerated(k, "status", &parse_threshold_status,
                                "threshold status (met, missed, not-evaluated)");
     }
+    if (const pugi::xml_node k = n.child("telemetry")) c.telemetry = read_telemetry(k);
     if (n.attribute("test-id")) {
       c.test_id = x_.string(n, "test-id");
       c.blocker = x_.boolean(n, "blocker");
@@ -338,6 +339,28 @@ class ReportReader {
       }
       t.samples_ms.push_back(*v);
     }
+    return t;
+  }
+
+  CaseTelemetry read_telemetry(pugi::xml_node n) const {
+    CaseTelemetry t;
+    t.source = x_.string(n, "source");
+    t.samples = x_.integer<int>(n, "samples", 0);
+    t.period_ms = x_.real(n, "period-ms");
+    t.seconds = x_.real(n, "seconds");
+    const auto optional = [&](const char* name, std::optional<double>* v) {
+      if (n.attribute(name)) *v = x_.real(n, name);
+    };
+    optional("core-mhz-min", &t.core_mhz_min);
+    optional("core-mhz-median", &t.core_mhz_median);
+    optional("core-mhz-max", &t.core_mhz_max);
+    optional("temp-c-max", &t.temp_c_max);
+    optional("energy-j", &t.energy_j);
+    optional("power-w", &t.power_w);
+    optional("gflop-per-j", &t.gflop_per_j);
+    t.throttled = x_.boolean(n, "throttled");
+    for (pugi::xml_node r : n.children("throttle")) t.throttle_reasons.push_back(r.text().get());
+    for (pugi::xml_node u : n.children("unknown")) t.unknown.push_back(u.text().get());
     return t;
   }
 

@@ -235,6 +235,27 @@ void append_certification_of_case(pugi::xml_node n, const CaseResult& c) {
   }
 }
 
+void append_telemetry(pugi::xml_node case_node, const CaseTelemetry& t) {
+  pugi::xml_node n = case_node.append_child("telemetry");
+  put(n, "source", t.source);
+  put(n, "samples", t.samples);
+  put(n, "period-ms", t.period_ms);
+  put(n, "seconds", t.seconds);
+  const auto optional = [&](const char* name, const std::optional<double>& v) {
+    if (v) put(n, name, *v);
+  };
+  optional("core-mhz-min", t.core_mhz_min);
+  optional("core-mhz-median", t.core_mhz_median);
+  optional("core-mhz-max", t.core_mhz_max);
+  optional("temp-c-max", t.temp_c_max);
+  optional("energy-j", t.energy_j);
+  optional("power-w", t.power_w);
+  optional("gflop-per-j", t.gflop_per_j);
+  put(n, "throttled", t.throttled);
+  for (const std::string& r : t.throttle_reasons) add_text(n, "throttle", r);
+  for (const std::string& u : t.unknown) add_text(n, "unknown", u);
+}
+
 void append_case(pugi::xml_node cases, const CaseResult& c) {
   pugi::xml_node n = cases.append_child("case");
   put(n, "id", c.id);
@@ -252,6 +273,7 @@ void append_case(pugi::xml_node cases, const CaseResult& c) {
   if (c.timing) append_timing(n, *c.timing);
   if (c.bandwidth) append_bandwidth(n, *c.bandwidth);
   append_certification_of_case(n, c);
+  if (c.telemetry) append_telemetry(n, *c.telemetry);
 }
 
 void save(const pugi::xml_document& doc, const std::string& path) {

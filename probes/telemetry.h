@@ -1,0 +1,38 @@
+// Telemetry: the state a device was in while a case was timed (clocks, temperature, energy,
+// throttle events), read by a source per device kind and sampled on its own thread during the
+// timed repetitions (telemetry_sampler.h). Every metric is optional: a source reports what it
+// cannot read, and why, instead of a number (this project's CI VM has no cpufreq, hwmon or
+// powercap at all).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace aicert {
+
+// Metric names of a sample, with their units.
+inline constexpr const char* kCoreMhz = "core-mhz";        // mean core clock
+inline constexpr const char* kTempC = "temp-c";            // hottest sensor
+inline constexpr const char* kEnergyJ = "energy-j";        // cumulative since the source began
+inline constexpr const char* kThermalEvents = "thermal-throttle-events";  // cumulative count
+
+struct TelemetrySample {
+  double t_s = 0;                        // seconds since the sampler started
+  std::map<std::string, double> values;  // metric name -> value; absent: not read this time
+};
+
+class TelemetrySource {
+ public:
+  virtual ~TelemetrySource() = default;
+  // "cpu-sysfs", "nvml", ...: where the figures come from.
+  virtual std::string name() const = 0;
+  // One reading of every metric this source has. Cumulative counters (energy, events) never go
+  // back: a source whose hardware counter wraps adds the wrap itself. Must not throw.
+  virtual TelemetrySample read() = 0;
+  // What the source cannot tell and why, e.g. "energy: RAPL energy_uj is readable by root
+  // only", including metrics that failed part-way through (read after read). Must not throw.
+  virtual std::vector<std::string> unknown() const = 0;
+};
+
+}  // namespace aicert

@@ -1,0 +1,117 @@
+// The sampling thread and the summary of its samples.
+#include "probes/telemetry_sampler.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace aicert {
+namespace {
+
+// The values of `metric` over the samples that have it, in sample order.
+std::vector<std::pair<double, double>> series(const std::vector<TelemetrySample>& samples,
+                                              const char* metric) {
+  std::vector<std::pair<double, double>> out;
+  for (const TelemetrySample& s : samples) {
+    const auto it = s.values.find(metric);
+    if (it != s.values.end() && std::isfinite(it->second)) out.emplace_back(s.t_s, it->second);
+  }
+  return out;
+}
+
+}  // namespace
+
+CaseTelemetry summarise_telemetry(const std::string& source,
+                                  const std::vector<TelemetrySample>& samples,
+                                  std::vector<std::string> unknown, double period_ms) {
+  CaseTelemetry t;
+  t.source = source;
+  t.samples = static_cast<int>(samples.size());
+  t.period_ms = period_ms;
+  t.unknown = std::move(unknown);
+  if (samples.size() >= 2) t.seconds = samples.back().t_s - samples.front().t_s;
+
+  const auto clock = series(samples, kCoreMhz);
+  if (!clock.empty()) {
+    std::vector<double> mhz;
+    for (const auto& [time, v] : clock) mhz.push_back(v);
+    std::sort(mhz.begin(), mhz.end());
+    const std::size_t n = mhz.size();
+    t.core_mhz_min = mhz.front();
+    t.core_mhz_max = mhz.back();
+    t.core_mhz_median = n % 2 ? mhz[n / 2] : 0.5 * (mhz[n / 2 - 1] + mhz[n / 2]);
+  }
+  const auto temp = series(samples, kTempC);
+  for (const auto& [time, v] : temp) t.temp_c_max = std::max(t.temp_c_max.value_or(v), v);
+
+  const auto energy = series(samples, kEnergyJ);
+  if (energy.size() >= 2) {
+    const double joules = energy.back().second - energy.front().second;
+    const double seconds = energy.back().first - energy.front().first;
+    t.energy_j = joules;
+    if (seconds > 0) t.power_w = joules / seconds;
+  } else if (energy.size() == 1) {
+    t.unknown.push_back("energy-j: read only once during the case: no interval to difference");
+  }
+  const auto events = series(samples, kThermalEvents);
+  if (events.size() >= 2 && events.back().second > events.front().second) {
+    t.throttled = true;
+    t.throttle_reasons.push_back(
+        "thermal: " +
+        std::to_string(static_cast<long long>(events.back().second - events.front().second)) +
+        " throttle events");
+  }
+  return t;
+}
+
+TelemetrySampler::TelemetrySampler(std::unique_ptr<TelemetrySource> source,
+                                   std::chrono::milliseconds period)
+    : source_(std::move(source)), period_(period) {}
+
+TelemetrySampler::~TelemetrySampler() {
+  if (thread_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+}
+
+void TelemetrySampler::sample() {
+  TelemetrySample s = source_->read();
+  s.t_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  samples_.push_back(std::move(s));
+}
+
+void TelemetrySampler::start() {
+  start_ = std::chrono::steady_clock::now();
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    sample();
+  }
+  thread_ = std::thread([this] { loop(); });
+}
+
+void TelemetrySampler::loop() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  auto next = std::chrono::steady_clock::now() + period_;
+  while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
+    sample();
+    next += period_;
+  }
+}
+
+CaseTelemetry TelemetrySampler::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  sample();  // the thread is gone: no lock needed
+  return summarise_telemetry(source_->name(), samples_, source_->unknown(),
+                             static_cast<double>(period_.count()));
+}
+
+}  // namespace aicert

@@ -1,0 +1,197 @@
+// Telemetry: the host CPU source read from fake sysfs/procfs trees (present, absent, a counter
+// that wraps, a file that vanishes mid-run), the summary of samples (clock, energy, power,
+// throttling), the sampling thread, and the whole path through `aicert run` into the report.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "cli_support.h"
+#include "probes/telemetry_cpu.h"
+#include "probes/telemetry_sampler.h"
+#include "reports/report_xml.h"
+
+namespace aicert {
+namespace {
+
+namespace fs = std::filesystem;
+
+void write(const fs::path& file, const std::string& text) {
+  fs::create_directories(file.parent_path());
+  std::ofstream(file) << text;
+}
+
+bool mentions(const std::vector<std::string>& notes, const std::string& what) {
+  for (const std::string& n : notes) {
+    if (n.find(what) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// A host with two cores at 3.0 and 3.2 GHz, a coretemp chip (41 and 57 °C) beside an ignored
+// acpitz one, one RAPL package (with a core sub-domain that must not be counted twice) and
+// thermal_throttle counts.
+class FakeTree : public TempDirTest {
+ protected:
+  void SetUp() override {
+    TempDirTest::SetUp();
+    root_ = dir_ / "root";
+    const fs::path cpu = root_ / "sys/devices/system/cpu";
+    write(cpu / "cpu0/cpufreq/scaling_cur_freq", "3000000\n");
+    write(cpu / "cpu1/cpufreq/scaling_cur_freq", "3200000\n");
+    write(cpu / "cpu0/thermal_throttle/core_throttle_count", "5\n");
+    write(cpu / "cpu1/thermal_throttle/core_throttle_count", "0\n");
+    write(cpu / "online", "0-1\n");  // not a cpuN folder: ignored
+    const fs::path hwmon = root_ / "sys/class/hwmon";
+    write(hwmon / "hwmon0/name", "acpitz\n");
+    write(hwmon / "hwmon0/temp1_input", "99000\n");
+    write(hwmon / "hwmon1/name", "coretemp\n");
+    write(hwmon / "hwmon1/temp1_input", "41000\n");
+    write(hwmon / "hwmon1/temp2_input", "57000\n");
+    const fs::path rapl = root_ / "sys/class/powercap";
+    write(rapl / "intel-rapl:0/name", "package-0\n");
+    write(rapl / "intel-rapl:0/energy_uj", "1000000\n");
+    write(rapl / "intel-rapl:0/max_energy_range_uj", "262143328850\n");
+    write(rapl / "intel-rapl:0:0/name", "core\n");
+    write(rapl / "intel-rapl:0:0/energy_uj", "5\n");
+  }
+  fs::path energy() const { return root_ / "sys/class/powercap/intel-rapl:0/energy_uj"; }
+  fs::path root_;
+};
+
+TEST_F(FakeTree, ReadsClockTemperatureEnergyAndThrottleCounts) {
+  CpuTelemetry t(root_);
+  EXPECT_EQ(t.name(), "cpu-sysfs");
+  EXPECT_TRUE(t.unknown().empty()) << t.unknown().front();
+  TelemetrySample first = t.read();
+  EXPECT_DOUBLE_EQ(first.values.at(kCoreMhz), 3100.0);  // mean of the cores, kHz -> MHz
+  EXPECT_DOUBLE_EQ(first.values.at(kTempC), 57.0);      // the hottest coretemp sensor only
+  EXPECT_DOUBLE_EQ(first.values.at(kThermalEvents), 5.0);
+  EXPECT_DOUBLE_EQ(first.values.at(kEnergyJ), 0.0);  // cumulative from the first read
+  write(energy(), "3500000\n");
+  EXPECT_DOUBLE_EQ(t.read().values.at(kEnergyJ), 2.5);
+}
+
+TEST_F(FakeTree, AnEnergyCounterThatWrapsKeepsCounting) {
+  write(root_ / "sys/class/powercap/intel-rapl:0/max_energy_range_uj", "10000000\n");
+  write(energy(), "9000000\n");
+  CpuTelemetry t(root_);
+  t.read();
+  write(energy(), "500000\n");  // wrapped at 10 J: 1 J to the top, 0.5 J after
+  EXPECT_DOUBLE_EQ(t.read().values.at(kEnergyJ), 1.5);
+  write(energy(), "2500000\n");
+  EXPECT_DOUBLE_EQ(t.read().values.at(kEnergyJ), 3.5);
+}
+
+TEST_F(FakeTree, AFileThatVanishesMidRunIsUnknownFromThenOn) {
+  CpuTelemetry t(root_);
+  ASSERT_TRUE(t.read().values.count(kTempC));
+  fs::remove(root_ / "sys/class/hwmon/hwmon1/temp2_input");
+  fs::remove(energy());
+  const TelemetrySample after = t.read();
+  EXPECT_DOUBLE_EQ(after.values.at(kTempC), 41.0);  // the sensor that is left
+  EXPECT_FALSE(after.values.count(kEnergyJ));        // no partial energy
+  EXPECT_TRUE(mentions(t.unknown(), "temp2_input stopped being readable"));
+  EXPECT_TRUE(mentions(t.unknown(), "energy_uj stopped being readable"));
+}
+
+TEST_F(TempDirTest, AHostWithoutAnyOfTheFilesSaysWhatIsUnknown) {
+  // As on this project's CI VM: no cpufreq, hwmon, powercap; /proc/cpuinfo only.
+  write(dir_ / "proc/cpuinfo", "processor\t: 0\ncpu MHz\t\t: 2600.000\nprocessor\t: 1\ncpu MHz\t\t: 2400.000\n");
+  CpuTelemetry t(dir_);
+  const TelemetrySample s = t.read();
+  EXPECT_DOUBLE_EQ(s.values.at(kCoreMhz), 2500.0);
+  EXPECT_EQ(s.values.size(), 1u);
+  const auto unknown = t.unknown();
+  EXPECT_TRUE(mentions(unknown, "no cpufreq")) << unknown.front();
+  EXPECT_TRUE(mentions(unknown, "temp-c: no coretemp"));
+  EXPECT_TRUE(mentions(unknown, "energy-j: no RAPL package domain"));
+  EXPECT_TRUE(mentions(unknown, "thermal-throttle-events"));
+
+  CpuTelemetry nothing(dir_ / "absent");
+  EXPECT_TRUE(nothing.read().values.empty());
+  EXPECT_TRUE(mentions(nothing.unknown(), "no cpufreq and no \"cpu MHz\""));
+}
+
+TEST(TelemetrySummary, ClockEnergyPowerAndThrottling) {
+  std::vector<TelemetrySample> s(3);
+  s[0] = {0.0, {{kCoreMhz, 3000}, {kEnergyJ, 10}, {kThermalEvents, 4}, {kTempC, 60}}};
+  s[1] = {0.5, {{kCoreMhz, 2000}, {kTempC, 71}}};  // energy not read this time
+  s[2] = {1.0, {{kCoreMhz, 2800}, {kEnergyJ, 110}, {kThermalEvents, 7}, {kTempC, 65}}};
+  const CaseTelemetry t = summarise_telemetry("fake", s, {"power: none"}, 500);
+  EXPECT_EQ(t.source, "fake");
+  EXPECT_EQ(t.samples, 3);
+  EXPECT_DOUBLE_EQ(t.seconds, 1.0);
+  EXPECT_DOUBLE_EQ(*t.core_mhz_min, 2000);
+  EXPECT_DOUBLE_EQ(*t.core_mhz_median, 2800);
+  EXPECT_DOUBLE_EQ(*t.core_mhz_max, 3000);
+  EXPECT_DOUBLE_EQ(*t.temp_c_max, 71);
+  EXPECT_DOUBLE_EQ(*t.energy_j, 100);
+  EXPECT_DOUBLE_EQ(*t.power_w, 100);
+  EXPECT_TRUE(t.throttled);
+  ASSERT_EQ(t.throttle_reasons.size(), 1u);
+  EXPECT_EQ(t.throttle_reasons[0], "thermal: 3 throttle events");
+  EXPECT_EQ(t.unknown, std::vector<std::string>{"power: none"});
+
+  // Counts that did not grow are no throttling; one energy reading is no energy.
+  s[2].values[kThermalEvents] = 4;
+  s[2].values.erase(kEnergyJ);
+  const CaseTelemetry calm = summarise_telemetry("fake", s, {}, 500);
+  EXPECT_FALSE(calm.throttled);
+  EXPECT_FALSE(calm.energy_j);
+  EXPECT_TRUE(mentions(calm.unknown, "read only once"));
+}
+
+// Counts its reads; clock = read number.
+class CountingSource final : public TelemetrySource {
+ public:
+  std::string name() const override { return "counting"; }
+  TelemetrySample read() override { return {0, {{kCoreMhz, static_cast<double>(++reads_)}}}; }
+  std::vector<std::string> unknown() const override { return {}; }
+
+ private:
+  int reads_ = 0;
+};
+
+TEST(TelemetrySampler, SamplesOnItsThreadFromStartToStop) {
+  TelemetrySampler sampler(std::make_unique<CountingSource>(), std::chrono::milliseconds(5));
+  sampler.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const CaseTelemetry t = sampler.stop();
+  EXPECT_EQ(t.source, "counting");
+  EXPECT_GE(t.samples, 4);  // start, some periodic ones, stop
+  EXPECT_DOUBLE_EQ(*t.core_mhz_min, 1);
+  EXPECT_DOUBLE_EQ(*t.core_mhz_max, t.samples);  // every read became a sample, in order
+  EXPECT_GT(t.seconds, 0.05);
+  EXPECT_DOUBLE_EQ(t.period_ms, 5);
+}
+
+TEST(TelemetrySampler, ADestroyedSamplerThatWasNeverStoppedJoinsItsThread) {
+  TelemetrySampler sampler(std::make_unique<CountingSource>(), std::chrono::milliseconds(1));
+  sampler.start();
+}
+
+TEST_F(FakeTree, ACpuCaseCarriesTheTelemetryIntoTheReport) {
+  const std::string report = path("report.xml");
+  const Outcome o = aicert("run -b cpu -w gemm -s 64x64x64 -t fp32 --impl cpu:blocked -o " + report,
+                           "AICERT_TELEMETRY_ROOT=" + root_.string());
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  const Report r = read_report_xml(report);
+  ASSERT_EQ(r.cases.size(), 1u);
+  ASSERT_TRUE(r.cases[0].telemetry) << o.output;
+  const CaseTelemetry& t = *r.cases[0].telemetry;
+  EXPECT_EQ(t.source, "cpu-sysfs");
+  EXPECT_GE(t.samples, 2);
+  EXPECT_DOUBLE_EQ(*t.core_mhz_median, 3100);
+  EXPECT_DOUBLE_EQ(*t.temp_c_max, 57);
+  EXPECT_DOUBLE_EQ(*t.energy_j, 0);  // the fake counter stood still
+  EXPECT_FALSE(t.gflop_per_j);       // no energy, no GFLOP/J
+  EXPECT_FALSE(t.throttled);
+  expect_valid_against_schema(report);
+}
+
+}  // namespace
+}  // namespace aicert
