@@ -43,6 +43,12 @@ const char* kind_name(ThresholdKind k) {
   return "?";
 }
 
+std::string join_words(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
 class Judge {
  public:
   Judge(Report& report, const Profile& profile, const Report* baseline)
@@ -68,6 +74,27 @@ class Judge {
           break;
         }
       }
+    }
+  }
+
+  // A passed case the device throttled for a kind the profile fails on (after thresholds: a
+  // threshold's outcome is still recorded on it).
+  void telemetry() {
+    if (profile_.telemetry_fail_on.empty()) return;
+    for (CaseResult& c : report_.cases) {
+      if (c.verdict != Verdict::pass || !c.telemetry || !c.telemetry->throttled) continue;
+      std::string hits;
+      for (const std::string& why : c.telemetry->throttle_reasons) {
+        const std::string kind = why.substr(0, why.find(':'));
+        if (std::find(profile_.telemetry_fail_on.begin(), profile_.telemetry_fail_on.end(),
+                      kind) != profile_.telemetry_fail_on.end()) {
+          hits += (hits.empty() ? "" : "; ") + why;
+        }
+      }
+      if (hits.empty()) continue;
+      c.verdict = Verdict::fail;
+      c.reason = "throttled while timed (" + hits + "): the profile fails cases on " +
+                 join_words(profile_.telemetry_fail_on);
     }
   }
 
@@ -250,6 +277,7 @@ void judge_certification(Report& report, const Profile& profile, const Report* b
                          const std::vector<std::string>& inapplicable_tests) {
   Judge judge(report, profile, baseline);
   judge.thresholds();
+  judge.telemetry();
   judge.waivers(today);
   report.summary = summarize(report.cases);
   report.certification = judge.verdict(plan_notes, inapplicable_tests);

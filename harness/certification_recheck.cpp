@@ -96,8 +96,14 @@ RecheckOutcome recheck_certification(const Report& report, const Profile& profil
     }
     // Thresholds are judged only on cases that passed their checks, so a case with threshold
     // outcomes passed before the judge ran; a waived case without any had failed.
+    // Likewise a throttled case whose own check and repeat-consistency passed was failed only
+    // by the profile's <telemetry fail-on>.
+    const bool clean = c.check && c.check->passed &&
+                       !(c.consistency && c.consistency->mismatched_runs > 0);
+    const bool failed_by_telemetry = clean && c.telemetry && c.telemetry->throttled &&
+                                     (c.verdict == Verdict::fail || c.verdict == Verdict::waived);
     Verdict measured = c.verdict;
-    if (!c.thresholds.empty()) {
+    if (!c.thresholds.empty() || failed_by_telemetry) {
       measured = Verdict::pass;
     } else if (c.verdict == Verdict::waived) {
       measured = Verdict::fail;

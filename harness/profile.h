@@ -68,6 +68,9 @@ struct Profile {
   std::uint64_t seed = 42;
   double case_timeout_s = 300;     // watchdog of one case in its worker
   double soak_s = 0;               // repeat-consistency time spread over repeat-check cases
+  // <telemetry fail-on="thermal ..."/>: a case that passed but was throttled for one of these
+  // kinds (probes/telemetry.h kThrottleKinds) fails.
+  std::vector<std::string> telemetry_fail_on;
   std::vector<std::string> tiers;  // lowest first
   std::vector<ProfileTest> tests;
   std::vector<ProfileWaiver> waivers;

@@ -14,6 +14,7 @@
 #include "harness/plugin_registry.h"
 #include "harness/profile.h"
 #include "harness/worker_process.h"
+#include "probes/telemetry.h"
 #include "reports/xml_source.h"
 #include "workloads/sha256.h"
 #include "workloads/workload_registry.h"
@@ -80,7 +81,7 @@ class ProfileReader {
               "root element is <" + std::string(root.name()) + ">, expected <aicert-profile>");
     }
     only(root, {"schema-version", "id", "version", "policy-version"},
-         {"description", "defaults", "tiers", "soak", "test", "waiver"});
+         {"description", "defaults", "tiers", "soak", "telemetry", "test", "waiver"});
     if (x_.integer<int>(root, "schema-version") != 1) {
       x_.fail(root.attribute("schema-version"), root,
               "unsupported profile schema version; this aicert reads version 1");
@@ -107,6 +108,20 @@ class ProfileReader {
     if (const pugi::xml_node s = root.child("soak")) {
       only(s, {"duration-s"}, {});
       p.soak_s = positive(s, "duration-s");
+    }
+    if (const pugi::xml_node t = root.child("telemetry")) {
+      only(t, {"fail-on"}, {});
+      for (const std::string& kind : words(x_.string(t, "fail-on"))) {
+        const auto known = std::find_if(std::begin(kThrottleKinds), std::end(kThrottleKinds),
+                                        [&](const char* k) { return kind == k; });
+        if (known == std::end(kThrottleKinds)) {
+          x_.fail(t.attribute("fail-on"), t,
+                  "<telemetry> fail-on \"" + kind +
+                      "\" is not a throttle kind (thermal, power-cap, power-brake, hw-slowdown)");
+        }
+        p.telemetry_fail_on.push_back(kind);
+      }
+      if (p.telemetry_fail_on.empty()) x_.fail(t.attribute("fail-on"), t, "<telemetry> fail-on is empty");
     }
     std::set<std::string> test_ids;
     for (pugi::xml_node t : root.children("test")) {

@@ -17,6 +17,13 @@ inline constexpr const char* kTempC = "temp-c";            // hottest sensor
 inline constexpr const char* kEnergyJ = "energy-j";        // cumulative since the source began
 inline constexpr const char* kThermalEvents = "thermal-throttle-events";  // cumulative count
 
+// What a throttle reason names first ("thermal: 3 throttle events"): the kinds a profile's
+// <telemetry fail-on="..."/> may list. thermal: the device slowed itself down for heat;
+// power-cap: to stay under its power limit; power-brake: an external power brake (a PSU or BMC
+// signal); hw-slowdown: any other hardware slowdown the device reports.
+inline constexpr const char* kThrottleKinds[] = {"thermal", "power-cap", "power-brake",
+                                                 "hw-slowdown"};
+
 struct TelemetrySample {
   double t_s = 0;                        // seconds since the sampler started
   std::map<std::string, double> values;  // metric name -> value; absent: not read this time

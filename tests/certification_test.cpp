@@ -3,6 +3,8 @@
 // the highest tier met, INCOMPLETE when a blocker test ran nothing, non-blockers not blocking.
 #include "harness/certification.h"
 
+#include "harness/certification_recheck.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -255,6 +257,60 @@ TEST(Certification, AWaiverCoversFailuresUntilItsExpiryDayEnds) {
   judge_certification(r, p, nullptr, {}, "2026-11-23");
   EXPECT_EQ(r.cases[0].verdict, Verdict::timeout);
   EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");
+}
+
+// A passed case whose device throttled (telemetry), checked clean.
+CaseResult throttled_case(const std::string& reason) {
+  CaseResult c = passed_case("g", "a", 50);
+  c.check.emplace();
+  c.check->passed = true;
+  CaseTelemetry& t = c.telemetry.emplace();
+  t.source = "cpu-sysfs";
+  t.throttled = true;
+  t.throttle_reasons = {reason};
+  return c;
+}
+
+TEST(Certification, AThrottledCaseFailsOnlyForTheKindsTheProfileNames) {
+  Profile p = two_tier_profile();
+  Report r;
+  r.cases = {throttled_case("thermal: 3 throttle events")};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[0].verdict, Verdict::pass) << "no <telemetry fail-on>: recorded, not judged";
+
+  p.telemetry_fail_on = {"power-brake"};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[0].verdict, Verdict::pass) << "thermal is not a kind this profile fails on";
+
+  p.telemetry_fail_on = {"power-brake", "thermal"};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  EXPECT_EQ(r.cases[0].verdict, Verdict::fail);
+  EXPECT_EQ(r.cases[0].reason,
+            "throttled while timed (thermal: 3 throttle events): the profile fails cases on "
+            "power-brake thermal");
+  EXPECT_EQ(r.certification->verdict, "NOT CERTIFIED");
+}
+
+TEST(Certification, TheRecheckUndoesATelemetryFailAndCatchesAThrottledPassStated) {
+  Profile p = two_tier_profile();
+  p.telemetry_fail_on = {"thermal"};
+  p.tests[0].specs = {GemmSpec{64, 64, 64, GemmLayout::NN, DType::fp32, 1.0, 0.0}};
+  Report r;
+  r.created_utc = "2026-11-22T10:00:00Z";
+  r.cases = {throttled_case("thermal: 1 throttle events")};
+  judge_certification(r, p, nullptr, {}, "2026-11-22");
+  ASSERT_EQ(r.cases[0].verdict, Verdict::fail);
+  const RecheckOutcome honest = recheck_certification(r, p);
+  EXPECT_TRUE(honest.agrees) << honest.difference;
+
+  Report forged = r;  // the same measurements stated as passed and certified
+  forged.cases[0].verdict = Verdict::pass;
+  forged.cases[0].reason.clear();
+  forged.certification->verdict = "CERTIFIED";
+  const RecheckOutcome caught = recheck_certification(forged, p);
+  EXPECT_FALSE(caught.agrees);
+  EXPECT_NE(caught.difference.find("throttled while timed"), std::string::npos)
+      << caught.difference;
 }
 
 }  // namespace

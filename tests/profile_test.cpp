@@ -43,6 +43,7 @@ TEST(Profiles, EveryFeatureReadsIntoTheModel) {
             seed="11" case-timeout-s="30"/>
   <tiers><tier id="bronze"/><tier id="gold"/></tiers>
   <soak duration-s="12"/>
+  <telemetry fail-on="thermal power-brake"/>
   <test id="t1" workload="gemm" blocker="false" repeat-check="true" alpha="2" beta="-1">
     <shapes>8x8x8 16x4x2</shapes>
     <dtypes>bf16</dtypes>
@@ -69,6 +70,7 @@ TEST(Profiles, EveryFeatureReadsIntoTheModel) {
   EXPECT_EQ(p.seed, 11u);
   EXPECT_DOUBLE_EQ(p.case_timeout_s, 30);
   EXPECT_DOUBLE_EQ(p.soak_s, 12);
+  EXPECT_EQ(p.telemetry_fail_on, (std::vector<std::string>{"thermal", "power-brake"}));
   EXPECT_EQ(p.tiers, (std::vector<std::string>{"bronze", "gold"}));
   ASSERT_EQ(p.tests.size(), 1u);
   const ProfileTest& t = p.tests[0];
