@@ -8,8 +8,8 @@
 #include <future>
 #include <optional>
 
+#include "harness/device_telemetry.h"
 #include "harness/workload_dispatch.h"
-#include "probes/telemetry_cpu.h"
 #include "probes/telemetry_sampler.h"
 #include "workloads/seeded_inputs.h"
 #include "workloads/workload_registry.h"
@@ -155,16 +155,23 @@ CaseResult run_case(Backend& backend, const CaseRequest& request, const Measurem
 
     TimedReference reference;
     if (!overlap) reference = timed_reference(request.spec, inputs);
-    // The host's telemetry while a host device (the CPU, PoCL) is timed.
+    // The device's telemetry while it is timed (device_telemetry.h), or why there is none.
     std::optional<TelemetrySampler> sampler;
-    if (!overlap) {
-      sampler.emplace(std::make_unique<CpuTelemetry>(telemetry_root_from_env()));
+    std::string no_telemetry;
+    if (auto source = telemetry_source_for(backend, request.device, &no_telemetry)) {
+      sampler.emplace(std::move(source));
       sampler->start();
     }
     const auto measure_start = std::chrono::steady_clock::now();
     result.timing = measure(*kernel, policy);
     result.timing->measure_wall_ms = ms_since(measure_start);
-    if (sampler) result.telemetry = sampler->stop();
+    if (sampler) {
+      result.telemetry = sampler->stop();
+    } else {
+      result.telemetry.emplace();
+      result.telemetry->source = "none";
+      result.telemetry->unknown = {no_telemetry};
+    }
     if (overlap) reference = pending.get();
     const Reference* ref = reference.lookup ? reference.lookup->reference.get() : nullptr;
     result.check = check_case(request.spec, inputs, outputs, ref);

@@ -15,7 +15,12 @@ namespace aicert {
 inline constexpr const char* kCoreMhz = "core-mhz";        // mean core clock
 inline constexpr const char* kTempC = "temp-c";            // hottest sensor
 inline constexpr const char* kEnergyJ = "energy-j";        // cumulative since the source began
-inline constexpr const char* kThermalEvents = "thermal-throttle-events";  // cumulative count
+inline constexpr const char* kMemMhz = "mem-mhz";          // memory clock
+inline constexpr const char* kPowerW = "power-w";          // instantaneous power
+// Cumulative count per throttle kind (kThrottleKinds below): "<kind>-throttle-events"; a count
+// that grew during a case is throttling of that kind.
+inline constexpr const char* kThrottleEventsSuffix = "-throttle-events";
+inline constexpr const char* kThermalEvents = "thermal-throttle-events";
 
 // What a throttle reason names first ("thermal: 3 throttle events"): the kinds a profile's
 // <telemetry fail-on="..."/> may list. thermal: the device slowed itself down for heat;

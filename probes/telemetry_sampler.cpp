@@ -18,6 +18,18 @@ std::vector<std::pair<double, double>> series(const std::vector<TelemetrySample>
   return out;
 }
 
+std::vector<double> sorted_values(const std::vector<std::pair<double, double>>& s) {
+  std::vector<double> v;
+  for (const auto& [time, value] : s) v.push_back(value);
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+double median_of_sorted(const std::vector<double>& v) {
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
 }  // namespace
 
 CaseTelemetry summarise_telemetry(const std::string& source,
@@ -30,15 +42,14 @@ CaseTelemetry summarise_telemetry(const std::string& source,
   t.unknown = std::move(unknown);
   if (samples.size() >= 2) t.seconds = samples.back().t_s - samples.front().t_s;
 
-  const auto clock = series(samples, kCoreMhz);
+  const auto clock = sorted_values(series(samples, kCoreMhz));
   if (!clock.empty()) {
-    std::vector<double> mhz;
-    for (const auto& [time, v] : clock) mhz.push_back(v);
-    std::sort(mhz.begin(), mhz.end());
-    const std::size_t n = mhz.size();
-    t.core_mhz_min = mhz.front();
-    t.core_mhz_max = mhz.back();
-    t.core_mhz_median = n % 2 ? mhz[n / 2] : 0.5 * (mhz[n / 2 - 1] + mhz[n / 2]);
+    t.core_mhz_min = clock.front();
+    t.core_mhz_max = clock.back();
+    t.core_mhz_median = median_of_sorted(clock);
+  }
+  if (const auto mem = sorted_values(series(samples, kMemMhz)); !mem.empty()) {
+    t.mem_mhz_median = median_of_sorted(mem);
   }
   const auto temp = series(samples, kTempC);
   for (const auto& [time, v] : temp) t.temp_c_max = std::max(t.temp_c_max.value_or(v), v);
@@ -52,18 +63,27 @@ CaseTelemetry summarise_telemetry(const std::string& source,
   } else if (energy.size() == 1) {
     t.unknown.push_back("energy-j: read only once during the case: no interval to difference");
   }
-  const auto events = series(samples, kThermalEvents);
-  if (events.size() >= 2 && events.back().second > events.front().second) {
-    t.throttled = true;
-    t.throttle_reasons.push_back(
-        "thermal: " +
-        std::to_string(static_cast<long long>(events.back().second - events.front().second)) +
-        " throttle events");
+  // Without energy, the mean of the power readings a source has (NVML's).
+  if (const auto power = series(samples, kPowerW); !t.power_w && !power.empty()) {
+    double sum = 0;
+    for (const auto& [time, w] : power) sum += w;
+    t.power_w = sum / static_cast<double>(power.size());
+  }
+  for (const char* kind : kThrottleKinds) {
+    const std::string metric = kind + std::string(kThrottleEventsSuffix);
+    const auto events = series(samples, metric.c_str());
+    if (events.size() >= 2 && events.back().second > events.front().second) {
+      t.throttled = true;
+      t.throttle_reasons.push_back(
+          std::string(kind) + ": " +
+          std::to_string(static_cast<long long>(events.back().second - events.front().second)) +
+          " throttle events");
+    }
   }
   return t;
 }
 
-TelemetrySampler::TelemetrySampler(std::unique_ptr<TelemetrySource> source,
+TelemetrySampler::TelemetrySampler(std::shared_ptr<TelemetrySource> source,
                                    std::chrono::milliseconds period)
     : source_(std::move(source)), period_(period) {}
 

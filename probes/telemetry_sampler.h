@@ -25,7 +25,7 @@ class TelemetrySampler {
  public:
   // Default period 100 ms: a sample reads a file per core, which should not show in the timing
   // of a CPU case on a machine with hundreds of cores.
-  explicit TelemetrySampler(std::unique_ptr<TelemetrySource> source,
+  explicit TelemetrySampler(std::shared_ptr<TelemetrySource> source,
                             std::chrono::milliseconds period = std::chrono::milliseconds(100));
   ~TelemetrySampler();  // stops the thread if stop() was not called
   TelemetrySampler(const TelemetrySampler&) = delete;
@@ -40,7 +40,7 @@ class TelemetrySampler {
   void loop();
   void sample();  // under mutex_
 
-  std::unique_ptr<TelemetrySource> source_;
+  std::shared_ptr<TelemetrySource> source_;  // shared: a worker keeps one per device
   std::chrono::milliseconds period_;
   std::chrono::steady_clock::time_point start_;
   std::vector<TelemetrySample> samples_;

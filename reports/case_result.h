@@ -64,6 +64,7 @@ struct CaseTelemetry {
   double period_ms = 0;  // between samples
   double seconds = 0;    // first sample to last
   std::optional<double> core_mhz_min, core_mhz_median, core_mhz_max;
+  std::optional<double> mem_mhz_median;
   std::optional<double> temp_c_max;
   std::optional<double> energy_j;     // consumed between the first sample and the last
   std::optional<double> power_w;      // energy_j / seconds

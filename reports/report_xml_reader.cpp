@@ -354,6 +354,7 @@ class ReportReader {
     optional("core-mhz-min", &t.core_mhz_min);
     optional("core-mhz-median", &t.core_mhz_median);
     optional("core-mhz-max", &t.core_mhz_max);
+    optional("mem-mhz-median", &t.mem_mhz_median);
     optional("temp-c-max", &t.temp_c_max);
     optional("energy-j", &t.energy_j);
     optional("power-w", &t.power_w);

@@ -247,6 +247,7 @@ void append_telemetry(pugi::xml_node case_node, const CaseTelemetry& t) {
   optional("core-mhz-min", t.core_mhz_min);
   optional("core-mhz-median", t.core_mhz_median);
   optional("core-mhz-max", t.core_mhz_max);
+  optional("mem-mhz-median", t.mem_mhz_median);
   optional("temp-c-max", t.temp_c_max);
   optional("energy-j", t.energy_j);
   optional("power-w", t.power_w);

@@ -1,6 +1,9 @@
 // Telemetry: the host CPU source read from fake sysfs/procfs trees (present, absent, a counter
-// that wraps, a file that vanishes mid-run), the summary of samples (clock, energy, power,
-// throttling), the sampling thread, and the whole path through `aicert run` into the report.
+// that wraps, a file that vanishes mid-run), the NVML source on a fake libnvidia-ml (values,
+// throttle reasons per kind, a GPU lost mid-run, a missing library or GPU, an older NVML), the
+// summary of samples (clock, energy, power, throttling), the sampling thread, and the whole
+// path through `aicert run` into the report.
+#include <dlfcn.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,8 +14,10 @@
 
 #include "cli_support.h"
 #include "probes/telemetry_cpu.h"
+#include "probes/telemetry_nvml.h"
 #include "probes/telemetry_sampler.h"
 #include "reports/report_xml.h"
+#include "scoped_env.h"
 
 namespace aicert {
 namespace {
@@ -172,6 +177,100 @@ TEST(TelemetrySampler, SamplesOnItsThreadFromStartToStop) {
 TEST(TelemetrySampler, ADestroyedSamplerThatWasNeverStoppedJoinsItsThread) {
   TelemetrySampler sampler(std::make_unique<CountingSource>(), std::chrono::milliseconds(1));
   sampler.start();
+}
+
+// The fake NVML of tests/fake_nvml.cpp, loaded (and controlled) in this process.
+class FakeNvml : public ::testing::Test {
+ protected:
+  void SetUp() override { use(FAKE_NVML); }
+  void TearDown() override {
+    if (lib_) dlclose(lib_);
+  }
+  void use(const char* file) {
+    if (lib_) dlclose(lib_);
+    env_.emplace(kNvmlLibraryEnv, file);
+    lib_ = dlopen(file, RTLD_NOW | RTLD_LOCAL);
+    ASSERT_NE(lib_, nullptr) << dlerror();
+    control_ = reinterpret_cast<void (*)(const char*, unsigned long long)>(
+        dlsym(lib_, "fake_nvml_control"));
+    ASSERT_NE(control_, nullptr);
+    control_("reset", 0);
+  }
+  std::unique_ptr<NvmlTelemetry> open(const std::string& bus = "0000:17:00.0") {
+    std::string why;
+    auto t = NvmlTelemetry::open(bus, &why);
+    EXPECT_TRUE(t) << why;
+    return t;
+  }
+  void* lib_ = nullptr;
+  void (*control_)(const char*, unsigned long long) = nullptr;
+  std::optional<test::ScopedEnv> env_;
+};
+
+TEST_F(FakeNvml, ReadsClocksTemperaturePowerAndEnergy) {
+  auto t = open();
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->name(), "nvml");
+  const TelemetrySample a = t->read();
+  EXPECT_DOUBLE_EQ(a.values.at(kCoreMhz), 1980);
+  EXPECT_DOUBLE_EQ(a.values.at(kMemMhz), 2619);
+  EXPECT_DOUBLE_EQ(a.values.at(kTempC), 65);
+  EXPECT_DOUBLE_EQ(a.values.at(kPowerW), 350);
+  const TelemetrySample b = t->read();
+  EXPECT_DOUBLE_EQ(b.values.at(kEnergyJ) - a.values.at(kEnergyJ), 1.0);  // mJ -> J
+  EXPECT_DOUBLE_EQ(b.values.at("thermal-throttle-events"), 0);
+  EXPECT_TRUE(t->unknown().empty());
+}
+
+TEST_F(FakeNvml, ThrottleReasonsAreCountedPerKindAndSummarisedAsThrottled) {
+  auto t = open();
+  ASSERT_TRUE(t);
+  std::vector<TelemetrySample> samples{t->read()};
+  control_("reasons", nvml::kReasonHwThermalSlowdown | nvml::kReasonHwSlowdown);
+  samples.push_back(t->read());
+  samples.push_back(t->read());
+  control_("reasons", nvml::kReasonSwPowerCap);
+  samples.push_back(t->read());
+  for (std::size_t i = 0; i < samples.size(); ++i) samples[i].t_s = static_cast<double>(i);
+  const CaseTelemetry s = summarise_telemetry(t->name(), samples, t->unknown(), 100);
+  EXPECT_TRUE(s.throttled);
+  EXPECT_EQ(s.throttle_reasons,
+            (std::vector<std::string>{"thermal: 2 throttle events", "power-cap: 1 throttle events",
+                                      "hw-slowdown: 2 throttle events"}));
+  EXPECT_DOUBLE_EQ(*s.mem_mhz_median, 2619);
+  EXPECT_DOUBLE_EQ(*s.energy_j, 3.0);
+  EXPECT_DOUBLE_EQ(*s.power_w, 1.0);  // from energy over time (1 J per 1 s), not the readings
+}
+
+TEST_F(FakeNvml, AGpuLostMidRunLeavesItsFiguresOutAndSaysWhy) {
+  auto t = open();
+  ASSERT_TRUE(t);
+  control_("lost-after", 1);
+  EXPECT_TRUE(t->read().values.count(kTempC));
+  EXPECT_FALSE(t->read().values.count(kTempC));
+  ASSERT_EQ(t->unknown().size(), 1u);
+  EXPECT_EQ(t->unknown()[0], "temp-c: GPU is lost (15)");
+}
+
+TEST_F(FakeNvml, NoLibraryNoGpuAndAFailedInitAreReasons) {
+  std::string why;
+  EXPECT_FALSE(NvmlTelemetry::open("0000:99:00.0", &why));
+  EXPECT_EQ(why, "NVML has no GPU at PCI 0000:99:00.0: Not Found (6)");
+  control_("init-fails", 1);
+  EXPECT_FALSE(NvmlTelemetry::open("0000:17:00.0", &why));
+  EXPECT_EQ(why, "nvmlInit_v2 failed: Unknown Error (999)");
+  test::ScopedEnv missing(kNvmlLibraryEnv, "/nonexistent/libnvidia-ml.so.1");
+  EXPECT_FALSE(NvmlTelemetry::open("0000:17:00.0", &why));
+  EXPECT_NE(why.find("not found (it comes with the NVIDIA driver)"), std::string::npos) << why;
+}
+
+TEST_F(FakeNvml, AnNvmlBefore12Point2AnswersThroughItsThrottleReasonQuery) {
+  use(FAKE_NVML_OLD);
+  auto t = open();
+  ASSERT_TRUE(t);
+  control_("reasons", nvml::kReasonHwPowerBrakeSlowdown);
+  t->read();
+  EXPECT_DOUBLE_EQ(t->read().values.at("power-brake-throttle-events"), 2);
 }
 
 TEST_F(FakeTree, ACpuCaseCarriesTheTelemetryIntoTheReport) {
