@@ -69,6 +69,23 @@ CaseTelemetry summarise_telemetry(const std::string& source,
     for (const auto& [time, w] : power) sum += w;
     t.power_w = sum / static_cast<double>(power.size());
   }
+  // The series worth plotting: levels, not the cumulative counters (power derived from energy
+  // between neighbouring samples where the source has energy and no power readings).
+  for (const char* metric : {kCoreMhz, kMemMhz, kTempC, kPowerW}) {
+    if (auto points = series(samples, metric); !points.empty()) {
+      t.series.push_back({metric, std::move(points)});
+    }
+  }
+  if (series(samples, kPowerW).empty() && energy.size() >= 2) {
+    CaseTelemetry::Series power{kPowerW, {}};
+    for (std::size_t i = 1; i < energy.size(); ++i) {
+      const double dt = energy[i].first - energy[i - 1].first;
+      if (dt > 0) {
+        power.points.emplace_back(energy[i].first, (energy[i].second - energy[i - 1].second) / dt);
+      }
+    }
+    if (!power.points.empty()) t.series.push_back(std::move(power));
+  }
   for (const char* kind : kThrottleKinds) {
     const std::string metric = kind + std::string(kThrottleEventsSuffix);
     const auto events = series(samples, metric.c_str());

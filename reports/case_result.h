@@ -72,6 +72,14 @@ struct CaseTelemetry {
   bool throttled = false;             // the device reported throttling during the case
   std::vector<std::string> throttle_reasons;  // e.g. "thermal: 3 throttle events"
   std::vector<std::string> unknown;           // e.g. "energy-j: no RAPL package domain (...)"
+  // The samples themselves, per metric (core-mhz, temp-c, power-w, ...): (seconds since the
+  // first sample, value). Power is derived from energy between neighbouring samples where the
+  // source has energy.
+  struct Series {
+    std::string metric;
+    std::vector<std::pair<double, double>> points;
+  };
+  std::vector<Series> series;
 };
 
 struct CaseResult {

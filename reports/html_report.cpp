@@ -63,6 +63,35 @@ std::string metrics_cell(const CaseResult& c) {
   return s;
 }
 
+// One small line chart per telemetry series (clock, temperature, power over the timed part of
+// the case), with the metric and its range as text: for cases that failed or were throttled.
+std::string sparklines(const CaseTelemetry& t) {
+  std::ostringstream h;
+  constexpr double kW = 140, kH = 22;
+  for (const CaseTelemetry::Series& s : t.series) {
+    if (s.points.size() < 2) continue;
+    double t0 = s.points.front().first, t1 = s.points.back().first;
+    double lo = s.points.front().second, hi = lo;
+    for (const auto& [time, v] : s.points) {
+      lo = std::min(lo, v);
+      hi = std::max(hi, v);
+    }
+    if (!(t1 > t0) || !std::isfinite(lo) || !std::isfinite(hi)) continue;
+    std::string points;
+    for (const auto& [time, v] : s.points) {
+      const double x = (time - t0) / (t1 - t0) * kW;
+      const double y = hi > lo ? kH - 2 - (v - lo) / (hi - lo) * (kH - 4) : kH / 2;
+      points += num(x, "%.1f") + "," + num(y, "%.1f") + " ";
+    }
+    h << "<br><svg role=\"img\" class=\"spark\" width=\"" << kW << "\" height=\"" << kH
+      << "\" viewBox=\"0 0 " << kW << " " << kH << "\"><title>" << html_escape(s.metric)
+      << "</title><polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\""
+      << points << "\"/></svg> " << html_escape(s.metric) << " " << num(lo, "%.0f") << "–"
+      << num(hi, "%.0f");
+  }
+  return h.str();
+}
+
 void case_table(std::ostringstream& h, const std::vector<const CaseResult*>& cases,
                 bool with_metrics) {
   h << "<table><tr><th>case</th><th>verdict</th><th>GFLOP/s</th><th>median ms</th><th>CV</th>"
@@ -77,7 +106,11 @@ void case_table(std::ostringstream& h, const std::vector<const CaseResult*>& cas
       << "</td>";
     if (with_metrics) {
       h << "<td>" << html_escape(c->reason) << (c->reason.empty() ? "" : "<br>")
-        << html_escape(metrics_cell(*c)) << "</td>";
+        << html_escape(metrics_cell(*c));
+      if (c->telemetry && (c->telemetry->throttled || failing(c->verdict))) {
+        h << sparklines(*c->telemetry);
+      }
+      h << "</td>";
     }
     h << "</tr>\n";
   }

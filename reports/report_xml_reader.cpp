@@ -362,6 +362,23 @@ class ReportReader {
     t.throttled = x_.boolean(n, "throttled");
     for (pugi::xml_node r : n.children("throttle")) t.throttle_reasons.push_back(r.text().get());
     for (pugi::xml_node u : n.children("unknown")) t.unknown.push_back(u.text().get());
+    for (pugi::xml_node k : n.children("series")) {
+      CaseTelemetry::Series& s = t.series.emplace_back();
+      s.metric = x_.string(k, "metric");
+      std::istringstream in(k.text().get());
+      for (std::string word; in >> word;) {
+        const auto colon = word.find(':');
+        const std::optional<double> time =
+            colon == std::string::npos ? std::nullopt : parse_double(word.substr(0, colon));
+        const std::optional<double> value =
+            colon == std::string::npos ? std::nullopt : parse_double(word.substr(colon + 1));
+        if (!time || !value) {
+          x_.fail(k.first_child(), "<series> point " + std::to_string(s.points.size() + 1) +
+                                       " \"" + word + "\" is not SECONDS:VALUE (two numbers)");
+        }
+        s.points.emplace_back(*time, *value);
+      }
+    }
     return t;
   }
 

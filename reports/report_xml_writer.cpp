@@ -255,6 +255,14 @@ void append_telemetry(pugi::xml_node case_node, const CaseTelemetry& t) {
   put(n, "throttled", t.throttled);
   for (const std::string& r : t.throttle_reasons) add_text(n, "throttle", r);
   for (const std::string& u : t.unknown) add_text(n, "unknown", u);
+  for (const CaseTelemetry::Series& s : t.series) {
+    std::string points;
+    for (const auto& [time, value] : s.points) {
+      points += (points.empty() ? "" : " ") + format_double(time) + ":" + format_double(value);
+    }
+    pugi::xml_node k = add_text(n, "series", points);
+    put(k, "metric", s.metric);
+  }
 }
 
 void append_case(pugi::xml_node cases, const CaseResult& c) {

@@ -842,6 +842,16 @@ TEST_F(ReportXml, ReadsAHandWrittenReport) {
   EXPECT_TRUE(std::isinf(c.check->max_abs_error) && c.check->max_abs_error > 0);
   EXPECT_EQ(c.timing->samples_ms, (std::vector<double>{1.0, 2.5, 0.125}));
   EXPECT_FALSE(c.timing->noisy);  // noisy="0"
+  ASSERT_TRUE(c.telemetry);
+  EXPECT_EQ(c.telemetry->source, "nvml");
+  EXPECT_EQ(*c.telemetry->temp_c_max, 83);  // temp-c-max="+83"
+  EXPECT_TRUE(c.telemetry->throttled);      // throttled="1"
+  EXPECT_FALSE(c.telemetry->mem_mhz_median);
+  EXPECT_EQ(c.telemetry->throttle_reasons, (std::vector<std::string>{"thermal: 2 throttle events"}));
+  EXPECT_EQ(c.telemetry->unknown, (std::vector<std::string>{"mem-mhz: Not Supported (3)"}));
+  ASSERT_EQ(c.telemetry->series.size(), 1u);
+  EXPECT_EQ(c.telemetry->series[0].points,
+            (std::vector<std::pair<double, double>>{{0, 1980}, {0.1, 1755}, {0.2, 1980}}));
   EXPECT_EQ(r.summary.verdict, "PASS");
 }
 

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 
@@ -27,6 +28,11 @@ namespace fs = std::filesystem;
 void write(const fs::path& file, const std::string& text) {
   fs::create_directories(file.parent_path());
   std::ofstream(file) << text;
+}
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 bool mentions(const std::vector<std::string>& notes, const std::string& what) {
@@ -140,6 +146,13 @@ TEST(TelemetrySummary, ClockEnergyPowerAndThrottling) {
   ASSERT_EQ(t.throttle_reasons.size(), 1u);
   EXPECT_EQ(t.throttle_reasons[0], "thermal: 3 throttle events");
   EXPECT_EQ(t.unknown, std::vector<std::string>{"power: none"});
+  // Levels as series; power derived from the energy between the samples that have it.
+  ASSERT_EQ(t.series.size(), 3u);
+  EXPECT_EQ(t.series[0].metric, kCoreMhz);
+  EXPECT_EQ(t.series[0].points.size(), 3u);
+  EXPECT_EQ(t.series[1].metric, kTempC);
+  EXPECT_EQ(t.series[2].metric, kPowerW);
+  EXPECT_EQ(t.series[2].points, (std::vector<std::pair<double, double>>{{1.0, 100.0}}));
 
   // Counts that did not grow are no throttling; one energy reading is no energy.
   s[2].values[kThermalEvents] = 4;
@@ -289,7 +302,30 @@ TEST_F(FakeTree, ACpuCaseCarriesTheTelemetryIntoTheReport) {
   EXPECT_DOUBLE_EQ(*t.energy_j, 0);  // the fake counter stood still
   EXPECT_FALSE(t.gflop_per_j);       // no energy, no GFLOP/J
   EXPECT_FALSE(t.throttled);
+  ASSERT_FALSE(t.series.empty());
+  EXPECT_EQ(t.series[0].metric, "core-mhz");
+  EXPECT_EQ(t.series[0].points.size(), static_cast<std::size_t>(t.samples));
+  EXPECT_DOUBLE_EQ(t.series[0].points.back().second, 3100);
   expect_valid_against_schema(report);
+
+  // A throttled case shows its series as sparklines in the HTML; a broken point is refused
+  // with the file and line.
+  std::string xml = read_text(report);
+  const auto flag = xml.find("throttled=\"false\"");
+  ASSERT_NE(flag, std::string::npos);
+  xml.replace(flag, 17, "throttled=\"true\"");
+  write(path("throttled.xml"), xml);
+  ASSERT_EQ(aicert("report " + path("throttled.xml") + " --html " + path("t.html")).exit_code, 0);
+  EXPECT_NE(read_text(path("t.html")).find("class=\"spark\""), std::string::npos);
+  const auto point = xml.find(":3100");
+  ASSERT_NE(point, std::string::npos);
+  xml.replace(point, 5, "x3100");
+  write(path("broken.xml"), xml);
+  const Outcome broken = aicert("report " + path("broken.xml") + " --html " + path("b.html"));
+  EXPECT_EQ(broken.exit_code, 2) << broken.output;
+  EXPECT_NE(broken.output.find(path("broken.xml") + ":"), std::string::npos) << broken.output;
+  EXPECT_NE(broken.output.find("is not SECONDS:VALUE"), std::string::npos) << broken.output;
+  EXPECT_FALSE(fs::exists(path("b.html")));
 }
 
 }  // namespace
