@@ -16,6 +16,19 @@
 
 namespace aicert {
 
+void fail_on_hardware_errors(CaseResult& result) {
+  if (!result.telemetry || result.verdict != Verdict::pass) return;
+  for (const auto& [counter, growth] : result.telemetry->errors_grown) {
+    if (counter != kEccUncorrected) continue;
+    // The check passed, but on memory that lost bits while the case ran.
+    result.verdict = Verdict::fail;
+    result.reason = "uncorrected ECC errors grew by " +
+                    std::to_string(static_cast<long long>(growth)) +
+                    " while the case was timed: the device's memory is failing";
+    return;
+  }
+}
+
 std::string case_id(const CaseRequest& r) {
   const Workload& w = workload_of(r.spec.spec);
   const std::string variant = w.shape_variant(r.spec.spec);
@@ -194,6 +207,7 @@ CaseResult run_case(Backend& backend, const CaseRequest& request, const Measurem
     }
     result.verdict = result.check->passed ? Verdict::pass : Verdict::fail;
     result.reason = result.check->reason;
+    fail_on_hardware_errors(result);
     if (repeat_check_s > 0 && result.verdict == Verdict::pass) {
       result.consistency = repeat_check(*kernel, inputs, outputs, repeat_check_s);
       if (result.consistency->mismatched_runs > 0) {

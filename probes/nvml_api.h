@@ -32,5 +32,11 @@ using TemperatureFn = Return (*)(Device, int, unsigned int*);           // °C
 using PowerUsageFn = Return (*)(Device, unsigned int*);                 // mW
 using TotalEnergyFn = Return (*)(Device, unsigned long long*);          // mJ since driver load
 using ClockReasonsFn = Return (*)(Device, unsigned long long*);         // bit mask
+// nvmlDeviceGetTotalEccErrors(device, nvmlMemoryErrorType_t, nvmlEccCounterType_t, count)
+using TotalEccErrorsFn = Return (*)(Device, int, int, unsigned long long*);
+inline constexpr int kMemoryErrorCorrected = 0;    // NVML_MEMORY_ERROR_TYPE_CORRECTED
+inline constexpr int kMemoryErrorUncorrected = 1;  // NVML_MEMORY_ERROR_TYPE_UNCORRECTED
+inline constexpr int kVolatileEcc = 0;             // NVML_VOLATILE_ECC: since the driver loaded
+using PcieReplayCounterFn = Return (*)(Device, unsigned int*);  // nvmlDeviceGetPcieReplayCounter
 
 }  // namespace aicert::nvml

@@ -21,6 +21,12 @@ inline constexpr const char* kPowerW = "power-w";          // instantaneous powe
 // that grew during a case is throttling of that kind.
 inline constexpr const char* kThrottleEventsSuffix = "-throttle-events";
 inline constexpr const char* kThermalEvents = "thermal-throttle-events";
+// Hardware error counters (cumulative): growth during a case is recorded; uncorrected ECC
+// errors also fail the case (its result came from memory that lost bits).
+inline constexpr const char* kEccUncorrected = "ecc-uncorrected";
+inline constexpr const char* kEccCorrected = "ecc-corrected";
+inline constexpr const char* kPcieReplays = "pcie-replay";
+inline constexpr const char* kErrorCounters[] = {kEccUncorrected, kEccCorrected, kPcieReplays};
 
 // What a throttle reason names first ("thermal: 3 throttle events"): the kinds a profile's
 // <telemetry fail-on="..."/> may list. thermal: the device slowed itself down for heat;

@@ -19,6 +19,8 @@ struct NvmlTelemetry::Api {
   nvml::PowerUsageFn power = nullptr;
   nvml::TotalEnergyFn energy = nullptr;
   nvml::ClockReasonsFn reasons = nullptr;
+  nvml::TotalEccErrorsFn ecc = nullptr;          // optional: null where the library lacks it
+  nvml::PcieReplayCounterFn replays = nullptr;   // optional
   const char* reasons_name = "";
 
   std::string error(nvml::Return r) const {
@@ -78,6 +80,8 @@ std::unique_ptr<NvmlTelemetry> NvmlTelemetry::open(const std::string& pci_bus_id
       return nullptr;
     }
   }
+  bind(api->lib, "nvmlDeviceGetTotalEccErrors", &api->ecc);
+  bind(api->lib, "nvmlDeviceGetPcieReplayCounter", &api->replays);
   if (const nvml::Return r = init(); r != nvml::kSuccess) {
     if (why_not) *why_not = "nvmlInit_v2 failed: " + api->error(r);
     return nullptr;
@@ -99,12 +103,15 @@ NvmlTelemetry::NvmlTelemetry(std::unique_ptr<Api> api, nvml::Device device)
 
 NvmlTelemetry::~NvmlTelemetry() = default;
 
+void NvmlTelemetry::note(const std::string& what) {
+  if (std::find(failures_.begin(), failures_.end(), what) == failures_.end()) {
+    failures_.push_back(what);
+  }
+}
+
 bool NvmlTelemetry::ok(nvml::Return r, const char* metric) {
   if (r == nvml::kSuccess) return true;
-  const std::string note = std::string(metric) + ": " + api_->error(r);
-  if (std::find(failures_.begin(), failures_.end(), note) == failures_.end()) {
-    failures_.push_back(note);
-  }
+  note(std::string(metric) + ": " + api_->error(r));
   return false;
 }
 
@@ -128,6 +135,19 @@ TelemetrySample NvmlTelemetry::read() {
       s.values[kind + std::string(kThrottleEventsSuffix)] = count;
     }
   }
+  // Error counters: a GPU without ECC (or ECC off) answers Not Supported, noted once.
+  unsigned long long count = 0;
+  if (!api_->ecc) {
+    note("ecc: this NVML has no nvmlDeviceGetTotalEccErrors");
+  } else {
+    if (ok(api_->ecc(device_, nvml::kMemoryErrorUncorrected, nvml::kVolatileEcc, &count), kEccUncorrected)) {
+      s.values[kEccUncorrected] = static_cast<double>(count);
+    }
+    if (ok(api_->ecc(device_, nvml::kMemoryErrorCorrected, nvml::kVolatileEcc, &count), kEccCorrected)) {
+      s.values[kEccCorrected] = static_cast<double>(count);
+    }
+  }
+  if (api_->replays && ok(api_->replays(device_, &u), kPcieReplays)) s.values[kPcieReplays] = u;
   return s;
 }
 

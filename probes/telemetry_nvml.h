@@ -3,7 +3,8 @@
 // The GPU is found by its PCI bus id (the cuda backend's DeviceInfo). Per read: SM and memory
 // clocks, temperature, power, total energy, and the clock event (throttle) reasons, counted per
 // kind over the reads: thermal (SW/HW thermal slowdown), power-cap (SW power cap), power-brake
-// (HW power brake), hw-slowdown (HW slowdown).
+// (HW power brake), hw-slowdown (HW slowdown); volatile ECC error counts (uncorrected,
+// corrected) and the PCIe replay counter where the GPU and library have them.
 #pragma once
 
 #include <map>
@@ -34,6 +35,7 @@ class NvmlTelemetry final : public TelemetrySource {
   NvmlTelemetry(std::unique_ptr<Api> api, nvml::Device device);
   // One query; on failure its NVML error is noted under `metric` and false returned.
   bool ok(nvml::Return r, const char* metric);
+  void note(const std::string& what);  // once
 
   std::unique_ptr<Api> api_;
   nvml::Device device_;

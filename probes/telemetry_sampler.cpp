@@ -86,6 +86,12 @@ CaseTelemetry summarise_telemetry(const std::string& source,
     }
     if (!power.points.empty()) t.series.push_back(std::move(power));
   }
+  for (const char* counter : kErrorCounters) {
+    const auto values = series(samples, counter);
+    if (values.size() >= 2 && values.back().second > values.front().second) {
+      t.errors_grown.emplace_back(counter, values.back().second - values.front().second);
+    }
+  }
   for (const char* kind : kThrottleKinds) {
     const std::string metric = kind + std::string(kThrottleEventsSuffix);
     const auto events = series(samples, metric.c_str());

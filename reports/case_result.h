@@ -72,6 +72,9 @@ struct CaseTelemetry {
   bool throttled = false;             // the device reported throttling during the case
   std::vector<std::string> throttle_reasons;  // e.g. "thermal: 3 throttle events"
   std::vector<std::string> unknown;           // e.g. "energy-j: no RAPL package domain (...)"
+  // Hardware error counters that grew while the case was timed: (name, growth), e.g.
+  // ("ecc-uncorrected", 2), ("pcie-replay", 14). Uncorrected ECC growth fails the case.
+  std::vector<std::pair<std::string, double>> errors_grown;
   // The samples themselves, per metric (core-mhz, temp-c, power-w, ...): (seconds since the
   // first sample, value). Power is derived from energy between neighbouring samples where the
   // source has energy.

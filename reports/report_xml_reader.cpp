@@ -379,6 +379,9 @@ class ReportReader {
         s.points.emplace_back(*time, *value);
       }
     }
+    for (pugi::xml_node k : n.children("error-counter")) {
+      t.errors_grown.emplace_back(x_.string(k, "name"), x_.real(k, "grew-by"));
+    }
     return t;
   }
 

@@ -263,6 +263,11 @@ void append_telemetry(pugi::xml_node case_node, const CaseTelemetry& t) {
     pugi::xml_node k = add_text(n, "series", points);
     put(k, "metric", s.metric);
   }
+  for (const auto& [name, growth] : t.errors_grown) {
+    pugi::xml_node k = n.append_child("error-counter");
+    put(k, "name", name);
+    put(k, "grew-by", growth);
+  }
 }
 
 void append_case(pugi::xml_node cases, const CaseResult& c) {

@@ -1,8 +1,9 @@
 // A stand-in for libnvidia-ml.so.1, built only for the telemetry tests (AICERT_NVML_LIBRARY
 // points the NVML source at it): one GPU at PCI 0000:17:00.0 with fixed clocks, temperature
 // and power, an energy counter that advances 1 J per read, clock event reasons and a "GPU is
-// lost" failure the test sets through fake_nvml_control(). Built twice: as NVML 12.2+ (clock
-// *event* reasons) and, with FAKE_NVML_BEFORE_12_2, as an older one (*throttle* reasons).
+// lost" failure, ECC and PCIe replay counters the test sets through fake_nvml_control(). Built
+// twice: as NVML 12.2+ (clock *event* reasons) and, with FAKE_NVML_BEFORE_12_2, as an older one
+// (*throttle* reasons, no error counters).
 #include <cstring>
 
 namespace {
@@ -16,6 +17,8 @@ unsigned long long reasons = 0;
 int lost_after_reads = -1;  // temperature reads before the GPU "is lost" (-1: never)
 int temperature_reads = 0;
 unsigned long long energy_mj = 5000000;
+[[maybe_unused]] unsigned long long ecc_uncorrected = 0, ecc_corrected = 7;
+[[maybe_unused]] unsigned int pcie_replays = 100;
 
 constexpr int kSuccess = 0, kErrorNotFound = 6, kErrorGpuIsLost = 15, kErrorUnknown = 999;
 
@@ -28,11 +31,15 @@ void fake_nvml_control(const char* what, unsigned long long value) {
   if (std::strcmp(what, "init-fails") == 0) init_fails = value != 0;
   if (std::strcmp(what, "reasons") == 0) reasons = value;
   if (std::strcmp(what, "lost-after") == 0) lost_after_reads = static_cast<int>(value);
+  if (std::strcmp(what, "ecc-uncorrected") == 0) ecc_uncorrected = value;
+  if (std::strcmp(what, "pcie-replay") == 0) pcie_replays = static_cast<unsigned int>(value);
   if (std::strcmp(what, "reset") == 0) {
     init_fails = false;
     reasons = 0;
     lost_after_reads = -1;
     temperature_reads = 0;
+    ecc_uncorrected = 0;
+    pcie_replays = 100;
   }
 }
 
@@ -75,6 +82,19 @@ int nvmlDeviceGetTotalEnergyConsumption(void*, unsigned long long* millijoules) 
   *millijoules = energy_mj;
   return kSuccess;
 }
+
+#if !defined(FAKE_NVML_BEFORE_12_2)  // the old stand-in also lacks the error counters
+int nvmlDeviceGetTotalEccErrors(void*, int type, int counter, unsigned long long* count) {
+  if (counter != 0) return kErrorUnknown;  // only the volatile counts are asked for
+  *count = type == 1 ? ecc_uncorrected : ecc_corrected;
+  return kSuccess;
+}
+
+int nvmlDeviceGetPcieReplayCounter(void*, unsigned int* value) {
+  *value = pcie_replays;
+  return kSuccess;
+}
+#endif
 
 #if defined(FAKE_NVML_BEFORE_12_2)
 int nvmlDeviceGetCurrentClocksThrottleReasons(void*, unsigned long long* bits) {

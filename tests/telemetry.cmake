@@ -1,5 +1,5 @@
 # Telemetry: the CPU source on fake sysfs/procfs trees, summaries, the sampler, and the report.
-aicert_add_test(telemetry_test SOURCES telemetry_test.cpp LIBS aicert_probes aicert_reports)
+aicert_add_test(telemetry_test SOURCES telemetry_test.cpp LIBS aicert_harness)
 add_dependencies(telemetry_test aicert aicert-backend-cpu)
 
 # Stand-ins for libnvidia-ml.so.1 (NVML 12.2+ and an older one), loaded by the NVML source.

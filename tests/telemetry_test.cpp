@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cli_support.h"
+#include "harness/case_runner.h"
 #include "probes/telemetry_cpu.h"
 #include "probes/telemetry_nvml.h"
 #include "probes/telemetry_sampler.h"
@@ -255,6 +256,33 @@ TEST_F(FakeNvml, ThrottleReasonsAreCountedPerKindAndSummarisedAsThrottled) {
   EXPECT_DOUBLE_EQ(*s.power_w, 1.0);  // from energy over time (1 J per 1 s), not the readings
 }
 
+TEST_F(FakeNvml, ErrorCountersThatGrewAreRecordedAndUncorrectedEccFailsThePassedCase) {
+  auto t = open();
+  ASSERT_TRUE(t);
+  std::vector<TelemetrySample> samples{t->read()};
+  EXPECT_DOUBLE_EQ(samples[0].values.at(kEccCorrected), 7);
+  control_("ecc-uncorrected", 2);
+  control_("pcie-replay", 114);
+  samples.push_back(t->read());
+  samples[1].t_s = 1;
+  CaseResult c;
+  c.verdict = Verdict::pass;
+  c.telemetry = summarise_telemetry(t->name(), samples, t->unknown(), 100);
+  EXPECT_EQ(c.telemetry->errors_grown,
+            (std::vector<std::pair<std::string, double>>{{kEccUncorrected, 2}, {kPcieReplays, 14}}));
+  fail_on_hardware_errors(c);
+  EXPECT_EQ(c.verdict, Verdict::fail);
+  EXPECT_EQ(c.reason,
+            "uncorrected ECC errors grew by 2 while the case was timed: the device's memory is "
+            "failing");
+
+  // Replays alone are recorded, not a failure.
+  c.verdict = Verdict::pass;
+  c.telemetry->errors_grown = {{kPcieReplays, 14}};
+  fail_on_hardware_errors(c);
+  EXPECT_EQ(c.verdict, Verdict::pass);
+}
+
 TEST_F(FakeNvml, AGpuLostMidRunLeavesItsFiguresOutAndSaysWhy) {
   auto t = open();
   ASSERT_TRUE(t);
@@ -284,6 +312,8 @@ TEST_F(FakeNvml, AnNvmlBefore12Point2AnswersThroughItsThrottleReasonQuery) {
   control_("reasons", nvml::kReasonHwPowerBrakeSlowdown);
   t->read();
   EXPECT_DOUBLE_EQ(t->read().values.at("power-brake-throttle-events"), 2);
+  EXPECT_FALSE(t->read().values.count(kEccUncorrected));
+  EXPECT_EQ(t->unknown(), std::vector<std::string>{"ecc: this NVML has no nvmlDeviceGetTotalEccErrors"});
 }
 
 TEST_F(FakeTree, ACpuCaseCarriesTheTelemetryIntoTheReport) {
