@@ -11,6 +11,7 @@
 #include "harness/device_telemetry.h"
 #include "harness/workload_dispatch.h"
 #include "probes/telemetry_sampler.h"
+#include "workloads/gemm_reference.h"
 #include "workloads/seeded_inputs.h"
 #include "workloads/workload_registry.h"
 
@@ -167,7 +168,10 @@ CaseResult run_case(Backend& backend, const CaseRequest& request, const Measurem
     kernel->download(outputs);
 
     TimedReference reference;
-    if (!overlap) reference = timed_reference(request.spec, inputs);
+    if (!overlap) {
+      reference = timed_reference(request.spec, inputs);
+      park_blas_threads();  // its spinning threads would take the cores being measured
+    }
     // The device's telemetry while it is timed (device_telemetry.h), or why there is none.
     std::optional<TelemetrySampler> sampler;
     std::string no_telemetry;

@@ -5,9 +5,11 @@
 #include <charconv>
 #include <cstdlib>
 #include <regex>
+#include <set>
 #include <system_error>
 
 #include "probes/sysfs_read.h"
+#include "reports/inventory.h"
 
 namespace aicert {
 namespace {
@@ -75,13 +77,23 @@ fs::path telemetry_root_from_env() {
 
 CpuTelemetry::CpuTelemetry(fs::path root) : root_(std::move(root)) {
   const fs::path cpus = root_ / "sys/devices/system/cpu";
+  std::set<std::string> packages, cores;  // seen: one counter file each
   for (const fs::path& cpu : entries(cpus, std::regex("cpu[0-9]+"))) {
     if (path_exists(cpu / "cpufreq/scaling_cur_freq")) {
       freq_files_.push_back(cpu / "cpufreq/scaling_cur_freq");
     }
-    for (const char* count : {"thermal_throttle/core_throttle_count",
-                              "thermal_throttle/package_throttle_count"}) {
-      if (path_exists(cpu / count)) throttle_files_.push_back(cpu / count);
+    // Without topology files every CPU is its own core and package.
+    const std::string package = read_first_line(cpu / "topology/physical_package_id");
+    const std::string core = package + "/" + read_first_line(cpu / "topology/core_id");
+    const std::string self = cpu.filename().string();
+    const bool known = package != kUnknown;
+    if (path_exists(cpu / "thermal_throttle/package_throttle_count") &&
+        packages.insert(known ? package : self).second) {
+      throttle_.push_back({cpu / "thermal_throttle/package_throttle_count"});
+    }
+    if (path_exists(cpu / "thermal_throttle/core_throttle_count") &&
+        cores.insert(known ? core : self).second) {
+      throttle_.push_back({cpu / "thermal_throttle/core_throttle_count"});
     }
   }
   cpuinfo_ = root_ / "proc/cpuinfo";
@@ -119,13 +131,13 @@ CpuTelemetry::CpuTelemetry(fs::path root) : root_(std::move(root)) {
                                    "Linux 5.10; run as root to have energy and GFLOP/J)"
                                  : "energy-j: no RAPL package domain (sys/class/powercap)");
   }
-  if (throttle_files_.empty()) {
+  if (throttle_.empty()) {
     absent_.push_back("thermal-throttle-events: no thermal_throttle counts (Intel only)");
   }
 }
 
-void CpuTelemetry::note_lost(const char* metric, const fs::path& file) {
-  const std::string note = std::string(metric) + ": " + file.string() + " stopped being readable";
+void CpuTelemetry::note_lost(const char* metric, const fs::path& file, const char* why) {
+  const std::string note = std::string(metric) + ": " + file.string() + " " + why;
   if (std::find(lost_.begin(), lost_.end(), note) == lost_.end()) lost_.push_back(note);
 }
 
@@ -157,7 +169,18 @@ TelemetrySample CpuTelemetry::read() {
     s.values[kCoreMhz] = v;
   }
   if (read_all(temp_files_, kTempC, 1e-3, 'x', &v)) s.values[kTempC] = v;
-  if (read_all(throttle_files_, kThermalEvents, 1.0, 's', &v)) s.values[kThermalEvents] = v;
+  bool any_throttle = false;
+  for (ThrottleCounter& t : throttle_) {
+    double count = 0;
+    if (!read_number(t.file, &count)) {
+      note_lost(kThermalEvents, t.file);
+      continue;
+    }
+    any_throttle = true;
+    if (t.last >= 0 && count > t.last) throttle_events_ += count - t.last;
+    t.last = count;
+  }
+  if (any_throttle) s.values[kThermalEvents] = throttle_events_;
   bool all_energy = !energy_.empty();
   double joules = 0;
   for (EnergyCounter& e : energy_) {
@@ -169,10 +192,22 @@ TelemetrySample CpuTelemetry::read() {
     }
     if (e.last_uj >= 0) {
       // A counter below its last value wrapped once (a sample period is far shorter than the
-      // minutes a package takes to wrap the 32-bit-ish range).
+      // minutes a package takes to wrap its range). Without a known range, or with a "wrap" of
+      // more than half the range (a reset, not a wrap), the energy from here on is unknown.
       double delta = raw - e.last_uj;
-      if (delta < 0) delta += e.range_uj > 0 ? e.range_uj : 0;
-      if (delta >= 0) e.total_uj += delta;
+      if (delta < 0) {
+        delta += e.range_uj;
+        if (e.range_uj <= 0 || delta > e.range_uj / 2) {
+          note_lost(kEnergyJ, e.file, "went back without a known wrap range (a reset?)");
+          e.broken = true;
+        }
+      }
+      if (!e.broken) e.total_uj += delta;
+    }
+    if (e.broken) {
+      all_energy = false;
+      e.last_uj = raw;
+      continue;
     }
     e.last_uj = raw;
     joules += e.total_uj * 1e-6;

@@ -4,7 +4,8 @@
 //   temp-c       hottest temp*_input of the hwmon chips coretemp, k10temp, zenpower (m°C)
 //   energy-j     sum over RAPL package domains, /sys/class/powercap/intel-rapl:N/energy_uj,
 //                wrapping at max_energy_range_uj (root-only on kernels since 5.10: then unknown)
-//   thermal-throttle-events  sum of cpu*/thermal_throttle/{core,package}_throttle_count
+//   thermal-throttle-events  growth of cpu*/thermal_throttle/{core,package}_throttle_count,
+//                one file per core and per package (topology/core_id, physical_package_id)
 #pragma once
 
 #include <filesystem>
@@ -34,19 +35,30 @@ class CpuTelemetry final : public TelemetrySource {
     double range_uj = 0;  // the counter wraps to 0 past this (0: range unknown)
     double last_uj = -1;  // previous raw value (-1: none yet)
     double total_uj = 0;  // accumulated since the first read
+    bool broken = false;  // went back without a known range, or reset: no energy any more
   };
   // Reads one value per file and returns their mean, max or sum; false when none could be read.
   // A file that fails after having been read once is recorded in lost_ under `metric`.
   bool read_all(const std::vector<std::filesystem::path>& files, const char* metric, double scale,
                 char how, double* out);
-  void note_lost(const char* metric, const std::filesystem::path& file);
+  void note_lost(const char* metric, const std::filesystem::path& file,
+                 const char* why = "stopped being readable");
 
   std::filesystem::path root_;
   std::vector<std::filesystem::path> freq_files_;
   std::filesystem::path cpuinfo_;
   std::vector<std::filesystem::path> temp_files_;
   std::vector<EnergyCounter> energy_;
-  std::vector<std::filesystem::path> throttle_files_;
+  // thermal_throttle counts are per logical CPU, but one event raises the package count in
+  // every CPU of the package and the core count in every SMT sibling: one file per package
+  // (package_throttle_count) and per core (core_throttle_count), and the events counted as the
+  // growth of each, so a file that drops out and returns adds nothing old.
+  struct ThrottleCounter {
+    std::filesystem::path file;
+    double last = -1;  // previous value (-1: none yet)
+  };
+  std::vector<ThrottleCounter> throttle_;
+  double throttle_events_ = 0;
   std::vector<std::string> absent_;  // found missing at construction
   std::vector<std::string> lost_;    // failed during the run
 };

@@ -54,14 +54,21 @@ CaseTelemetry summarise_telemetry(const std::string& source,
   const auto temp = series(samples, kTempC);
   for (const auto& [time, v] : temp) t.temp_c_max = std::max(t.temp_c_max.value_or(v), v);
 
+  // Energy over the whole sampled window only: from the first sample to the last, both read,
+  // and long enough for the counter's own update interval (RAPL ~1 ms, NVML tens of ms).
   const auto energy = series(samples, kEnergyJ);
-  if (energy.size() >= 2) {
+  const bool whole_window = energy.size() >= 2 && energy.front().first == samples.front().t_s &&
+                            energy.back().first == samples.back().t_s;
+  const double window_s = energy.size() >= 2 ? energy.back().first - energy.front().first : 0;
+  if (whole_window && window_s >= kMinEnergyWindowS) {
     const double joules = energy.back().second - energy.front().second;
-    const double seconds = energy.back().first - energy.front().first;
     t.energy_j = joules;
-    if (seconds > 0) t.power_w = joules / seconds;
-  } else if (energy.size() == 1) {
-    t.unknown.push_back("energy-j: read only once during the case: no interval to difference");
+    t.power_w = joules / window_s;
+  } else if (!energy.empty()) {
+    t.unknown.push_back(
+        !whole_window ? "energy-j: not read at both ends of the timed part of the case"
+                      : "energy-j: the timed part took " + std::to_string(window_s * 1e3) +
+                            " ms, too short for the energy counter's resolution");
   }
   // Without energy, the mean of the power readings a source has (NVML's).
   if (const auto power = series(samples, kPowerW); !t.power_w && !power.empty()) {
@@ -141,7 +148,8 @@ void TelemetrySampler::loop() {
   auto next = std::chrono::steady_clock::now() + period_;
   while (!wake_.wait_until(lock, next, [this] { return stopping_; })) {
     sample();
-    next += period_;
+    // After a slow read, the next one a period from now, not a burst of the missed ones.
+    next = std::max(next + period_, std::chrono::steady_clock::now());
   }
 }
 

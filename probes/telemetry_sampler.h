@@ -15,8 +15,10 @@
 namespace aicert {
 
 // Min/median/max clock, hottest temperature, energy and mean power between the first and last
-// sample, and throttling: a thermal-throttle count that grew. gflop_per_j is left to the caller
-// (it knows the work done).
+// sample (when both have energy and they are at least kMinEnergyWindowS apart), throttling (a
+// throttle count of a kind that grew) and error counters that grew. gflop_per_j is left to the
+// caller (it knows the work done).
+inline constexpr double kMinEnergyWindowS = 0.05;
 CaseTelemetry summarise_telemetry(const std::string& source,
                                   const std::vector<TelemetrySample>& samples,
                                   std::vector<std::string> unknown, double period_ms);

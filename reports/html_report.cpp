@@ -47,9 +47,10 @@ std::string metrics_cell(const CaseResult& c) {
   if (c.telemetry) {
     const CaseTelemetry& t = *c.telemetry;
     s += "; telemetry (" + t.source + ", " + std::to_string(t.samples) + " samples)";
-    if (t.core_mhz_median) {
-      s += ": clock " + num(*t.core_mhz_min, "%.0f") + "/" + num(*t.core_mhz_median, "%.0f") + "/" +
-           num(*t.core_mhz_max, "%.0f") + " MHz (min/median/max)";
+    const auto mhz = [](const std::optional<double>& v) { return v ? num(*v, "%.0f") : "?"; };
+    if (t.core_mhz_min || t.core_mhz_median || t.core_mhz_max) {
+      s += ": clock " + mhz(t.core_mhz_min) + "/" + mhz(t.core_mhz_median) + "/" +
+           mhz(t.core_mhz_max) + " MHz (min/median/max)";
     }
     if (t.temp_c_max) s += ", up to " + num(*t.temp_c_max, "%.0f") + " °C";
     if (t.power_w) s += ", " + num(*t.power_w, "%.1f") + " W";
@@ -58,7 +59,10 @@ std::string metrics_cell(const CaseResult& c) {
       s += ", THROTTLED";
       for (const std::string& why : t.throttle_reasons) s += " (" + why + ")";
     }
-    if (!t.unknown.empty()) s += "; unknown: " + std::to_string(t.unknown.size()) + " figures";
+    for (const auto& [counter, growth] : t.errors_grown) {
+      s += ", " + counter + " +" + num(growth, "%.0f");
+    }
+    if (!t.unknown.empty()) s += "; " + std::to_string(t.unknown.size()) + " unknown (see the XML)";
   }
   return s;
 }

@@ -2,6 +2,7 @@
 // device, and the GEMM implementations (cpu:blocked, cpu:cblas, cpu:onednn) on awkward shapes, every layout
 // and dtype, alpha/beta variants, NaN in C with beta = 0, guards, a fault the checker must catch,
 // and bitwise reproducibility (across runs and thread counts).
+#include <cpuid.h>
 #include <dlfcn.h>
 #include <elf.h>
 #include <gtest/gtest.h>
@@ -131,8 +132,12 @@ bool cpu_runs_isa(const std::string& isa) {
   if (isa == "amx_bf16") {
     // AMX in cpuid, and Linux lets the process use tile data (ARCH_REQ_XCOMP_PERM, 0x1023, of
     // XFEATURE_XTILEDATA, 18), as the plugin asks before it runs the kernel.
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("amx-tile") &&
-           __builtin_cpu_supports("amx-bf16") && syscall(SYS_arch_prctl, 0x1023, 18) == 0;
+    // cpuid leaf 7 EDX bits 22 (AMX-BF16) and 24 (AMX-TILE); clang 14's __builtin_cpu_supports
+    // does not know the "amx-*" names.
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    const bool amx = __get_cpuid_count(7, 0, &a, &b, &c, &d) != 0 && (d >> 22 & 1u) != 0 &&
+                     (d >> 24 & 1u) != 0;
+    return __builtin_cpu_supports("avx512f") && amx && syscall(SYS_arch_prctl, 0x1023, 18) == 0;
   }
   return isa == "generic";
 }

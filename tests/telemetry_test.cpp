@@ -56,6 +56,13 @@ class FakeTree : public TempDirTest {
     write(cpu / "cpu1/cpufreq/scaling_cur_freq", "3200000\n");
     write(cpu / "cpu0/thermal_throttle/core_throttle_count", "5\n");
     write(cpu / "cpu1/thermal_throttle/core_throttle_count", "0\n");
+    // One package: its count appears in both CPUs and must be counted once.
+    for (const char* c : {"cpu0", "cpu1"}) {
+      write(cpu / c / "thermal_throttle/package_throttle_count", "10\n");
+      write(cpu / c / "topology/physical_package_id", "0\n");
+    }
+    write(cpu / "cpu0/topology/core_id", "0\n");
+    write(cpu / "cpu1/topology/core_id", "1\n");
     write(cpu / "online", "0-1\n");  // not a cpuN folder: ignored
     const fs::path hwmon = root_ / "sys/class/hwmon";
     write(hwmon / "hwmon0/name", "acpitz\n");
@@ -81,10 +88,15 @@ TEST_F(FakeTree, ReadsClockTemperatureEnergyAndThrottleCounts) {
   TelemetrySample first = t.read();
   EXPECT_DOUBLE_EQ(first.values.at(kCoreMhz), 3100.0);  // mean of the cores, kHz -> MHz
   EXPECT_DOUBLE_EQ(first.values.at(kTempC), 57.0);      // the hottest coretemp sensor only
-  EXPECT_DOUBLE_EQ(first.values.at(kThermalEvents), 5.0);
-  EXPECT_DOUBLE_EQ(first.values.at(kEnergyJ), 0.0);  // cumulative from the first read
+  EXPECT_DOUBLE_EQ(first.values.at(kThermalEvents), 0.0);  // events since the first read
+  EXPECT_DOUBLE_EQ(first.values.at(kEnergyJ), 0.0);        // cumulative from the first read
   write(energy(), "3500000\n");
-  EXPECT_DOUBLE_EQ(t.read().values.at(kEnergyJ), 2.5);
+  const fs::path cpu = root_ / "sys/devices/system/cpu";
+  write(cpu / "cpu0/thermal_throttle/core_throttle_count", "8\n");
+  for (const char* c : {"cpu0", "cpu1"}) write(cpu / c / "thermal_throttle/package_throttle_count", "12\n");
+  const TelemetrySample second = t.read();
+  EXPECT_DOUBLE_EQ(second.values.at(kEnergyJ), 2.5);
+  EXPECT_DOUBLE_EQ(second.values.at(kThermalEvents), 5.0);  // 3 core + 2 package, not 3 + 2 + 2
 }
 
 TEST_F(FakeTree, AnEnergyCounterThatWrapsKeepsCounting) {
@@ -96,6 +108,17 @@ TEST_F(FakeTree, AnEnergyCounterThatWrapsKeepsCounting) {
   EXPECT_DOUBLE_EQ(t.read().values.at(kEnergyJ), 1.5);
   write(energy(), "2500000\n");
   EXPECT_DOUBLE_EQ(t.read().values.at(kEnergyJ), 3.5);
+}
+
+TEST_F(FakeTree, ACounterThatGoesBackWithoutAKnownRangeStopsTheEnergy) {
+  fs::remove(root_ / "sys/class/powercap/intel-rapl:0/max_energy_range_uj");
+  CpuTelemetry t(root_);
+  t.read();
+  write(energy(), "500000\n");  // below the first reading: a wrap of unknown range, or a reset
+  EXPECT_FALSE(t.read().values.count(kEnergyJ));
+  write(energy(), "900000\n");
+  EXPECT_FALSE(t.read().values.count(kEnergyJ));  // and stays unknown
+  EXPECT_TRUE(mentions(t.unknown(), "went back without a known wrap range"));
 }
 
 TEST_F(FakeTree, AFileThatVanishesMidRunIsUnknownFromThenOn) {
@@ -161,7 +184,14 @@ TEST(TelemetrySummary, ClockEnergyPowerAndThrottling) {
   const CaseTelemetry calm = summarise_telemetry("fake", s, {}, 500);
   EXPECT_FALSE(calm.throttled);
   EXPECT_FALSE(calm.energy_j);
-  EXPECT_TRUE(mentions(calm.unknown, "read only once"));
+  EXPECT_TRUE(mentions(calm.unknown, "not read at both ends"));
+
+  // Energy over a window shorter than the counters' resolution is not reported.
+  const std::vector<TelemetrySample> brief = {{0.0, {{kEnergyJ, 1}}}, {0.01, {{kEnergyJ, 2}}}};
+  const CaseTelemetry short_case = summarise_telemetry("fake", brief, {}, 100);
+  EXPECT_FALSE(short_case.energy_j);
+  EXPECT_FALSE(short_case.power_w);
+  EXPECT_TRUE(mentions(short_case.unknown, "too short for the energy counter"));
 }
 
 // Counts its reads; clock = read number.

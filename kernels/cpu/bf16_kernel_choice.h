@@ -12,7 +12,7 @@ namespace aicert::cpu {
 
 struct Bf16KernelChoice {
   bool use_bf16 = false;
-  double speedup = 0;  // multiply-adds per second of the pair kernel / of the fp32 kernel
+  double speedup = 0;  // multiply-adds per second of the bf16 kernel / of the fp32 kernel
 };
 
 // Measured on the first call for `bf16` (a few milliseconds), the same answer afterwards; only

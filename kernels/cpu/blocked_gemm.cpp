@@ -190,6 +190,7 @@ void BlockedGemm::compute_unit(const GemmProblem& p, const Plan& pl, const Step&
       }
     }
   }
+  if (kernel_.end) kernel_.end();
   // The last K of this unit's part of C: it is final, narrow it while it is in cache.
   if (p.narrow_to != nullptr && st.pk + st.sub_panels * pl.kc >= p.k) {
     const std::int64_t col_end = std::min(st.nc, q1 * nr);

@@ -282,6 +282,7 @@ void FlashAttention::attend(std::int64_t item, int thread, const void* q, void* 
     }
   }
 
+  if (bf16_tiles_) mk_.end();
   // O = O^T / l, transposed back and rounded once to the output type.
   const auto o_base = static_cast<std::size_t>((row_base + r0) * D);
   for (std::int64_t qi = 0; qi < nq; ++qi) {

@@ -43,7 +43,7 @@ class FlashAttention {
 
  private:
   struct Scratch {
-    AlignedBuffer q_panels;    // groups x D x NR
+    AlignedBuffer q_panels;    // groups x D x NR (fp32, or bf16 pairs for the AMX kernel)
     AlignedBuffer p_tiles;     // groups x key_tile x NR
     AlignedBuffer p_pairs;     // bf16 tiles: one P^T tile in bf16 pairs, key_tile / 2 x NR
     AlignedBuffer o_tiles;     // groups x d_pad x NR
@@ -70,6 +70,7 @@ class FlashAttention {
   std::int64_t d_panel_words_;    // one K or Q panel (D deep)
   std::int64_t v_panel_words_;    // one V panel (sk_pad deep)
   std::int64_t q_panel_words_;    // one Q panel (D deep, NR wide)
+  // In the kernel's panel format (fp32, or the AMX kernel's bf16 tile rows):
   AlignedBuffer k_packed_;        // per KV head: sk_pad/MR panels of D x MR
   AlignedBuffer v_packed_;        // per KV head: d_pad/MR panels of sk_pad x MR
   std::vector<Scratch> scratch_;  // one per pool thread

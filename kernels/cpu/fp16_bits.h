@@ -1,7 +1,7 @@
 // Exact, branch-light widening of fp16 and bf16 bit patterns to fp32 for the GEMM packing loops,
 // and the narrowing of fp32 to bf16 for C. workloads/dtype.h has the reference conversions;
 // these give the same bits (the tests check all 65536 16-bit patterns and a sweep of fp32 ones)
-// but are inline, so that the loops over every element vectorize.
+// but are inline, so that the compiler can vectorize the loops over every element.
 #pragma once
 
 #include <bit>

@@ -1,5 +1,6 @@
-// Packing of GEMM operands into the contiguous fp32 micro-panels the micro-kernels stream:
-// converts fp16/bf16 to fp32, resolves the stored layout (NN/NT/TN) and zero-pads edge panels.
+// Packing of GEMM operands into the contiguous micro-panels the micro-kernels stream: fp32
+// (fp16/bf16 widened), or bf16 pairs and AMX tile rows for the bf16 kernels (PanelFormat,
+// micro_kernel.h); resolves the stored layout (NN/NT/TN) and zero-pads edge panels and K.
 #pragma once
 
 #include <cstdint>

@@ -39,9 +39,15 @@ struct MicroKernel {
   // loads its tile configuration here: that state is per thread and other code on the thread
   // (oneDNN) may load another one between runs.
   void (*begin)() = nullptr;
+  // Called on the thread after its run of fn calls (null: nothing to do). The AMX kernel
+  // releases its tiles, so that the OS does not save and restore 8 KiB of tile data on every
+  // context switch of an idle pool thread.
+  void (*end)() = nullptr;
 };
 
 // 32-bit words (fp32 values or bf16 pairs) of one packed micro-panel kc deep and width wide.
+// For the drivers only: an ISA-specific kernel file must not call it (an inline function used
+// there could be emitted with that ISA and chosen by the linker for every caller).
 inline std::int64_t panel_words(const MicroKernel& k, std::int64_t kc, int width) {
   const std::int64_t depth = (kc + k.k_block - 1) / k.k_block * k.k_block;
   return (k.format == PanelFormat::fp32 ? depth : depth / 2) * width;

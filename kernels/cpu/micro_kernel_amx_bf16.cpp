@@ -32,6 +32,7 @@ struct alignas(64) TileConfig {
 const TileConfig kConfig{};
 
 void amx_begin() { _tile_loadconfig(&kConfig); }
+void amx_end() { _tile_release(); }
 
 void amx_bf16_32x32(std::int64_t kc, const float* a_words, const float* b_words, float* c,
                     std::int64_t ldc, float alpha, float beta) {
@@ -70,7 +71,8 @@ void amx_bf16_32x32(std::int64_t kc, const float* a_words, const float* b_words,
 
 const MicroKernel& amx_bf16_micro_kernel() {
   static constexpr MicroKernel kKernel{"amx_bf16", kMr, kNr, &amx_bf16_32x32,
-                                       PanelFormat::bf16_amx, 2 * kPairsPerBlock, &amx_begin};
+                                       PanelFormat::bf16_amx, 2 * kPairsPerBlock, &amx_begin,
+                                       &amx_end};
   return kKernel;
 }
 
