@@ -11,23 +11,37 @@
 #include "harness/device_telemetry.h"
 #include "harness/workload_dispatch.h"
 #include "probes/telemetry_sampler.h"
-#include "workloads/gemm_reference.h"
+#include "workloads/blas_threads.h"
 #include "workloads/seeded_inputs.h"
 #include "workloads/workload_registry.h"
 
 namespace aicert {
 
-void fail_on_hardware_errors(CaseResult& result) {
-  if (!result.telemetry || result.verdict != Verdict::pass) return;
-  for (const auto& [counter, growth] : result.telemetry->errors_grown) {
-    if (counter != kEccUncorrected) continue;
-    // The check passed, but on memory that lost bits while the case ran.
-    result.verdict = Verdict::fail;
-    result.reason = "uncorrected ECC errors grew by " +
-                    std::to_string(static_cast<long long>(growth)) +
-                    " while the case was timed: the device's memory is failing";
-    return;
+namespace {
+
+// The growth of `counter` during the case, if it grew.
+const double* growth_of(const CaseResult& result, const char* counter) {
+  if (!result.telemetry) return nullptr;
+  for (const auto& [name, growth] : result.telemetry->errors_grown) {
+    if (name == counter) return &growth;
   }
+  return nullptr;
+}
+
+}  // namespace
+
+bool uncorrected_ecc_grew(const CaseResult& result) {
+  return growth_of(result, kEccUncorrected) != nullptr;
+}
+
+void fail_on_hardware_errors(CaseResult& result) {
+  const double* growth = growth_of(result, kEccUncorrected);
+  if (growth == nullptr || result.verdict != Verdict::pass) return;
+  // The check passed, but on memory that lost bits while the case ran.
+  result.verdict = Verdict::fail;
+  result.reason = "uncorrected ECC errors grew by " +
+                  std::to_string(static_cast<long long>(*growth)) +
+                  " while the case was timed: the device's memory is failing";
 }
 
 std::string case_id(const CaseRequest& r) {

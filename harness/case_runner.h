@@ -18,8 +18,11 @@ struct CaseRequest {
   CaseSpec spec;
 };
 
-// A passed case during which the device's uncorrected ECC error count grew (telemetry) fails:
-// its result came from memory that lost bits, whatever the check found.
+// Whether the device's uncorrected ECC error count grew while the case was timed (telemetry).
+bool uncorrected_ecc_grew(const CaseResult& result);
+
+// A passed case during which uncorrected_ecc_grew fails: its result came from memory that lost
+// bits, whatever the check found.
 void fail_on_hardware_errors(CaseResult& result);
 
 // The stable key of a case, e.g. "gemm/cpu0/cpu:blocked/fp32/NN/64x64x64".

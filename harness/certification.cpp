@@ -11,6 +11,7 @@
 #include <map>
 #include <set>
 
+#include "harness/text_join.h"
 #include "workloads/workload_registry.h"
 
 namespace aicert {
@@ -41,12 +42,6 @@ const char* kind_name(ThresholdKind k) {
       return "baseline";
   }
   return "?";
-}
-
-std::string join_words(const std::vector<std::string>& words) {
-  std::string out;
-  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
 }
 
 class Judge {
@@ -94,7 +89,7 @@ class Judge {
       if (hits.empty()) continue;
       c.verdict = Verdict::fail;
       c.reason = "throttled while timed (" + hits + "): the profile fails cases on " +
-                 join_words(profile_.telemetry_fail_on);
+                 join(profile_.telemetry_fail_on, " ");
     }
   }
 

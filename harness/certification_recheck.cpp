@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "harness/case_runner.h"
 #include "harness/certification.h"
 #include "workloads/workload_registry.h"
 
@@ -98,10 +99,7 @@ RecheckOutcome recheck_certification(const Report& report, const Profile& profil
     // outcomes passed before the judge ran; a waived case without any had failed.
     // Likewise a throttled case whose own check and repeat-consistency passed was failed only
     // by the profile's <telemetry fail-on>.
-    const bool ecc_failed =
-        c.telemetry && std::any_of(c.telemetry->errors_grown.begin(), c.telemetry->errors_grown.end(),
-                                   [](const auto& e) { return e.first == "ecc-uncorrected"; });
-    const bool clean = c.check && c.check->passed && !ecc_failed &&
+    const bool clean = c.check && c.check->passed && !uncorrected_ecc_grew(c) &&
                        !(c.consistency && c.consistency->mismatched_runs > 0);
     const bool failed_by_telemetry = clean && c.telemetry && c.telemetry->throttled &&
                                      (c.verdict == Verdict::fail || c.verdict == Verdict::waived);

@@ -8,17 +8,12 @@
 #include "harness/commands.h"
 #include "harness/plugin_registry.h"
 #include "harness/profile.h"
+#include "harness/text_join.h"
 #include "workloads/dtype.h"
 #include "workloads/workload_registry.h"
 
 namespace aicert {
 namespace {
-
-std::string joined(const std::vector<std::string>& words) {
-  std::string s;
-  for (const auto& w : words) s += (s.empty() ? "" : " ") + w;
-  return s;
-}
 
 std::vector<std::string> option_names(const CLI::Option& o) {
   std::vector<std::string> names;
@@ -29,14 +24,14 @@ std::vector<std::string> option_names(const CLI::Option& o) {
 
 // The words an option's value may be, as a compgen word list; "" for file names.
 std::string value_words(const std::string& long_name) {
-  if (long_name == "profile") return joined(shipped_profiles());
-  if (long_name == "backend") return joined(PluginRegistry::known_backends());
+  if (long_name == "profile") return join(shipped_profiles(), " ");
+  if (long_name == "backend") return join(PluginRegistry::known_backends(), " ");
   if (long_name == "dtype") {
     std::vector<std::string> names;
     for (DType t : {DType::fp32, DType::fp16, DType::bf16, DType::int32, DType::fp8e4m3}) {
       names.emplace_back(dtype_name(t));
     }
-    return joined(names);
+    return join(names, " ");
   }
   if (long_name == "workload") {
     std::string names = workload_names();  // "gemm, attention, ..."
@@ -85,13 +80,13 @@ std::string bash_script(const CLI::App& app) {
     cases << "    " << sub->get_name() << ")\n"
           << "      case $prev in\n"
           << values.str() << "      esac\n"
-          << "      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '" << joined(all_options)
+          << "      if [[ $cur == -* ]]; then COMPREPLY=($(compgen -W '" << join(all_options, " ")
           << "' -- \"$cur\"))";
     if (positional) cases << "; else COMPREPLY=($(compgen -f -- \"$cur\"))";
     cases << "; fi ;;\n";
   }
   s << "  case $sub in\n"
-    << "    '') COMPREPLY=($(compgen -W '" << joined(subcommands) << " --help --version' -- \"$cur\")) ;;\n"
+    << "    '') COMPREPLY=($(compgen -W '" << join(subcommands, " ") << " --help --version' -- \"$cur\")) ;;\n"
     << cases.str() << "  esac\n"
     << "  return 0\n"
     << "}\n"

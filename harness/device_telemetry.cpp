@@ -43,17 +43,21 @@ std::shared_ptr<TelemetrySource> telemetry_source_for(Backend& backend, int devi
                                                       std::string* why_not) {
   static std::mutex mutex;
   static std::map<std::string, Chosen> chosen;  // by backend name and device index
-  for (const DeviceInfo& d : backend.devices()) {
-    if (d.index != device) continue;
-    const std::string key = std::string(backend.name()) + "/" + std::to_string(device);
-    const std::lock_guard<std::mutex> lock(mutex);
-    auto it = chosen.find(key);
-    if (it == chosen.end()) it = chosen.emplace(key, choose(d)).first;
-    if (!it->second.source && why_not) *why_not = it->second.why_not;
-    return it->second.source;
+  const std::string key = std::string(backend.name()) + "/" + std::to_string(device);
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = chosen.find(key);
+  if (it == chosen.end()) {
+    // The device's description only the first time: a backend builds it anew on each call.
+    for (const DeviceInfo& d : backend.devices()) {
+      if (d.index == device) it = chosen.emplace(key, choose(d)).first;
+    }
   }
-  if (why_not) *why_not = "no telemetry: device " + std::to_string(device) + " not found";
-  return nullptr;
+  if (it == chosen.end()) {
+    if (why_not) *why_not = "no telemetry: device " + std::to_string(device) + " not found";
+    return nullptr;
+  }
+  if (!it->second.source && why_not) *why_not = it->second.why_not;
+  return it->second.source;
 }
 
 }  // namespace aicert

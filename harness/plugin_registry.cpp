@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "harness/plugin_dirs.h"
+#include "harness/text_join.h"
 
 namespace aicert {
 
@@ -39,11 +40,6 @@ std::vector<std::string> plugin_search_path() {
   return dirs;
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : sep) + s;
-  return out;
-}
 }  // namespace
 
 const std::vector<std::string>& PluginRegistry::known_backends() {

@@ -13,6 +13,7 @@
 #include "harness/exit_codes.h"
 #include "harness/plugin_registry.h"
 #include "harness/profile.h"
+#include "harness/text_join.h"
 #include "harness/worker_process.h"
 #include "probes/telemetry.h"
 #include "reports/xml_source.h"
@@ -116,8 +117,8 @@ class ProfileReader {
                                         [&](const char* k) { return kind == k; });
         if (known == std::end(kThrottleKinds)) {
           x_.fail(t.attribute("fail-on"), t,
-                  "<telemetry> fail-on \"" + kind +
-                      "\" is not a throttle kind (thermal, power-cap, power-brake, hw-slowdown)");
+                  "<telemetry> fail-on \"" + kind + "\" is not a throttle kind (" +
+                      join({std::begin(kThrottleKinds), std::end(kThrottleKinds)}, ", ") + ")");
         }
         p.telemetry_fail_on.push_back(kind);
       }

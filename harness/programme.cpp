@@ -29,6 +29,7 @@
 #include "harness/exit_codes.h"
 #include "harness/profile.h"
 #include "harness/report_identity.h"
+#include "harness/text_join.h"
 #include "reports/atomic_file.h"
 #include "reports/report_integrity.h"
 #include "reports/report_schema_check.h"
@@ -48,12 +49,6 @@ std::string slurp(const std::string& path) {
   std::ostringstream all;
   all << in.rdbuf();
   return all.str();
-}
-
-std::string join(const std::vector<std::string>& items, const char* sep) {
-  std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : sep) + i;
-  return out;
 }
 
 // The programme folder's lock, held while a command changes it: two submits at once must not

@@ -13,18 +13,13 @@
 #include <sstream>
 
 #include "harness/exit_codes.h"
+#include "harness/text_join.h"
 #include "kernels/mpi_job.h"
 #include "workloads/memory_need.h"
 
 namespace aicert {
 
 namespace {
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
-}
 
 bool selects(const std::vector<const Workload*>& v, const Workload* w) {
   return std::find(v.begin(), v.end(), w) != v.end();
@@ -126,7 +121,7 @@ std::vector<WorkloadCases> workload_cases(const RunOptions& o, double max_bytes)
     for (const Workload* w : registered_workloads()) {
       if ((w->options() & own) == own) takers.emplace_back(w->name());
     }
-    throw UsageError{"--op and --ranks are options of " + joined(takers) + " (--workload " +
+    throw UsageError{"--op and --ranks are options of " + join(takers, ", ") + " (--workload " +
                      (takers.empty() ? "?" : takers.front()) + ")"};
   }
 
@@ -229,7 +224,7 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
     const LoadedBackend* b = registry.find(name);
     if (b == nullptr) {
       throw UsageError{"unknown backend '" + name +
-                       "' (known: " + joined(PluginRegistry::known_backends()) + ")"};
+                       "' (known: " + join(PluginRegistry::known_backends(), ", ") + ")"};
     }
     if (!b->available) throw UsageError{"backend " + name + " is unavailable: " + b->reason};
     backends.push_back(b);
@@ -263,13 +258,13 @@ std::vector<CaseRequest> plan_run(const RunOptions& o, const PluginRegistry& reg
   for (const auto& impl : o.impls) {
     if (std::find(all_offered.begin(), all_offered.end(), impl) == all_offered.end()) {
       throw UsageError{"no selected backend has an implementation '" + impl +
-                       "' of the selected workloads (offered: " + joined(all_offered) + ")"};
+                       "' of the selected workloads (offered: " + join(all_offered, ", ") + ")"};
     }
   }
   if (plan.empty()) {
     std::vector<std::string> names;
     for (const auto& w : workloads) names.emplace_back(w.workload->name());
-    throw UsageError{"nothing to run: no available backend offers " + joined(names) +
+    throw UsageError{"nothing to run: no available backend offers " + join(names, ", ") +
                      " with the options given"};
   }
   return plan;

@@ -142,8 +142,8 @@ void CpuTelemetry::note_lost(const char* metric, const fs::path& file, const cha
 }
 
 bool CpuTelemetry::read_all(const std::vector<fs::path>& files, const char* metric, double scale,
-                            char how, double* out) {
-  double acc = how == 'x' ? -1e300 : 0;
+                            Reduce how, double* out) {
+  double acc = how == Reduce::max ? -1e300 : 0;
   int count = 0;
   for (const fs::path& f : files) {
     double v = 0;
@@ -152,11 +152,11 @@ bool CpuTelemetry::read_all(const std::vector<fs::path>& files, const char* metr
       continue;
     }
     v *= scale;
-    acc = how == 'x' ? std::max(acc, v) : acc + v;
+    acc = how == Reduce::max ? std::max(acc, v) : acc + v;
     ++count;
   }
   if (count == 0) return false;
-  *out = how == 'm' ? acc / count : acc;
+  *out = how == Reduce::mean ? acc / count : acc;
   return true;
 }
 
@@ -164,11 +164,11 @@ TelemetrySample CpuTelemetry::read() {
   TelemetrySample s;
   double v = 0;
   if (!freq_files_.empty()) {
-    if (read_all(freq_files_, kCoreMhz, 1e-3, 'm', &v)) s.values[kCoreMhz] = v;
+    if (read_all(freq_files_, kCoreMhz, 1e-3, Reduce::mean, &v)) s.values[kCoreMhz] = v;
   } else if (cpuinfo_mhz(cpuinfo_, &v)) {
     s.values[kCoreMhz] = v;
   }
-  if (read_all(temp_files_, kTempC, 1e-3, 'x', &v)) s.values[kTempC] = v;
+  if (read_all(temp_files_, kTempC, 1e-3, Reduce::max, &v)) s.values[kTempC] = v;
   bool any_throttle = false;
   for (ThrottleCounter& t : throttle_) {
     double count = 0;

@@ -37,10 +37,11 @@ class CpuTelemetry final : public TelemetrySource {
     double total_uj = 0;  // accumulated since the first read
     bool broken = false;  // went back without a known range, or reset: no energy any more
   };
-  // Reads one value per file and returns their mean, max or sum; false when none could be read.
-  // A file that fails after having been read once is recorded in lost_ under `metric`.
+  // Reads one value per file, times `scale`, and returns their mean or max; false when none
+  // could be read. A file that cannot be read is recorded in lost_ under `metric`.
+  enum class Reduce { mean, max };
   bool read_all(const std::vector<std::filesystem::path>& files, const char* metric, double scale,
-                char how, double* out);
+                Reduce how, double* out);
   void note_lost(const char* metric, const std::filesystem::path& file,
                  const char* why = "stopped being readable");
 

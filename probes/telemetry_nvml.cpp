@@ -10,8 +10,7 @@ namespace aicert {
 
 struct NvmlTelemetry::Api {
   void* lib = nullptr;
-  nvml::InitFn init = nullptr;
-  nvml::ShutdownFn shutdown = nullptr;
+  nvml::ShutdownFn shutdown = nullptr;  // set once nvmlInit succeeded: the destructor calls it
   nvml::ErrorStringFn error_string = nullptr;
   nvml::HandleByPciBusIdFn by_bus_id = nullptr;
   nvml::ClockInfoFn clock = nullptr;
@@ -86,7 +85,6 @@ std::unique_ptr<NvmlTelemetry> NvmlTelemetry::open(const std::string& pci_bus_id
     if (why_not) *why_not = "nvmlInit_v2 failed: " + api->error(r);
     return nullptr;
   }
-  api->init = init;
   api->shutdown = shutdown;  // from here on the destructor shuts NVML down
   nvml::Device device = nullptr;
   if (const nvml::Return r = api->by_bus_id(pci_bus_id.c_str(), &device); r != nvml::kSuccess) {

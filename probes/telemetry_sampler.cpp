@@ -71,7 +71,8 @@ CaseTelemetry summarise_telemetry(const std::string& source,
                             " ms, too short for the energy counter's resolution");
   }
   // Without energy, the mean of the power readings a source has (NVML's).
-  if (const auto power = series(samples, kPowerW); !t.power_w && !power.empty()) {
+  const auto power = series(samples, kPowerW);
+  if (!t.power_w && !power.empty()) {
     double sum = 0;
     for (const auto& [time, w] : power) sum += w;
     t.power_w = sum / static_cast<double>(power.size());
@@ -83,15 +84,16 @@ CaseTelemetry summarise_telemetry(const std::string& source,
       t.series.push_back({metric, std::move(points)});
     }
   }
-  if (series(samples, kPowerW).empty() && energy.size() >= 2) {
-    CaseTelemetry::Series power{kPowerW, {}};
+  if (power.empty() && energy.size() >= 2) {
+    CaseTelemetry::Series derived{kPowerW, {}};
     for (std::size_t i = 1; i < energy.size(); ++i) {
       const double dt = energy[i].first - energy[i - 1].first;
       if (dt > 0) {
-        power.points.emplace_back(energy[i].first, (energy[i].second - energy[i - 1].second) / dt);
+        derived.points.emplace_back(energy[i].first,
+                                    (energy[i].second - energy[i - 1].second) / dt);
       }
     }
-    if (!power.points.empty()) t.series.push_back(std::move(power));
+    if (!derived.points.empty()) t.series.push_back(std::move(derived));
   }
   for (const char* counter : kErrorCounters) {
     const auto values = series(samples, counter);

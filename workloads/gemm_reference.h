@@ -29,10 +29,4 @@ GemmReference gemm_reference(const GemmSpec& spec, const HostTensors& inputs);
 // cases with the same key have the same reference, whatever their layouts.
 std::string gemm_reference_key(const GemmSpec& spec, const HostTensors& inputs);
 
-// Stops the BLAS's worker threads after reference work (OpenBLAS's blas_thread_shutdown_, found
-// at run time; nothing where the BLAS has none). Its idle threads otherwise spin for about 2^28
-// cycles after a call and take the cores from a CPU kernel timed right after the reference.
-// Call only while no other thread uses the BLAS.
-void park_blas_threads();
-
 }  // namespace aicert

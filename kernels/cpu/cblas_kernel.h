@@ -15,6 +15,7 @@
 #include "kernels/cpu/openblas_library.h"
 #include "kernels/cpu/run_timer.h"
 #include "kernels/cpu/thread_pool.h"
+#include "workloads/blas_threads.h"
 #include "workloads/gemm_spec.h"
 
 namespace aicert::cpu {
@@ -27,7 +28,7 @@ class CblasKernel final : public Kernel {
                                       std::string* why_not);
 
   // The case is over: OpenBLAS's spinning threads must not take the cores of the next one.
-  ~CblasKernel() override { park_openblas_threads(); }
+  ~CblasKernel() override { park_blas_threads(); }
 
   std::string_view impl() const override { return kCblasImpl; }
   void upload(const HostTensors& tensors) override;

@@ -1,6 +1,6 @@
-// What the CPU backend asks of the OpenBLAS it is linked to: its identity, whether it exports
-// cblas_sbgemm (bf16 GEMM), looked up at run time because distributions build OpenBLAS with or
-// without it (Debian 12's 0.3.21 has none), and that its idle threads stop spinning.
+// What the CPU backend asks of the OpenBLAS it is linked to: its identity, and whether it
+// exports cblas_sbgemm (bf16 GEMM), looked up at run time because distributions build OpenBLAS
+// with or without it (Debian 12's 0.3.21 has none).
 #pragma once
 
 #include <cblas.h>
@@ -26,13 +26,5 @@ using CblasSbgemmFn = void (*)(enum CBLAS_ORDER order, enum CBLAS_TRANSPOSE tran
 
 // The cblas_sbgemm of the loaded OpenBLAS, or null with the reason in *why_not.
 CblasSbgemmFn find_cblas_sbgemm(std::string* why_not);
-
-// Stops OpenBLAS's worker threads (its blas_thread_shutdown_; OpenBLAS starts them again on the
-// next threaded call). After a call its idle threads spin for about 2^28 cycles (its
-// THREAD_TIMEOUT) before they sleep, and on a machine with as many threads as cores that spin
-// takes the cores from whatever runs next: oneDNN's fp32 512^3 GEMM measured 33 GFLOP/s right
-// after a cpu:cblas case instead of 360. Called when a cpu:cblas case ends. Does nothing where
-// the library does not export it.
-void park_openblas_threads();
 
 }  // namespace aicert::cpu
