@@ -12,6 +12,7 @@
 #include <set>
 
 #include "harness/text_join.h"
+#include "reports/roofline.h"
 #include "workloads/workload_registry.h"
 
 namespace aicert {
@@ -38,6 +39,8 @@ const char* kind_name(ThresholdKind k) {
       return "absolute";
     case ThresholdKind::fraction_of_peak:
       return "fraction-of-peak";
+    case ThresholdKind::fraction_of_roofline:
+      return "fraction-of-roofline";
     case ThresholdKind::baseline:
       return "baseline";
   }
@@ -241,6 +244,38 @@ class Judge {
             peak > 0 ? (metric(c) >= th.fraction * peak ? "met" : "missed") : "not-evaluated";
         return o;
       }
+      case ThresholdKind::fraction_of_roofline: {
+        o.unit = "%";
+        o.limit = 100 * th.fraction;
+        o.description = "at least " + number(100 * th.fraction) + "% of the device's roofline";
+        std::string why;
+        const std::optional<CaseRoofline> roof = roofline_of(c, report_.cases, &why);
+        if (!roof) {
+          o.description += " (" + why + ")";
+          o.status = "not-evaluated";
+          return o;
+        }
+        // The best implementation of the very same case on the device, unless each is judged.
+        const CaseResult* best = &c;
+        for (const auto& other : report_.cases) {
+          if (th.roofline_each_implementation) break;
+          if (other.verdict == Verdict::pass && other.backend == c.backend &&
+              other.device == c.device &&
+              workload_name(other.spec.spec) == workload_name(c.spec.spec) &&
+              workload_shape(other.spec.spec) == workload_shape(c.spec.spec) &&
+              workload_dtype(other.spec.spec) == workload_dtype(c.spec.spec) &&
+              metric(other) > metric(*best)) {
+            best = &other;
+          }
+        }
+        o.description += " (" + number(roof->roofline_gflops) + " GFLOP/s, " + roof->bound +
+                         "-bound: " +
+                         (roof->bound == "compute" ? roof->compute_case : roof->bandwidth_case) +
+                         (best == &c ? std::string() : "; best implementation " + best->id) + ")";
+        o.measured = 100 * metric(*best) / roof->roofline_gflops;
+        o.status = metric(*best) >= th.fraction * roof->roofline_gflops ? "met" : "missed";
+        return o;
+      }
       case ThresholdKind::baseline: {
         o.unit = "%";
         o.limit = -th.max_regression_pct;
@@ -270,6 +305,7 @@ class Judge {
 void judge_certification(Report& report, const Profile& profile, const Report* baseline,
                          const std::vector<std::string>& plan_notes, std::string_view today,
                          const std::vector<std::string>& inapplicable_tests) {
+  attach_rooflines(report);  // recomputed from the cases: what the thresholds below judge by
   Judge judge(report, profile, baseline);
   judge.thresholds();
   judge.telemetry();

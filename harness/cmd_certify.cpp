@@ -19,6 +19,7 @@
 #include "harness/shared_reference_folder.h"
 #include "harness/worker_process.h"
 #include "harness/machine_inventory.h"
+#include "reports/roofline.h"
 #include "probes/machine_identity.h"
 #include "harness/report_identity.h"
 #include "harness/run_plan.h"
@@ -68,6 +69,10 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
   }
   const SharedReferenceFolder references((fs::path(out_dir) / "references").string());  // outlives the workers below
   IsolatedRunner runner;
+  // The results so far (a resumed journal's too): the console line's roofline needs the peak
+  // and stream cases of the device.
+  std::vector<CaseResult> seen;
+  for (const auto& [id, r] : journal.finished()) seen.push_back(r);
   std::size_t done = 0, index = 0;
   for (const PlannedCase& pc : plan.cases) {
     ++index;
@@ -83,6 +88,8 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
     result.test_id = profile.tests[pc.test].id;
     result.blocker = profile.tests[pc.test].blocker;
     journal.append(result);
+    seen.push_back(result);
+    result.roofline = roofline_of(result, seen);
     ++done;
     const double now = std::chrono::duration<double>(Clock::now() - start).count();
     std::cout << (terminal ? "\r\033[K" : "") << format_case_line(result, index, plan.cases.size())

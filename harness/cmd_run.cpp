@@ -22,6 +22,7 @@
 #include "harness/worker_process.h"
 #include "kernels/mpi_job.h"
 #include "reports/report_xml.h"
+#include "reports/roofline.h"
 
 namespace aicert {
 
@@ -81,10 +82,13 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
       report.cases.push_back(run_case(*registry.find(request.backend)->backend, request, o.policy));
     }
     if (speaker) {
-      std::cout << format_case_line(report.cases.back(), i + 1, plan.size()) << "\n"
-                << std::flush;
+      CaseResult& last = report.cases.back();
+      last.roofline = roofline_of(last, report.cases);
+      last.nominal = nominal_of(last, report.inventory);
+      std::cout << format_case_line(last, i + 1, plan.size()) << "\n" << std::flush;
     }
   }
+  attach_rooflines(report);  // cases that ran before their device's peak and stream cases too
   report.summary = summarize(report.cases);
   if (!speaker) return report.summary.verdict == "PASS" ? kExitOk : kExitFailed;
   write_report_xml(report, o.out);
@@ -126,7 +130,8 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                   "512x512x512 NN, 257x129x300 NT, 128x384x96 TN). Attention: B,Hq,Hkv,S,D "
                   "or B,Hq,Hkv,Sq,D,Sk (Hkv divides Hq; Sk defaults to Sq; D <= 256), e.g. "
                   "1,16,4,2048,128 (default: 1,8,2,256,64 causal; 2,4,1,200,128; "
-                  "1,8,8,1,128,500)");
+                  "1,8,8,1,128,500). Peak: UNIT:LANESxSTEPS, UNIT vector or matrix, steps odd, "
+                  "e.g. vector:1048576x4097 (default: that and matrix:1048576x4097)");
   cmd->add_flag("--causal", o->run.causal,
                 "Attention: causal mask, bottom-right aligned (query i sees keys j <= i + Sk - "
                 "Sq; needs Sq <= Sk). Applies to every attention shape, defaults included");

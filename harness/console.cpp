@@ -33,6 +33,18 @@ std::string format_case_line(const CaseResult& r, std::size_t index, std::size_t
                   r.timing->noisy ? " (noisy)" : "");
     line += perf;
   }
+  if (r.roofline) {
+    char roof[64];
+    std::snprintf(roof, sizeof roof, "  %.0f%% of roofline (%s)", 100 * r.roofline->fraction,
+                  r.roofline->bound.c_str());
+    line += roof;
+  }
+  if (r.nominal) {
+    char nominal[64];
+    std::snprintf(nominal, sizeof nominal, "  %.0f%% of nominal %.0f", 100 * r.nominal->fraction,
+                  r.nominal->gflops);
+    line += nominal;
+  }
   if (r.telemetry) {
     // The clock it ran at and what it drew, where known; throttling always.
     char state[96] = "";

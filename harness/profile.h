@@ -16,7 +16,7 @@
 
 namespace aicert {
 
-enum class ThresholdKind { absolute, fraction_of_peak, baseline };
+enum class ThresholdKind { absolute, fraction_of_peak, fraction_of_roofline, baseline };
 
 // Which devices an absolute threshold is for: every given field must match (none: all).
 struct DeviceMatch {
@@ -34,6 +34,10 @@ struct ProfileThreshold {
   // fraction-of-peak and baseline compare the workload's figure.
   double fraction = 0;            // fraction-of-peak: of the best GFLOP/s on the same device
   std::string peak_impl = "*";    //   and dtype among implementations matching this glob
+  // fraction-of-roofline: `fraction` of the device's roofline (reports/roofline.h), met by the
+  // case's best implementation on the device (what the server does with the shape), or by each
+  // implementation on its own (judge="each-implementation").
+  bool roofline_each_implementation = false;
   double max_regression_pct = 0;  // baseline: the metric may drop at most this much
   int line = 0;
 };

@@ -385,6 +385,26 @@ class ProfileReader {
         x_.fail(n.attribute("fraction"), n, "<threshold> fraction must be in (0, 1]");
       }
       if (n.attribute("peak-impl")) th.peak_impl = non_empty(n, "peak-impl");
+    } else if (kind == "fraction-of-roofline") {
+      only(n, {"tier", "kind", "fraction", "judge"}, {});
+      if (figure != Figure::gflops || workload.variant_index() == variant_index_of<PeakSpec>()) {
+        x_.fail(n.attribute("kind"), n,
+                "fraction-of-roofline judges workloads measured in flops against the peak and "
+                "stream cases, not " + std::string(workload.name()));
+      }
+      th.kind = ThresholdKind::fraction_of_roofline;
+      th.fraction = positive(n, "fraction");
+      if (th.fraction > 1) {
+        x_.fail(n.attribute("fraction"), n, "<threshold> fraction must be in (0, 1]");
+      }
+      if (const pugi::xml_attribute judge = n.attribute("judge")) {
+        const std::string value = judge.value();
+        if (value != "best-implementation" && value != "each-implementation") {
+          x_.fail(judge, n,
+                  "<threshold> judge must be best-implementation or each-implementation");
+        }
+        th.roofline_each_implementation = value == "each-implementation";
+      }
     } else if (kind == "baseline") {
       only(n, {"tier", "kind", "max-regression-pct", "min-message-bytes"}, {});
       th.kind = ThresholdKind::baseline;
@@ -396,7 +416,8 @@ class ProfileReader {
     } else {
       x_.fail(
           n.attribute("kind"), n,
-          "unknown threshold kind \"" + kind + "\" (known: absolute, fraction-of-peak, baseline)");
+          "unknown threshold kind \"" + kind +
+              "\" (known: absolute, fraction-of-peak, fraction-of-roofline, baseline)");
     }
     th.tier = x_.string(n, "tier");
     if (std::find(tiers.begin(), tiers.end(), th.tier) == tiers.end()) {

@@ -18,8 +18,8 @@ namespace aicert {
 
 // Bump whenever a type or virtual function below changes.
 // 2: AttentionSpec and CollectiveSpec in WorkloadSpec, int32. 3: Backend::gather_to_root.
-// 4: StreamSpec in WorkloadSpec.
-inline constexpr int kPluginApiVersion = 4;
+// 4: StreamSpec in WorkloadSpec. 5: PeakSpec in WorkloadSpec.
+inline constexpr int kPluginApiVersion = 5;
 
 struct DeviceInfo {
   int index = 0;                 // index within the backend

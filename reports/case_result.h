@@ -85,6 +85,28 @@ struct CaseTelemetry {
   std::vector<Series> series;
 };
 
+// Where a case stands against its device's roofline (reports/roofline.h): the lower of the
+// device's measured compute peak for the case's dtype and its intensity times the device's
+// measured memory bandwidth.
+struct CaseRoofline {
+  double intensity = 0;        // FLOP per byte: the workload's flops / roofline_bytes()
+  double compute_gflops = 0;   // the measured compute ceiling
+  std::string compute_case;    // the peak case it comes from
+  double bandwidth_gbps = 0;   // the measured memory ceiling
+  std::string bandwidth_case;  // the stream case it comes from
+  double roofline_gflops = 0;  // min(compute_gflops, intensity * bandwidth_gbps)
+  double fraction = 0;         // the case's GFLOP/s / roofline_gflops
+  std::string bound;           // "compute" or "memory": which ceiling is the lower
+};
+
+// A peak case's nominal estimate, from its device's properties (nominal_peak_gflops.UNIT.DTYPE
+// and nominal_peak_formula.UNIT.DTYPE): what the unit should reach, stated with its formula.
+struct NominalPeak {
+  double gflops = 0;
+  std::string formula;  // "2 cores x 4183 MHz (measured: dependent IMULs) x 64 FLOP/cycle (...)"
+  double fraction = 0;  // the case's GFLOP/s / gflops
+};
+
 struct CaseResult {
   std::string id;  // unique within a report, e.g. "gemm/cpu0/cpu:cblas/fp32/NN/64x64x64"
   CaseSpec spec;
@@ -107,6 +129,8 @@ struct CaseResult {
   std::optional<ConsistencyCheck> consistency;
   std::vector<ThresholdOutcome> thresholds;
   std::optional<CaseTelemetry> telemetry;  // while the case was timed, where a source exists
+  std::optional<CaseRoofline> roofline;    // passed GEMM and attention cases, where measurable
+  std::optional<NominalPeak> nominal;      // passed peak cases, where the device states one
 };
 
 // The figure of a case in its workload's unit (workload.h's Figure): GFLOP/s, busbw or GB/s;

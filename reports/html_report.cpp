@@ -12,6 +12,7 @@
 
 #include "reports/atomic_file.h"
 #include "reports/html_common.h"
+#include "reports/roofline_html.h"
 #include "workloads/workload_registry.h"
 
 namespace aicert {
@@ -39,6 +40,15 @@ std::string metrics_cell(const CaseResult& c) {
   for (const auto& t : c.thresholds) {
     s += "; " + t.tier + " " + t.kind + ": " + t.description + ", measured " + num(t.measured) +
          " " + t.unit + " (" + t.status + ")";
+  }
+  if (c.roofline) {
+    s += "; " + num(100 * c.roofline->fraction, "%.0f") + "% of roofline " +
+         num(c.roofline->roofline_gflops) + " GFLOP/s (" + c.roofline->bound + "-bound, " +
+         num(c.roofline->intensity) + " FLOP/B)";
+  }
+  if (c.nominal) {
+    s += "; " + num(100 * c.nominal->fraction, "%.0f") + "% of nominal " +
+         num(c.nominal->gflops) + " GFLOP/s (estimate: " + c.nominal->formula + ")";
   }
   if (c.consistency) {
     s += "; repeat-consistency " + std::to_string(c.consistency->mismatched_runs) + "/" +
@@ -382,6 +392,7 @@ std::string report_html(const Report& r) {
   }
   system_section(h, r.inventory);
   if (r.job) job_section(h, *r.job, r.inventory);
+  roofline_section(h, r);
 
   std::map<std::string, std::vector<const CaseResult*>> by_workload;
   for (const auto& c : r.cases) by_workload[std::string(workload_name(c.spec.spec))].push_back(&c);

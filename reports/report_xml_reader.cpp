@@ -132,6 +132,23 @@ class ReportReader {
                                "threshold status (met, missed, not-evaluated)");
     }
     if (const pugi::xml_node k = n.child("telemetry")) c.telemetry = read_telemetry(k);
+    if (const pugi::xml_node k = n.child("roofline")) {
+      CaseRoofline& r = c.roofline.emplace();
+      r.intensity = x_.real(k, "intensity");
+      r.compute_gflops = x_.real(k, "compute-gflops");
+      r.compute_case = x_.string(k, "compute-case");
+      r.bandwidth_gbps = x_.real(k, "bandwidth-gbps");
+      r.bandwidth_case = x_.string(k, "bandwidth-case");
+      r.roofline_gflops = x_.real(k, "roofline-gflops");
+      r.fraction = x_.real(k, "fraction");
+      r.bound = x_.string(k, "bound");
+    }
+    if (const pugi::xml_node k = n.child("nominal")) {
+      NominalPeak& p = c.nominal.emplace();
+      p.gflops = x_.real(k, "gflops");
+      p.fraction = x_.real(k, "fraction");
+      p.formula = k.text().get();
+    }
     if (n.attribute("test-id")) {
       c.test_id = x_.string(n, "test-id");
       c.blocker = x_.boolean(n, "blocker");

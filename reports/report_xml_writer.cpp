@@ -270,6 +270,24 @@ void append_telemetry(pugi::xml_node case_node, const CaseTelemetry& t) {
   }
 }
 
+void append_roofline(pugi::xml_node case_node, const CaseRoofline& r) {
+  pugi::xml_node n = case_node.append_child("roofline");
+  put(n, "intensity", r.intensity);
+  put(n, "compute-gflops", r.compute_gflops);
+  put(n, "compute-case", r.compute_case);
+  put(n, "bandwidth-gbps", r.bandwidth_gbps);
+  put(n, "bandwidth-case", r.bandwidth_case);
+  put(n, "roofline-gflops", r.roofline_gflops);
+  put(n, "fraction", r.fraction);
+  put(n, "bound", r.bound);
+}
+
+void append_nominal(pugi::xml_node case_node, const NominalPeak& p) {
+  pugi::xml_node n = add_text(case_node, "nominal", p.formula);
+  put(n, "gflops", p.gflops);
+  put(n, "fraction", p.fraction);
+}
+
 void append_case(pugi::xml_node cases, const CaseResult& c) {
   pugi::xml_node n = cases.append_child("case");
   put(n, "id", c.id);
@@ -288,6 +306,8 @@ void append_case(pugi::xml_node cases, const CaseResult& c) {
   if (c.bandwidth) append_bandwidth(n, *c.bandwidth);
   append_certification_of_case(n, c);
   if (c.telemetry) append_telemetry(n, *c.telemetry);
+  if (c.roofline) append_roofline(n, *c.roofline);
+  if (c.nominal) append_nominal(n, *c.nominal);
 }
 
 void save(const pugi::xml_document& doc, const std::string& path) {

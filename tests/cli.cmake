@@ -47,4 +47,5 @@ add_dependencies(harness_test aicert)
 aicert_add_test(certify_test SOURCES certify_test.cpp LIBS aicert_reports)
 add_dependencies(certify_test aicert test-plugin-faulty test-plugin-crashing)
 aicert_add_test(certification_test SOURCES certification_test.cpp profile_test.cpp journal_test.cpp
+  roofline_test.cpp
   LIBS aicert_harness)

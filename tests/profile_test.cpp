@@ -149,7 +149,7 @@ TEST(Profiles, CollectiveTestsTakeOpsRanksAndSizes) {
       {"<test id=\"c\" workload=\"collective\"><sizes>8 -1</sizes></test>", "not a size"},
       {"<test id=\"c\" workload=\"collective\"><ops>alltoall</ops></test>", "has no <sizes>"},
       {"<test id=\"c\" workload=\"collective\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
-       "<shapes> does not apply to workload collective (it is for gemm, attention)"},
+       "<shapes> does not apply to workload collective (it is for gemm, attention, peak)"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><sizes>8</sizes></test>",
        "<sizes> does not apply to workload gemm (it is for collective, stream)"},
       {"<test id=\"g\" workload=\"gemm\"><shapes>8x8x8</shapes><dtypes>int32</dtypes></test>",

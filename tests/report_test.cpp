@@ -1053,7 +1053,7 @@ std::vector<Damage> damages() {
        "<aicert-report> has no <summary> element"},
       {"missing-spec", edit("<gemm m=\"17\"", "<gemmm m=\"17\""),
        at("id=\"gemm/opencl1/opencl:tiled-8x8/bf16"),
-       "<case> has no workload spec element (<gemm>, <attention>, <collective>, <stream>)"},
+       "<case> has no workload spec element (<gemm>, <attention>, <collective>, <stream>, <peak>)"},
       {"workload-mismatch", edit("workload=\"gemm\"", "workload=\"attention\""),
        at("workload=\"attention\""), "<case> says workload=\"attention\" but holds a <gemm>"},
       {"bad-hex-id", edit("vendor-id=\"0x10de\"", "vendor-id=\"nvidia\""), at("nvidia"),

@@ -62,7 +62,7 @@ TEST(WorkloadRegistry, OneDescriptorPerSpecAlternativeAtItsIndex) {
     EXPECT_FALSE(all[i]->default_dtypes().empty());
   }
   EXPECT_EQ(find_workload("nosuch"), nullptr);
-  EXPECT_EQ(workload_names(), "gemm, attention, collective, stream");
+  EXPECT_EQ(workload_names(), "gemm, attention, collective, stream, peak");
 }
 
 // Every workload's default plan is non-empty, its specs are its own and valid, their names

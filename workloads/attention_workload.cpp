@@ -295,6 +295,10 @@ class AttentionWorkload final : public Workload {
   double device_bytes(const WorkloadSpec& s, int /*devices*/) const override {
     return std::get<AttentionSpec>(s).operand_bytes();
   }
+  // Q, K and V read once, O written once: a fused kernel moves nothing else.
+  double roofline_bytes(const WorkloadSpec& s) const override {
+    return std::get<AttentionSpec>(s).operand_bytes();
+  }
 
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {
     return validate_attention_spec(std::get<AttentionSpec>(s), max_bytes);

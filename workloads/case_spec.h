@@ -10,11 +10,13 @@
 #include "workloads/attention_spec.h"
 #include "workloads/collective_spec.h"
 #include "workloads/gemm_spec.h"
+#include "workloads/peak_spec.h"
 #include "workloads/stream_spec.h"
 
 namespace aicert {
 
-using WorkloadSpec = std::variant<GemmSpec, AttentionSpec, CollectiveSpec, StreamSpec>;
+using WorkloadSpec =
+    std::variant<GemmSpec, AttentionSpec, CollectiveSpec, StreamSpec, PeakSpec>;
 
 struct CaseSpec {
   WorkloadSpec spec;

@@ -222,6 +222,7 @@ class CollectiveWorkload final : public Workload {
     return "unknown collective op (known: " + std::string(kOpChoiceNames) + ")";
   }
 
+  double roofline_bytes(const WorkloadSpec&) const override { return 0; }  // bandwidth-judged
   double device_bytes(const WorkloadSpec& s, int devices) const override {
     const CollectiveSpec& c = std::get<CollectiveSpec>(s);
     const int ranks_per_device = (c.ranks + std::max(devices, 1) - 1) / std::max(devices, 1);

@@ -125,6 +125,9 @@ class GemmWorkload final : public Workload {
 
   bool in_default_run() const override { return true; }
   bool claims_shape(std::string_view shape) const override {
+    // Every shape with an x or without a comma (so that a malformed one gets GEMM's error),
+    // but the peak's UNIT:LANESxSTEPS.
+    if (shape.find(':') != std::string_view::npos) return false;
     return shape.find('x') != std::string_view::npos || shape.find(',') == std::string_view::npos;
   }
   WorkloadOptionSet options() const override { return kOptShapes | kOptLayouts | kOptAlphaBeta; }
@@ -196,6 +199,12 @@ class GemmWorkload final : public Workload {
     return std::get<GemmSpec>(s).operand_bytes();
   }
 
+  double roofline_bytes(const WorkloadSpec& s) const override {
+    // A and B read, C written, and C read too where beta brings it in.
+    const GemmSpec& g = std::get<GemmSpec>(s);
+    const double c = static_cast<double>(dtype_size(g.output_dtype())) * g.m * g.n;
+    return g.operand_bytes() + (g.beta != 0 ? c : 0);
+  }
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {
     return validate_gemm_spec(std::get<GemmSpec>(s), max_bytes);
   }

@@ -150,6 +150,8 @@ class StreamWorkload final : public Workload {
     return std::get<StreamSpec>(s).bytes();  // the arrays the op reads and writes
   }
 
+  // Its figure is the bandwidth itself, the roofline's other ceiling.
+  double roofline_bytes(const WorkloadSpec&) const override { return 0; }
   std::string validate(const WorkloadSpec& s, double max_bytes) const override {
     return validate_stream_spec(std::get<StreamSpec>(s), max_bytes);
   }

@@ -84,6 +84,10 @@ class Workload {
   // cases belong to ("GEMM fp32", "all-reduce-sum fp32 busbw"); "" when its figure is none.
   // A machine's value in a column is the best figure of its passing cases there.
   virtual std::string headline(const WorkloadSpec& spec) const = 0;
+  // The least bytes a case must move between the device's memory and its arithmetic (inputs
+  // read once, outputs written once): with workload_flops() its arithmetic intensity, the
+  // x-axis of the roofline (harness/roofline.h). 0 for a workload not measured in flops.
+  virtual double roofline_bytes(const WorkloadSpec& spec) const = 0;
   // Bytes moved and bandwidths at the median time; empty for a workload measured in flops.
   virtual std::optional<Bandwidth> bandwidth(const WorkloadSpec& spec, double median_ms) const = 0;
 

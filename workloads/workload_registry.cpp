@@ -9,6 +9,7 @@
 #include "workloads/attention_workload.h"
 #include "workloads/collective_workload.h"
 #include "workloads/gemm_workload.h"
+#include "workloads/peak_workload.h"
 #include "workloads/stream_workload.h"
 
 namespace aicert {

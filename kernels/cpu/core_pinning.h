@@ -2,6 +2,7 @@
 // process may use (hwloc), round-robin when there are more ranks than cores.
 #pragma once
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,11 @@ class CorePinning {
   std::vector<std::string> core_names_;  // "core 3 (PU 6,7)"
   std::string problem_;                  // why there is no pinning, when there is none
 };
+
+// The size of a team of one thread per core (cpu:stream, cpu:peak): the cores of `pinning`, at
+// most `threads`, at least 1.
+inline int per_core_team_size(const CorePinning& pinning, int threads) {
+  return std::max(1, std::min(threads, std::max(1, pinning.cores())));
+}
 
 }  // namespace aicert::cpu

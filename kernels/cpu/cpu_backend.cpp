@@ -9,6 +9,7 @@
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/onednn_library.h"
 #include "kernels/cpu/openblas_library.h"
+#include "kernels/cpu/peak_loops.h"
 #include "kernels/cpu/softmax_step.h"
 
 namespace aicert::cpu {
@@ -83,7 +84,33 @@ std::vector<DeviceInfo> CpuBackend::devices() {
   } else {
     d.properties["gemm_isa"] = "none: " + why;
   }
+  add_nominal_peaks(d);
   return {d};
+}
+
+// For each unit and dtype that has a peak loop here, the nominal peak it should reach, stated as
+// the estimate it is: cores x clock x the loop's FLOP per core and cycle (peak_loops.h).
+void CpuBackend::add_nominal_peaks(DeviceInfo& d) {
+  if (!(host_.nominal_mhz > 0)) return;
+  const int cores = per_core_team_size(*pinning(), pool_->size());
+  for (PeakUnit unit : {PeakUnit::vector, PeakUnit::matrix}) {
+    for (DType dtype : {DType::fp32, DType::bf16, DType::fp16}) {
+      const PeakLoop* loop = select_peak_loop(unit, dtype, nullptr);
+      if (loop == nullptr || !(loop->flops_per_cycle > 0)) continue;
+      const std::string key =
+          std::string(peak_unit_name(unit)) + "." + std::string(dtype_name(dtype));
+      const double gflops = cores * host_.nominal_mhz * loop->flops_per_cycle / 1000.0;
+      char value[32];
+      std::snprintf(value, sizeof value, "%.1f", gflops);
+      char mhz[32];
+      std::snprintf(mhz, sizeof mhz, "%.0f", host_.nominal_mhz);
+      d.properties["nominal_peak_gflops." + key] = value;
+      d.properties["nominal_peak_formula." + key] =
+          std::to_string(cores) + " cores x " + mhz + " MHz (" + host_.mhz_source + ") x " +
+          std::to_string(static_cast<int>(loop->flops_per_cycle)) + " FLOP/cycle (" + loop->isa +
+          ": " + loop->flops_formula + ")";
+    }
+  }
 }
 
 const std::shared_ptr<const CorePinning>& CpuBackend::pinning() {

@@ -38,6 +38,7 @@ class CpuBackend final : public Backend {
   std::shared_ptr<ThreadPool> pool_;  // shared by every kernel of this backend
   // The cores the collective and stream kernels pin their threads to, read once on first use.
   const std::shared_ptr<const CorePinning>& pinning();
+  void add_nominal_peaks(DeviceInfo& d);
   std::shared_ptr<const CorePinning> pinning_;
 };
 

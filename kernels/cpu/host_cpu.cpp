@@ -1,8 +1,11 @@
 // Host CPU identity from /proc/cpuinfo, caches from /sys (sysconf as fallback), features cpuid.
 #include "kernels/cpu/host_cpu.h"
 
+#include "kernels/cpu/core_clock.h"
+
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -95,6 +98,17 @@ HostCpu probe_host_cpu() {
     h.memory_bytes = static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page_size);
   }
   h.caches = host_cache_sizes();
+  if (const std::string khz = read_line("/sys/devices/system/cpu/cpu0/cpufreq/cpuinfo_max_freq");
+      !khz.empty() && std::atof(khz.c_str()) > 0) {
+    h.nominal_mhz = std::atof(khz.c_str()) / 1000.0;
+    h.mhz_source = "cpufreq cpuinfo_max_freq";
+  } else if (const double measured = measure_core_mhz(); measured > 0) {
+    h.nominal_mhz = measured;
+    h.mhz_source = "measured: dependent IMULs";
+  } else if (const std::string mhz = cpuinfo_field("cpu MHz"); std::atof(mhz.c_str()) > 0) {
+    h.nominal_mhz = std::atof(mhz.c_str());
+    h.mhz_source = "/proc/cpuinfo cpu MHz";
+  }
 #if defined(__x86_64__) || defined(__i386__)
   __builtin_cpu_init();
   std::ostringstream flags;

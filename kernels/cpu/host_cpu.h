@@ -22,6 +22,11 @@ struct HostCpu {
   std::uint64_t memory_bytes = 0;
   CacheSizes caches;
   std::string simd_flags;  // the features that matter to the GEMM, e.g. "sse2 avx fma avx2"
+  // The clock a nominal peak is estimated at: cpufreq's cpuinfo_max_freq (the highest the
+  // core may run), else the clock measured (core_clock.h), else /proc/cpuinfo's "cpu MHz" (in
+  // a VM the host's TSC clock); 0 when none is there. mhz_source names which.
+  double nominal_mhz = 0;
+  std::string mhz_source;
 };
 
 HostCpu probe_host_cpu();

@@ -12,5 +12,6 @@ inline constexpr std::string_view kOnednnImpl = "cpu:onednn";  // GEMM, attentio
 inline constexpr std::string_view kFlashImpl = "cpu:flash";  // attention, own flash kernel
 inline constexpr std::string_view kShmCollectiveImpl = "cpu:shm";  // collectives, pinned threads
 inline constexpr std::string_view kStreamImpl = "cpu:stream";  // memory bandwidth, pinned threads
+inline constexpr std::string_view kPeakImpl = "cpu:peak";  // compute peak, pinned threads
 
 }  // namespace aicert::cpu

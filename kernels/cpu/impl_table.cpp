@@ -17,6 +17,7 @@
 #include "kernels/cpu/micro_kernel_select.h"
 #include "kernels/cpu/onednn_attention_kernel.h"
 #include "kernels/cpu/onednn_gemm_kernel.h"
+#include "kernels/cpu/peak_kernel.h"
 #include "kernels/cpu/softmax_step.h"
 #include "kernels/cpu/stream_kernel.h"
 
@@ -133,6 +134,21 @@ const ImplTable<CpuBackend>& CpuBackend::impl_table() {
               [](CpuBackend& b, const StreamSpec& s, int, std::string*) -> Made {
                 const std::size_t llc = b.host_.caches.l3 ? b.host_.caches.l3 : b.host_.caches.l2;
                 return std::make_unique<StreamKernel>(s, b.pinning(), b.pool_->size(), llc);
+              }),
+          impl_entry<PeakSpec, CpuBackend>(
+              kPeakImpl,
+              [=](CpuBackend& b, const PeakSpec& p, int) -> std::string {
+                if (std::string invalid = validate_peak_spec(p, memory(b)); !invalid.empty()) {
+                  return "invalid peak case: " + invalid;
+                }
+                std::string why;
+                select_peak_loop(p.unit, p.dtype, &why);
+                return why;
+              },
+              [](CpuBackend& b, const PeakSpec& p, int, std::string* why) -> Made {
+                const PeakLoop* loop = select_peak_loop(p.unit, p.dtype, why);
+                if (loop == nullptr) return nullptr;
+                return std::make_unique<PeakKernel>(p, *loop, b.pinning(), b.pool_->size());
               }),
       });
   return table;

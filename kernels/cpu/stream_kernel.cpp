@@ -13,15 +13,11 @@ namespace {
 constexpr std::int64_t kLine = 16;    // floats per 64-byte cache line
 constexpr double kTimeoutS = 3600;    // a run of a valid case never takes this long
 constexpr std::size_t kPad = 8;       // doubles between two threads' partial sums
-
-int team_size(const CorePinning& pinning, int threads) {
-  return std::max(1, std::min(threads, std::max(1, pinning.cores())));
-}
 }  // namespace
 
 StreamKernel::StreamKernel(const StreamSpec& spec, std::shared_ptr<const CorePinning> pinning,
                            int threads, std::size_t llc_bytes)
-    : spec_(spec), team_(team_size(*pinning, threads), pinning) {
+    : spec_(spec), team_(per_core_team_size(*pinning, threads), pinning) {
   non_temporal_ = llc_bytes > 0 && spec.bytes() > static_cast<double>(llc_bytes);
   partial_sums_.assign(static_cast<std::size_t>(team_.ranks()) * kPad, 0.0);
 }
