@@ -195,6 +195,16 @@ class Judge {
     return false;  // a device with no PCI identity is not of a PCI-matched class
   }
 
+  // Whether `other` passed and is the very same case as c (workload, shape with its layout,
+  // dtype) on the same device, whatever its implementation.
+  static bool same_case_passed(const CaseResult& other, const CaseResult& c) {
+    return other.verdict == Verdict::pass && other.backend == c.backend &&
+           other.device == c.device &&
+           workload_name(other.spec.spec) == workload_name(c.spec.spec) &&
+           workload_shape(other.spec.spec) == workload_shape(c.spec.spec) &&
+           workload_dtype(other.spec.spec) == workload_dtype(c.spec.spec);
+  }
+
   // What thresholds measure: the figure of the case's workload (case_result.h).
   static double metric(const CaseResult& c) { return case_figure(c); }
 
@@ -226,13 +236,7 @@ class Judge {
         double peak = 0;
         std::string peak_id;
         for (const auto& other : report_.cases) {
-          if (other.verdict != Verdict::pass || other.backend != c.backend ||
-              other.device != c.device || !glob(th.peak_impl, other.impl) ||
-              workload_name(other.spec.spec) != workload_name(c.spec.spec) ||
-              workload_shape(other.spec.spec) != workload_shape(c.spec.spec) ||
-              workload_dtype(other.spec.spec) != workload_dtype(c.spec.spec)) {
-            continue;
-          }
+          if (!same_case_passed(other, c) || !glob(th.peak_impl, other.impl)) continue;
           if (metric(other) > peak) peak = metric(other), peak_id = other.id;
         }
         o.description = "at least " + number(100 * th.fraction) + "% of the peak (" +
@@ -259,14 +263,7 @@ class Judge {
         const CaseResult* best = &c;
         for (const auto& other : report_.cases) {
           if (th.roofline_each_implementation) break;
-          if (other.verdict == Verdict::pass && other.backend == c.backend &&
-              other.device == c.device &&
-              workload_name(other.spec.spec) == workload_name(c.spec.spec) &&
-              workload_shape(other.spec.spec) == workload_shape(c.spec.spec) &&
-              workload_dtype(other.spec.spec) == workload_dtype(c.spec.spec) &&
-              metric(other) > metric(*best)) {
-            best = &other;
-          }
+          if (same_case_passed(other, c) && metric(other) > metric(*best)) best = &other;
         }
         o.description += " (" + number(roof->roofline_gflops) + " GFLOP/s, " + roof->bound +
                          "-bound: " +
