@@ -196,6 +196,7 @@ CaseResult run_case(Backend& backend, const CaseRequest& request, const Measurem
     const auto measure_start = std::chrono::steady_clock::now();
     result.timing = measure(*kernel, policy);
     result.timing->measure_wall_ms = ms_since(measure_start);
+    result.links = kernel->link_timings();
     if (sampler) {
       result.telemetry = sampler->stop();
     } else {

@@ -16,6 +16,7 @@
 #include "harness/console.h"
 #include "harness/exit_codes.h"
 #include "harness/journal.h"
+#include "harness/mpi_job.h"
 #include "harness/shared_reference_folder.h"
 #include "harness/worker_process.h"
 #include "harness/machine_inventory.h"
@@ -100,6 +101,14 @@ void run_missing_cases(const CertifyPlan& plan, const Profile& profile, double c
 }
 
 int run_certify(const CertifyOptions& o, const std::string& command_line) {
+  // Its worker processes would inherit the launcher's rank and each rank would certify on its
+  // own into the same folder: refused before anything is read or written.
+  if (const MpiJob job = mpi_job_from_env(); job.active) {
+    throw UsageError{"aicert certify does not run as an MPI job yet (this is rank " +
+                     std::to_string(job.rank) + " of " + std::to_string(job.size) +
+                     "): certify each host on its own, and run the job's collectives across "
+                     "hosts with `mpirun ... aicert run --backend mpi`"};
+  }
   const Profile profile = read_profile(find_profile(o.profile));
   std::optional<Report> baseline;
   if (!o.baseline.empty()) baseline = read_report_xml(o.baseline);

@@ -5,6 +5,7 @@
 // process.
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -12,6 +13,7 @@
 #include "harness/console.h"
 #include "harness/exit_codes.h"
 #include "harness/isolated_runner.h"
+#include "harness/job_failure_report.h"
 #include "harness/job_inventory.h"
 #include "harness/machine_inventory.h"
 #include "probes/machine_identity.h"
@@ -21,6 +23,7 @@
 #include "harness/shared_reference_folder.h"
 #include "harness/worker_process.h"
 #include "kernels/mpi_job.h"
+#include "reports/link_finding.h"
 #include "reports/report_xml.h"
 #include "reports/roofline.h"
 
@@ -73,21 +76,41 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   std::optional<SharedReferenceFolder> references;
   if (isolated) references.emplace(SharedReferenceFolder::fresh_beside(o.out));
   IsolatedRunner runner;
-  for (std::size_t i = 0; i < plan.size(); ++i) {
-    const CaseRequest& request = plan[i];
-    if (isolated) {
-      report.cases.push_back(runner.run(WorkerRequest{request, case_id(request), o.policy, 0},
-                                        o.case_timeout_s));
-    } else {
-      report.cases.push_back(run_case(*registry.find(request.backend)->backend, request, o.policy));
+  // Rank 0 of a job writes what it has if the job fails mid-run (a host lost, a call timed out).
+  JobFailureReport failure_report(report, plan, o.policy, o.out);
+  // Removes the handler however this function ends: it refers to failure_report.
+  struct HandlerScope {
+    Backend* backend = nullptr;
+    ~HandlerScope() {
+      if (backend) backend->set_job_failure_handler(nullptr);
     }
-    if (speaker) {
-      CaseResult& last = report.cases.back();
-      last.roofline = roofline_of(last, report.cases);
-      last.nominal = nominal_of(last, report.inventory);
-      std::cout << format_case_line(last, i + 1, plan.size()) << "\n" << std::flush;
+  } handler_scope;
+  if (job.active && speaker) {
+    if (const LoadedBackend* mpi = registry.find("mpi"); mpi != nullptr && mpi->backend) {
+      handler_scope.backend = mpi->backend;
+      mpi->backend->set_job_failure_handler(
+          [&failure_report](const JobFailure& f) { failure_report.on_failure(f); });
     }
   }
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const CaseRequest& request = plan[i];
+    failure_report.starting(i);
+    CaseResult result =
+        isolated ? runner.run(WorkerRequest{request, case_id(request), o.policy, 0},
+                              o.case_timeout_s)
+                 : run_case(*registry.find(request.backend)->backend, request, o.policy);
+    if (speaker) {
+      result.roofline = roofline_of(result, report.cases);
+      result.nominal = nominal_of(result, report.inventory);
+      attach_link_finding(result, report.job ? hosts_by_rank(*report.job)
+                                             : std::map<int, std::string>{});
+      std::cout << format_case_line(result, i + 1, plan.size()) << "\n";
+      if (!result.link_finding.empty()) std::cout << "      links: " << result.link_finding << "\n";
+      std::cout << std::flush;
+    }
+    failure_report.finished(std::move(result));
+  }
+  failure_report.completed();
   attach_rooflines(report);  // cases that ran before their device's peak and stream cases too
   report.summary = summarize(report.cases);
   if (!speaker) return report.summary.verdict == "PASS" ? kExitOk : kExitFailed;
@@ -145,7 +168,10 @@ void add_run_command(CLI::App& app, CommandAction& action, const std::string& co
                   "default NN for --shape");
   cmd->add_option("--op", o->run.ops,
                   "Op(s). Collective: allreduce (= allreduce-sum), allreduce-max, allgather, "
-                  "reducescatter, broadcast, alltoall (default: all, both allreduce reductions). "
+                  "reducescatter, broadcast, alltoall, and pairs (a point-to-point sweep: each "
+                  "pair of ranks exchanges the message alone, each link's bandwidth reported and "
+                  "the slow links and ranks named; by name only) (default: all but pairs, both "
+                  "allreduce reductions). "
                   "Stream: copy, mul, add, triad, dot (default: all)")
       ->delimiter(',');
   cmd->add_option("--ranks", o->run.ranks, "Collective rank count(s) (default: 2)")

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -13,13 +14,15 @@
 
 #include "workloads/case_spec.h"
 #include "workloads/host_tensors.h"
+#include "workloads/link_timing.h"
 
 namespace aicert {
 
 // Bump whenever a type or virtual function below changes.
 // 2: AttentionSpec and CollectiveSpec in WorkloadSpec, int32. 3: Backend::gather_to_root.
-// 4: StreamSpec in WorkloadSpec. 5: PeakSpec in WorkloadSpec.
-inline constexpr int kPluginApiVersion = 5;
+// 4: StreamSpec in WorkloadSpec. 5: PeakSpec in WorkloadSpec. 6: Backend::set_job_failure_handler,
+// Kernel::link_timings.
+inline constexpr int kPluginApiVersion = 6;
 
 struct DeviceInfo {
   int index = 0;                 // index within the backend
@@ -49,7 +52,18 @@ class Kernel {
   virtual void download(HostTensors& tensors) = 0;
   // What elapsed_ms_since_last_sync() measures with; written into the report.
   virtual std::string_view timer_name() const { return "steady_clock"; }
+  // A point-to-point sweep (collective op pairs) over links: each link's figures from the runs
+  // so far; every other kernel has none.
+  virtual std::vector<LinkTiming> link_timings() const { return {}; }
 };
+
+// Why a job (mpi) cannot go on: a rank was lost (its process ended, its host went silent, the
+// launcher is ending the job) or a call did not complete within the collective timeout.
+struct JobFailure {
+  bool timed_out = false;
+  std::string why;  // names the ranks and their hosts
+};
+using JobFailureHandler = std::function<void(const JobFailure&)>;
 
 class Backend {
  public:
@@ -72,6 +86,10 @@ class Backend {
     (void)mine;
     return {};
   }
+  // A backend whose processes form a job (mpi): on rank 0, `handler` is called once, from
+  // another thread, when the job fails mid-run (JobFailure); the backend ends the job after it
+  // returns, so the handler writes what rank 0 has. Null removes it. Other backends ignore it.
+  virtual void set_job_failure_handler(JobFailureHandler handler) { (void)handler; }
 };
 
 struct PluginEntry {

@@ -10,6 +10,7 @@
 #include "workloads/bandwidth.h"
 #include "workloads/case_spec.h"
 #include "workloads/check_result.h"
+#include "workloads/link_timing.h"
 
 namespace aicert {
 
@@ -131,6 +132,11 @@ struct CaseResult {
   std::optional<CaseTelemetry> telemetry;  // while the case was timed, where a source exists
   std::optional<CaseRoofline> roofline;    // passed GEMM and attention cases, where measurable
   std::optional<NominalPeak> nominal;      // passed peak cases, where the device states one
+  // A point-to-point sweep's links (collective op pairs) and what they say: the slow links and
+  // ranks named with their hosts (reports/link_finding.h); empty for every other case.
+  std::vector<LinkTiming> links;
+  std::string link_finding;
+  std::vector<int> slow_ranks;
 };
 
 // The figure of a case in its workload's unit (workload.h's Figure): GFLOP/s, busbw or GB/s;

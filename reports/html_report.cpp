@@ -50,6 +50,14 @@ std::string metrics_cell(const CaseResult& c) {
     s += "; " + num(100 * c.nominal->fraction, "%.0f") + "% of nominal " +
          num(c.nominal->gflops) + " GFLOP/s (estimate: " + c.nominal->formula + ")";
   }
+  if (!c.link_finding.empty()) {
+    s += "; links: " + c.link_finding + " (";
+    for (const LinkTiming& l : c.links) {
+      s += (&l == &c.links.front() ? "" : ", ") + std::to_string(l.a) + "-" + std::to_string(l.b) +
+           " " + num(l.gbps) + " GB/s";
+    }
+    s += ")";
+  }
   if (c.consistency) {
     s += "; repeat-consistency " + std::to_string(c.consistency->mismatched_runs) + "/" +
          std::to_string(c.consistency->runs) + " runs differ";

@@ -149,6 +149,24 @@ class ReportReader {
       p.fraction = x_.real(k, "fraction");
       p.formula = k.text().get();
     }
+    if (const pugi::xml_node k = n.child("links")) {
+      c.link_finding = x_.string(k, "finding");
+      std::istringstream ranks(k.attribute("slow-ranks").value());
+      for (std::string r; ranks >> r;) {
+        if (r.find_first_not_of("0123456789") != std::string::npos || r.size() > 7) {
+          x_.fail(k.attribute("slow-ranks"), k, "<links> slow-ranks \"" + r + "\" is not a rank");
+        }
+        c.slow_ranks.push_back(std::stoi(r));
+      }
+      for (pugi::xml_node l : k.children("link")) {
+        LinkTiming& t = c.links.emplace_back();
+        t.a = x_.integer<int>(l, "a", 0);
+        t.b = x_.integer<int>(l, "b", 0);
+        t.median_ms = x_.real(l, "median-ms");
+        t.gbps = x_.real(l, "gbps");
+      }
+      if (c.links.empty()) x_.fail(k, "<links> lists no <link>");
+    }
     if (n.attribute("test-id")) {
       c.test_id = x_.string(n, "test-id");
       c.blocker = x_.boolean(n, "blocker");

@@ -288,6 +288,21 @@ void append_nominal(pugi::xml_node case_node, const NominalPeak& p) {
   put(n, "fraction", p.fraction);
 }
 
+void append_links(pugi::xml_node case_node, const CaseResult& c) {
+  pugi::xml_node n = case_node.append_child("links");
+  put(n, "finding", c.link_finding);
+  std::string ranks;
+  for (int r : c.slow_ranks) ranks += (ranks.empty() ? "" : " ") + std::to_string(r);
+  if (!ranks.empty()) put(n, "slow-ranks", ranks);
+  for (const LinkTiming& l : c.links) {
+    pugi::xml_node k = n.append_child("link");
+    put(k, "a", l.a);
+    put(k, "b", l.b);
+    put(k, "median-ms", l.median_ms);
+    put(k, "gbps", l.gbps);
+  }
+}
+
 void append_case(pugi::xml_node cases, const CaseResult& c) {
   pugi::xml_node n = cases.append_child("case");
   put(n, "id", c.id);
@@ -308,6 +323,7 @@ void append_case(pugi::xml_node cases, const CaseResult& c) {
   if (c.telemetry) append_telemetry(n, *c.telemetry);
   if (c.roofline) append_roofline(n, *c.roofline);
   if (c.nominal) append_nominal(n, *c.nominal);
+  if (!c.links.empty()) append_links(n, c);
 }
 
 void save(const pugi::xml_document& doc, const std::string& path) {

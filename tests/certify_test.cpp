@@ -96,6 +96,14 @@ TEST_F(CertifyTest, QuickProfileCertifiesThisMachine) {
   EXPECT_NE(again.output.find("--resume"), std::string::npos) << again.output;
 }
 
+TEST_F(CertifyTest, AnMpiJobIsRefusedBeforeAnythingIsWritten) {
+  // AICERT_MPI=1 makes this process a job of one rank, as mpirun would (kernels/mpi_job.h).
+  const Outcome o = aicert("certify --profile quick --out " + path("out"), "AICERT_MPI=1");
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_NE(o.output.find("does not run as an MPI job yet"), std::string::npos) << o.output;
+  EXPECT_FALSE(std::filesystem::exists(path("out")));
+}
+
 TEST_F(CertifyTest, AWrongResultIsNotCertified) {
   const std::string profile = write_profile(
       path("p.xml"),

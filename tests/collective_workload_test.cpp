@@ -60,13 +60,18 @@ void run_reference(const CollectiveSpec& s, HostTensors& h) {
           for (std::int64_t e = 0; e < bc; ++e) put(r, i * bc + e, in(i, off + e));
         }
         break;
+      case CollectiveOp::pairs:
+        for (int j = 0; j < s.ranks; ++j) {
+          for (std::int64_t i = 0; i < s.count; ++i) put(r, j * s.count + i, in(j, i));
+        }
+        break;
     }
   }
 }
 
 constexpr CollectiveOp kOps[] = {CollectiveOp::allreduce, CollectiveOp::allgather,
                                  CollectiveOp::reducescatter, CollectiveOp::broadcast,
-                                 CollectiveOp::alltoall};
+                                 CollectiveOp::alltoall, CollectiveOp::pairs};
 constexpr DType kDtypes[] = {DType::fp32, DType::bf16, DType::fp16, DType::int32};
 
 TEST(CollectiveSpec, BlocksPartitionEveryCount) {
@@ -90,6 +95,10 @@ TEST(CollectiveSpec, NamesBusFactorsAndValidation) {
   EXPECT_DOUBLE_EQ(spec(CollectiveOp::reducescatter, 2, 8).bus_factor(), 0.5);
   EXPECT_DOUBLE_EQ(spec(CollectiveOp::alltoall, 3, 8).bus_factor(), 2.0 / 3.0);
   EXPECT_DOUBLE_EQ(spec(CollectiveOp::broadcast, 8, 8).bus_factor(), 1.0);
+  EXPECT_DOUBLE_EQ(spec(CollectiveOp::pairs, 4, 8).bus_factor(), 6.0);  // 6 links, in turn
+  // Pairs: every rank's output holds every rank's message (4 x the memory of allreduce).
+  EXPECT_EQ(validate_collective_spec(spec(CollectiveOp::allreduce, 4, 1 << 14), 3e6), "");
+  EXPECT_NE(validate_collective_spec(spec(CollectiveOp::pairs, 4, 1 << 14), 3e6), "");
   EXPECT_EQ(spec(CollectiveOp::allreduce, 2, 1024, DType::bf16, ReduceOp::max).shape_string(),
             "allreduce-max/r2/2048B");
   for (CollectiveOp op : kOps) EXPECT_EQ(parse_collective_op(collective_op_name(op)), op);

@@ -1,6 +1,6 @@
 // The mpi backend end to end: `mpirun -np 2 aicert run --workload collective --backend mpi` on
 // loopback writes one valid report from rank 0 with every case checked exactly; a rank that
-// hangs makes the job fail with a message naming it within the timeout.
+// hangs makes the job fail within the timeout, and rank 0's report names it.
 #include <chrono>
 #include <filesystem>
 #include <string>
@@ -115,7 +115,16 @@ TEST_P(MpiRunTest, HungRankIsReportedWithinTheTimeout) {
   EXPECT_NE(o.exit_code, 0) << o.output;
   EXPECT_NE(o.output.find("did not complete within 2 s"), std::string::npos) << o.output;
   EXPECT_LT(seconds, 60.0) << "the job must end soon after the timeout, not hang";
-  EXPECT_FALSE(std::filesystem::exists(path("report.xml")));
+  // Rank 0's job monitor names the rank that never reached the call, and rank 0 writes its
+  // report with the case as a timeout before the job ends.
+  EXPECT_NE(o.output.find("rank 1 (host "), std::string::npos) << o.output;
+  ASSERT_TRUE(std::filesystem::exists(path("report.xml"))) << o.output;
+  const Report r = read_report_xml(path("report.xml"));
+  ASSERT_EQ(r.cases.size(), 1u);
+  EXPECT_EQ(r.cases[0].verdict, Verdict::timeout) << r.cases[0].reason;
+  EXPECT_NE(r.cases[0].reason.find("rank 1 (host "), std::string::npos) << r.cases[0].reason;
+  EXPECT_NE(r.cases[0].reason.find("has not reached this call"), std::string::npos)
+      << r.cases[0].reason;
 }
 
 INSTANTIATE_TEST_SUITE_P(Launchers, MpiRunTest, ::testing::ValuesIn(launchers()),

@@ -13,3 +13,6 @@ aicert_add_test(html_browser_test SOURCES html_browser_test.cpp LIBS aicert_repo
 # The fleet page (reports/fleet_html.cpp) on analyses built by hand, and the comparison page's
 # device columns across hardware.
 aicert_add_test(fleet_html_test SOURCES fleet_html_test.cpp LIBS aicert_reports)
+
+# A point-to-point sweep's slow links and ranks (reports/link_finding.cpp), and <links> in XML.
+aicert_add_test(link_finding_test SOURCES link_finding_test.cpp LIBS aicert_reports)

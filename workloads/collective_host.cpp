@@ -73,6 +73,12 @@ void run_collective_on_host(const CollectiveSpec& s, const std::vector<const std
                       static_cast<std::size_t>(bc * e));
         }
         break;
+      case CollectiveOp::pairs:
+        for (int j = 0; j < n; ++j) {
+          copy_bytes(y + j * s.count * e, in[static_cast<std::size_t>(j)],
+                      static_cast<std::size_t>(s.count * e));
+        }
+        break;
     }
   }
 }

@@ -17,6 +17,8 @@ ElementSpan collective_output_span(const CollectiveSpec& s, int rank) {
     case CollectiveOp::alltoall:
       return {s.ranks * block_offset(s.count, s.ranks, rank),
               s.ranks * block_count(s.count, s.ranks, rank)};
+    case CollectiveOp::pairs:
+      return {static_cast<std::int64_t>(rank) * s.count * s.ranks, s.count * s.ranks};
     case CollectiveOp::allreduce:
     case CollectiveOp::allgather:
     case CollectiveOp::broadcast:
@@ -30,6 +32,7 @@ std::int64_t collective_input_elements(const CollectiveSpec& s) {
 }
 
 std::int64_t collective_output_elements(const CollectiveSpec& s) {
+  if (s.op == CollectiveOp::pairs) return s.count * s.ranks * s.ranks;
   return s.op == CollectiveOp::reducescatter ? s.count : s.count * s.ranks;
 }
 

@@ -2,7 +2,8 @@
 // X is {ranks, count} (allgather: {count}, block r is rank r's contribution) and
 // Y is {ranks, count} (reducescatter: {count}, block r is rank r's result;
 // alltoall: {ranks * count}, rank j's region starts at ranks*offset(j) and holds one piece of
-// block_count(j) elements from each rank i, in rank order).
+// block_count(j) elements from each rank i, in rank order; pairs: {ranks, ranks * count}, row j
+// rank j's whole output, every rank's X in rank order).
 // Backends and the reference both use these spans, so they agree on every byte.
 #pragma once
 

@@ -17,6 +17,8 @@ std::string_view collective_op_name(CollectiveOp op) {
       return "broadcast";
     case CollectiveOp::alltoall:
       return "alltoall";
+    case CollectiveOp::pairs:
+      return "pairs";
   }
   return "?";
 }
@@ -24,7 +26,7 @@ std::string_view collective_op_name(CollectiveOp op) {
 std::optional<CollectiveOp> parse_collective_op(std::string_view name) {
   for (CollectiveOp op :
        {CollectiveOp::allreduce, CollectiveOp::allgather, CollectiveOp::reducescatter,
-        CollectiveOp::broadcast, CollectiveOp::alltoall}) {
+        CollectiveOp::broadcast, CollectiveOp::alltoall, CollectiveOp::pairs}) {
     if (name == collective_op_name(op)) return op;
   }
   return std::nullopt;
@@ -66,6 +68,8 @@ double CollectiveSpec::bus_factor() const {
       return (n - 1) / n;
     case CollectiveOp::broadcast:
       return 1.0;
+    case CollectiveOp::pairs:
+      return n * (n - 1) / 2;
   }
   return 1.0;
 }
@@ -108,7 +112,10 @@ std::string validate_collective_spec(const CollectiveSpec& s, double max_bytes) 
   // X and Y of every rank (alltoall's Y is ranks x count too), twice (a kernel's copy) and
   // the fp64 reference of Y.
   const double per_rank = s.bytes();
-  const double needed = per_rank * s.ranks * 4 + static_cast<double>(s.count) * s.ranks * 16;
+  // Pairs: every rank's Y holds every rank's message.
+  const double out_factor = s.op == CollectiveOp::pairs ? s.ranks : 1;
+  const double needed = per_rank * s.ranks * 4 * out_factor +
+                        static_cast<double>(s.count) * s.ranks * 16 * out_factor;
   if (needed > max_bytes) {
     return s.shape_string() + " " + memory_shortfall(needed, max_bytes);
   }

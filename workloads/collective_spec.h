@@ -9,6 +9,10 @@
 //   reducescatter  X[r]: count       -> Y: block r of rank r's output = reduce_i X[i][block r]
 //   allgather      X: block r is rank r's input -> Y[r]: count, the blocks of every rank
 //   alltoall       X[r]: count       -> Y[j] holds, for i in ranks, X[i][block j]
+//   pairs          X[r]: count       -> Y[r]: ranks x count, Y[r][j] = X[j]: a point-to-point
+//                  sweep, each pair of ranks exchanging its whole message both ways in turn
+//                  (i < j, one pair at a time), so each link's bandwidth is measured alone
+//                  (nccl-tests' sendrecv per pair); asked for by name, not a default op
 // See collective_layout.h for where each rank's pieces live in the tensors X and Y.
 #pragma once
 
@@ -21,7 +25,7 @@
 
 namespace aicert {
 
-enum class CollectiveOp { allreduce, allgather, reducescatter, broadcast, alltoall };
+enum class CollectiveOp { allreduce, allgather, reducescatter, broadcast, alltoall, pairs };
 enum class ReduceOp { sum, max };
 
 std::string_view collective_op_name(CollectiveOp op);
@@ -39,7 +43,7 @@ struct OpChoice {
 std::optional<OpChoice> parse_op_choice(std::string_view text);
 inline constexpr const char* kOpChoiceNames =
     "allreduce, allreduce-sum, allreduce-max, allgather, reducescatter, reducescatter-sum, "
-    "reducescatter-max, broadcast, alltoall";
+    "reducescatter-max, broadcast, alltoall, pairs";
 
 struct CollectiveSpec {
   static constexpr std::string_view kWorkload = "collective";  // its workload's name
@@ -56,7 +60,9 @@ struct CollectiveSpec {
   // Collectives move data; they compute no flops worth counting.
   double flops() const { return 0.0; }
   // busbw = algbw * factor: allreduce 2(n-1)/n; allgather, reducescatter, alltoall (n-1)/n;
-  // broadcast 1 (the NCCL-tests convention: comparable to the hardware's link bandwidth).
+  // broadcast 1 (the NCCL-tests convention: comparable to the hardware's link bandwidth);
+  // pairs n(n-1)/2, the pairs' mean bandwidth over the whole sweep (each link's own is in the
+  // case's links).
   double bus_factor() const;
   // "allreduce-sum" or "allgather": the op with its reduction where it has one.
   std::string op_string() const;

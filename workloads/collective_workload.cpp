@@ -34,6 +34,9 @@ std::int64_t exact_integer_limit(DType t) {
 
 std::vector<std::int64_t> dims_of(const CollectiveSpec& s, std::int64_t elements) {
   if (elements == s.count * s.ranks && s.op != CollectiveOp::alltoall) return {s.ranks, s.count};
+  if (s.op == CollectiveOp::pairs && elements == s.count * s.ranks * s.ranks) {
+    return {s.ranks, s.ranks * s.count};
+  }
   return {elements};
 }
 }  // namespace
@@ -118,6 +121,11 @@ CheckResult check_collective(const CollectiveSpec& s, const HostTensors& inputs,
         }
         break;
       }
+      case CollectiveOp::pairs:
+        for (int j = 0; j < s.ranks; ++j) {
+          for (std::int64_t i = 0; i < s.count; ++i) y[j * s.count + i] = in(j, i);
+        }
+        break;
     }
   }
   // The check is exact: no magnitude (it would be as large as the reference and all zero).
@@ -134,7 +142,7 @@ class CollectiveWorkload final : public Workload {
  public:
   std::string_view name() const override { return CollectiveSpec::kWorkload; }
   std::string_view description() const override {
-    return "allreduce (sum, max), allgather, reducescatter, broadcast, alltoall over N ranks; "
+    return "allreduce (sum, max), allgather, reducescatter, broadcast, alltoall over N ranks, and pairs (a point-to-point sweep, by name); "
            "fp32 bf16 fp16 int32; message sizes swept; exact check";
   }
   std::size_t variant_index() const override { return variant_index_of<CollectiveSpec>(); }
@@ -280,7 +288,7 @@ class CollectiveWorkload final : public Workload {
     CollectiveSpec c;
     c.op =
         in.enumerated("op", &parse_collective_op,
-                      "collective op (allreduce, allgather, reducescatter, broadcast, alltoall)");
+                      "collective op (allreduce, allgather, reducescatter, broadcast, alltoall, pairs)");
     c.reduce = in.enumerated("reduce", &parse_reduce_op, "reduction (sum, max)");
     c.ranks = static_cast<int>(in.integer("ranks", 1, std::numeric_limits<int>::max()));
     c.count = in.integer("count", 1, std::numeric_limits<std::int64_t>::max());

@@ -28,6 +28,8 @@ std::string ShmCollective::algorithm() const {
     case CollectiveOp::broadcast:
     case CollectiveOp::alltoall:
       return "direct copy";
+    case CollectiveOp::pairs:
+      return "direct copy, every pair at once (shared memory has no links to sweep)";
   }
   return "?";
 }
@@ -110,6 +112,13 @@ void ShmCollective::run_rank(int r, std::uint64_t epoch, const std::vector<const
       }
       break;
     }
+    case CollectiveOp::pairs:
+      for (int d = 0; d < n; ++d) {
+        const int j = (r + d) % n;
+        std::memcpy(out[static_cast<std::size_t>(r)] + j * count * e,
+                    in[static_cast<std::size_t>(j)], static_cast<std::size_t>(count * e));
+      }
+      break;
   }
 }
 

@@ -70,6 +70,10 @@ const ImplTable<CudaBackend>& CudaBackend::impl_table() {
           impl_entry<CollectiveSpec, CudaBackend>(
               kNcclImpl,
               [](CudaBackend&, const CollectiveSpec& c, int) -> std::string {
+                if (c.op == CollectiveOp::pairs) {
+                  return "the point-to-point sweep (pairs) is not in cuda:nccl yet (mpi:native "
+                         "and cpu:shm run it)";
+                }
                 const std::string why = validate_collective_spec(c, 1e15);
                 return why.empty() ? "" : "invalid collective case: " + why;
               },

@@ -267,6 +267,8 @@ void NcclCollectiveKernel::enqueue(Rank& k) {
       }
       break;
     }
+    case CollectiveOp::pairs:  // refused by the implementation table
+      throw std::logic_error("cuda:nccl: no point-to-point sweep");
   }
 }
 

@@ -45,8 +45,10 @@ MpiBackend::MpiBackend() {
   summary.copy(mine.data() + kNameBytes, kSummaryBytes - 1);
   std::vector<char> all(static_cast<std::size_t>(size_) * kRecord);
   MPI_Allgather(mine.data(), kRecord, MPI_CHAR, all.data(), kRecord, MPI_CHAR, MPI_COMM_WORLD);
+  std::vector<std::string> host_of_rank;
   for (int r = 0; r < size_; ++r) {
     const char* record = &all[static_cast<std::size_t>(r) * kRecord];
+    host_of_rank.emplace_back(record);
     HostEntry& h = hosts_[std::string(record)];
     h.summary = std::string(record + kNameBytes);
     h.ranks += (h.ranks.empty() ? "" : ",") + std::to_string(r);
@@ -54,9 +56,15 @@ MpiBackend::MpiBackend() {
   for (const auto& [host, entry] : hosts_) {
     host_ += (host_.empty() ? "" : "; ") + host + " (ranks " + entry.ranks + ")";
   }
+  // A rank silent for as long as a collective may take is lost.
+  if (size_ > 1) {
+    monitor_ = std::make_unique<JobMonitor>(rank_, size_, std::move(host_of_rank),
+                                            collective_timeout_s());
+  }
 }
 
 MpiBackend::~MpiBackend() {
+  monitor_.reset();  // ranks > 0 say goodbye to rank 0 before MPI ends
   if (!initialized_here_) return;
   int finalized = 0;
   MPI_Finalized(&finalized);
@@ -73,6 +81,7 @@ std::vector<DeviceInfo> MpiBackend::devices() {
   d.properties["ranks"] = std::to_string(size_);
   d.properties["this_rank"] = std::to_string(rank_);
   d.properties["hosts"] = host_;
+  if (monitor_) d.properties["job_monitor"] = monitor_->coverage();
   for (const auto& [host, entry] : hosts_) {
     d.properties["host:" + host] = entry.summary + "; ranks " + entry.ranks;
   }
@@ -104,6 +113,10 @@ std::vector<std::string> MpiBackend::gather_to_root(const std::string& mine) {
   return texts;
 }
 
+void MpiBackend::set_job_failure_handler(JobFailureHandler handler) {
+  if (monitor_) monitor_->set_handler(std::move(handler));
+}
+
 std::vector<std::string> MpiBackend::implementations(std::string_view workload) const {
   return impl_table().implementations(workload);
 }
@@ -133,8 +146,10 @@ const ImplTable<MpiBackend>& MpiBackend::impl_table() {
                     c.dtype != DType::int32) {
                   return "MPI has no " + std::string(dtype_name(c.dtype)) + " reduction";
                 }
+                // Pairs: every rank's output holds every rank's message.
+                const double outputs = c.op == CollectiveOp::pairs ? c.ranks : 1;
                 if (static_cast<double>(c.count) * static_cast<double>(dtype_size(c.dtype)) *
-                        c.ranks >
+                        c.ranks * outputs >
                     static_cast<double>(INT_MAX)) {
                   return "MPI counts are int: " + c.shape_string() + " is too large";
                 }
@@ -142,7 +157,8 @@ const ImplTable<MpiBackend>& MpiBackend::impl_table() {
               },
               [](MpiBackend& b, const CollectiveSpec& c, int,
                  std::string*) -> std::unique_ptr<Kernel> {
-                return std::make_unique<MpiCollectiveKernel>(c, b.rank_, collective_timeout_s());
+                return std::make_unique<MpiCollectiveKernel>(c, b.rank_, collective_timeout_s(),
+                                                             b.monitor_.get());
               }),
       });
   return table;

@@ -6,12 +6,14 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "kernels/backend_api.h"
 #include "kernels/impl_table.h"
+#include "kernels/mpi/job_monitor.h"
 
 namespace aicert::mpi {
 
@@ -27,6 +29,7 @@ class MpiBackend final : public Backend {
   std::unique_ptr<Kernel> make(const CaseSpec& spec, int device, std::string_view impl,
                                std::string* why_not) override;
   std::vector<std::string> gather_to_root(const std::string& mine) override;
+  void set_job_failure_handler(JobFailureHandler handler) override;
 
   // What the backend implements; implementations() and make() read it.
   static const ImplTable<MpiBackend>& impl_table();
@@ -41,6 +44,7 @@ class MpiBackend final : public Backend {
     std::string ranks;    // "0,1"
   };
   std::map<std::string, HostEntry> hosts_;  // by host name
+  std::unique_ptr<JobMonitor> monitor_;     // in a job of more than one rank
 };
 
 }  // namespace aicert::mpi

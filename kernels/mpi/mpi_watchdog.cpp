@@ -13,8 +13,9 @@ namespace {
 constexpr std::chrono::seconds kForwardGrace{1};
 }  // namespace
 
-Watchdog::Watchdog(int rank, double timeout_s)
-    : rank_(rank), timeout_s_(timeout_s), thread_([this] { main(); }) {}
+Watchdog::Watchdog(int rank, double timeout_s, std::function<void(const std::string&)> on_expiry)
+    : rank_(rank), timeout_s_(timeout_s), on_expiry_(std::move(on_expiry)),
+      thread_([this] { main(); }) {}
 
 Watchdog::~Watchdog() {
   {
@@ -52,6 +53,15 @@ void Watchdog::main() {
     const bool ended = cv_.wait_until(
         lock, deadline, [&] { return stop_ || !armed_ || generation_ != generation; });
     if (ended) continue;
+    if (on_expiry_) {
+      char text[512];
+      std::snprintf(text, sizeof text, "%s did not complete within %g s (AICERT_COLLECTIVE_TIMEOUT_S)",
+                    what_.c_str(), timeout_s_);
+      const std::string line = text;
+      lock.unlock();  // the hook may take long (rank 0 writes its report) and arm() must not wait
+      on_expiry_(line);
+      lock.lock();
+    }
     std::fprintf(stderr,
                  "aicert: mpi rank %d: %s did not complete within %g s "
                  "(AICERT_COLLECTIVE_TIMEOUT_S): a rank failed or hangs; aborting the job\n",

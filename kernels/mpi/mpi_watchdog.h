@@ -1,10 +1,12 @@
 // A deadline around blocking MPI calls: if a collective has not returned within the timeout
 // (a peer rank hung or died), the watchdog says which rank and which call on stderr and aborts
-// the whole job with MPI_Abort, so an mpirun never hangs silently.
+// the whole job with MPI_Abort, so an mpirun never hangs silently. An expiry hook (the mpi
+// backend's job monitor) may act first: rank 0 writes its report naming the ranks at fault.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -13,7 +15,8 @@ namespace aicert::mpi {
 
 class Watchdog {
  public:
-  Watchdog(int rank, double timeout_s);
+  // on_expiry gets the line that says what timed out; if it returns, the job is aborted.
+  Watchdog(int rank, double timeout_s, std::function<void(const std::string&)> on_expiry = {});
   ~Watchdog();
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
@@ -33,6 +36,7 @@ class Watchdog {
   bool stop_ = false;
   std::uint64_t generation_ = 0;
   std::string what_;
+  std::function<void(const std::string&)> on_expiry_;
   std::thread thread_;
 };
 

@@ -1,0 +1,129 @@
+// The point-to-point sweep's verdict on links (reports/link_finding.h): a throttled host is
+// named, a uniform network names nobody, latency-sized messages are not judged; and the links
+// go through the report XML and back, a malformed rank list being refused with its line.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "reports/link_finding.h"
+#include "reports/report_xml.h"
+
+namespace aicert {
+namespace {
+
+const std::map<int, std::string> kHosts{{0, "h1"}, {1, "h2"}, {2, "h3"}, {3, "h4"}};
+constexpr double kMiB = 1 << 20;
+
+LinkTiming link(int a, int b, double gbps) { return LinkTiming{a, b, 1.0 / gbps, gbps}; }
+
+TEST(LinkFinding, ThrottledHostIsTheSlowRank) {
+  // Host h3 behind a slow link: its two links are slow, the other fast.
+  const LinkFinding f =
+      find_slow_links({link(0, 1, 1.0), link(0, 2, 0.012), link(1, 2, 0.011)}, kMiB, kHosts);
+  EXPECT_EQ(f.slow_ranks, std::vector<int>{2});
+  EXPECT_NE(f.text.find("2 of 3 links below half the best link"), std::string::npos) << f.text;
+  EXPECT_NE(f.text.find("slow rank: rank 2 (h3)"), std::string::npos) << f.text;
+  EXPECT_NE(f.text.find("slowest rank 1 (h2) - rank 2 (h3)"), std::string::npos) << f.text;
+}
+
+TEST(LinkFinding, OneSlowLinkBetweenHealthyRanksNamesNoRank) {
+  // 4 ranks, only the 0-3 cable is bad: ranks 0 and 3 have fast links too.
+  const LinkFinding f = find_slow_links({link(0, 1, 1), link(0, 2, 1), link(0, 3, 0.1),
+                                         link(1, 2, 1), link(1, 3, 1), link(2, 3, 1)},
+                                        kMiB, kHosts);
+  EXPECT_TRUE(f.slow_ranks.empty());
+  EXPECT_NE(f.text.find("1 of 6 links"), std::string::npos) << f.text;
+  EXPECT_NE(f.text.find("no single rank explains them"), std::string::npos) << f.text;
+  EXPECT_NE(f.text.find("rank 0 (h1) - rank 3 (h4)"), std::string::npos) << f.text;
+}
+
+TEST(LinkFinding, UniformNetworkHasNoSlowLink) {
+  const LinkFinding f =
+      find_slow_links({link(0, 1, 1.0), link(0, 2, 0.9), link(1, 2, 0.8)}, kMiB, kHosts);
+  EXPECT_TRUE(f.slow_ranks.empty());
+  EXPECT_EQ(f.text.rfind("no slow link", 0), 0u) << f.text;
+}
+
+TEST(LinkFinding, LatencySizedMessagesAreNotJudged) {
+  const LinkFinding f =
+      find_slow_links({link(0, 1, 1.0), link(0, 2, 0.01), link(1, 2, 0.01)}, 4096, kHosts);
+  EXPECT_TRUE(f.slow_ranks.empty());
+  EXPECT_NE(f.text.find("not judged"), std::string::npos) << f.text;
+}
+
+TEST(LinkFinding, TwoRanksHaveOneLinkToReport) {
+  const LinkFinding f = find_slow_links({link(0, 1, 0.01)}, kMiB, kHosts);
+  EXPECT_TRUE(f.slow_ranks.empty());
+  EXPECT_EQ(f.text.rfind("one link: rank 0 (h1) - rank 1 (h2)", 0), 0u) << f.text;
+}
+
+TEST(LinkFinding, HostsByRankFromTheJob) {
+  JobInfo job;
+  job.ranks = 3;
+  job.hosts = {{"a", "0,2", std::nullopt}, {"b", "1", std::nullopt}};
+  EXPECT_EQ(hosts_by_rank(job), (std::map<int, std::string>{{0, "a"}, {1, "b"}, {2, "a"}}));
+}
+
+class LinkXmlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("aicert-links-" + std::to_string(getpid()));
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+Report report_with_links() {
+  Report r = read_report_xml(std::string(AICERT_SOURCE_DIR) + "/tests/data/reports/golden-report.xml");
+  CaseResult& c = r.cases.at(0);
+  c.links = {link(0, 1, 1.0), link(0, 2, 0.012), link(1, 2, 0.011)};
+  c.link_finding = "2 of 3 links below half the best link";
+  c.slow_ranks = {2};
+  return r;
+}
+
+TEST_F(LinkXmlTest, LinksReadBackAsWritten) {
+  const std::string path = (dir_ / "r.xml").string();
+  write_report_xml(report_with_links(), path);
+  const Report back = read_report_xml(path);
+  const CaseResult& c = back.cases.at(0);
+  ASSERT_EQ(c.links.size(), 3u);
+  EXPECT_EQ(c.links[2].a, 1);
+  EXPECT_EQ(c.links[2].b, 2);
+  EXPECT_DOUBLE_EQ(c.links[1].gbps, 0.012);
+  EXPECT_DOUBLE_EQ(c.links[1].median_ms, 1.0 / 0.012);
+  EXPECT_EQ(c.slow_ranks, std::vector<int>{2});
+  EXPECT_EQ(c.link_finding, "2 of 3 links below half the best link");
+  if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
+    EXPECT_EQ(std::system(("xmllint --noout --schema " + std::string(AICERT_SOURCE_DIR) +
+                           "/reports/schema/aicert-report-1.xsd " + path + " 2>/dev/null")
+                              .c_str()),
+              0);
+  }
+}
+
+TEST_F(LinkXmlTest, MalformedSlowRanksAreRefusedWithTheLine) {
+  const std::string path = (dir_ / "r.xml").string();
+  write_report_xml(report_with_links(), path);
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const auto at = text.find("slow-ranks=\"2\"");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 14, "slow-ranks=\"two\"");
+  std::ofstream(path) << text;
+  try {
+    read_report_xml(path);
+    FAIL() << "a rank list with a word in it was read";
+  } catch (const ReportParseError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(path + ":"), std::string::npos) << what;
+    EXPECT_NE(what.find("slow-ranks \"two\" is not a rank"), std::string::npos) << what;
+  }
+}
+
+}  // namespace
+}  // namespace aicert
