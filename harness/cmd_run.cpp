@@ -92,6 +92,8 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
           [&failure_report](const JobFailure& f) { failure_report.on_failure(f); });
     }
   }
+  const std::map<int, std::string> host_of_rank =
+      report.job ? hosts_by_rank(*report.job) : std::map<int, std::string>{};
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const CaseRequest& request = plan[i];
     failure_report.starting(i);
@@ -102,8 +104,7 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
     if (speaker) {
       result.roofline = roofline_of(result, report.cases);
       result.nominal = nominal_of(result, report.inventory);
-      attach_link_finding(result, report.job ? hosts_by_rank(*report.job)
-                                             : std::map<int, std::string>{});
+      attach_link_finding(result, host_of_rank);
       std::cout << format_case_line(result, i + 1, plan.size()) << "\n";
       if (!result.link_finding.empty()) std::cout << "      links: " << result.link_finding << "\n";
       std::cout << std::flush;

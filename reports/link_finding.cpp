@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <set>
 #include <sstream>
 
 namespace aicert {
@@ -74,13 +73,11 @@ LinkFinding find_slow_links(const std::vector<LinkTiming>& links, double message
              gbps(worst->gbps) + " to " + gbps(best->gbps) + " (slowest " + ratio + " the best)";
     return f;
   }
+  // The best link is never slow, so its two ranks are never named: a named rank always stands
+  // beside a rank with a fast link.
   for (const auto& [rank, count] : links_of) {
-    if (slow_of[rank] == count && slow_of[rank] < static_cast<int>(links.size())) {
-      f.slow_ranks.push_back(rank);
-    }
+    if (slow_of[rank] == count) f.slow_ranks.push_back(rank);
   }
-  // Every rank slow means no rank has a fast link: the split is not by rank.
-  if (f.slow_ranks.size() == links_of.size()) f.slow_ranks.clear();
   std::string ranks;
   for (int r : f.slow_ranks) ranks += (ranks.empty() ? "" : ", ") + name(r, host_of_rank);
   f.text = std::to_string(slow.size()) + " of " + std::to_string(links.size()) +

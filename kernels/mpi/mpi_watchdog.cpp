@@ -53,19 +53,19 @@ void Watchdog::main() {
     const bool ended = cv_.wait_until(
         lock, deadline, [&] { return stop_ || !armed_ || generation_ != generation; });
     if (ended) continue;
+    // Composed once: the hook and the abort name the call that timed out, even if the hook
+    // takes long enough for what_ to change.
+    char text[512];
+    std::snprintf(text, sizeof text, "%s did not complete within %g s (AICERT_COLLECTIVE_TIMEOUT_S)",
+                  what_.c_str(), timeout_s_);
+    const std::string line = text;
     if (on_expiry_) {
-      char text[512];
-      std::snprintf(text, sizeof text, "%s did not complete within %g s (AICERT_COLLECTIVE_TIMEOUT_S)",
-                    what_.c_str(), timeout_s_);
-      const std::string line = text;
       lock.unlock();  // the hook may take long (rank 0 writes its report) and arm() must not wait
       on_expiry_(line);
       lock.lock();
     }
-    std::fprintf(stderr,
-                 "aicert: mpi rank %d: %s did not complete within %g s "
-                 "(AICERT_COLLECTIVE_TIMEOUT_S): a rank failed or hangs; aborting the job\n",
-                 rank_, what_.c_str(), timeout_s_);
+    std::fprintf(stderr, "aicert: mpi rank %d: %s: a rank failed or hangs; aborting the job\n",
+                 rank_, line.c_str());
     std::fflush(stderr);
     // The line is in the launcher's pipe, not yet on the user's terminal: MPICH's Hydra handles
     // the abort and the rank's stderr in one poll loop and, when the abort wins, tears the job
