@@ -12,7 +12,8 @@ packages=(
   libopenmpi-dev openmpi-bin libmpich-dev mpich
   clang-14 libclang-rt-14-dev libomp-14-dev python3-yaml
   libpci-dev pci.ids
-  dpkg-dev help2man lintian debootstrap
+  dpkg-dev help2man lintian debootstrap iputils-ping
+  slurmctld slurmd slurm-client munge slurm-wlm-basic-plugins libpmix2
 )
 
 missing=()

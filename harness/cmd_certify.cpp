@@ -144,7 +144,10 @@ int run_certify(const CertifyOptions& o, const std::string& command_line) {
   report.profile = profile.identity;
   report.inventory = build_inventory(registry);
   if (!o.machine_id.empty()) set_machine_id(report.inventory, o.machine_id);
-  if (o.redact) redact_inventory(report.inventory);
+  if (o.redact) {
+    redact_inventory(report.inventory);
+    if (report.scheduler) redact_scheduler(*report.scheduler);
+  }
   for (const auto& pc : plan.cases) report.cases.push_back(journal.finished().at(pc.work.case_id));
   judge_certification(report, profile, baseline ? &*baseline : nullptr, plan.notes, utc_today(),
                       plan.inapplicable_tests);

@@ -40,6 +40,27 @@ struct RunCommandOptions {
   std::string machine_id;
 };
 
+// The ranks of a job run their cases in step, so they must plan the same cases: ranks whose
+// devices or options differ would wait for each other in different collectives. Every rank
+// learns the same verdict and refuses alike (exit 2) before any case runs.
+void refuse_differing_plans(const PluginRegistry& registry, const MpiJob& job,
+                            const std::vector<CaseRequest>& plan) {
+  const LoadedBackend* mpi = registry.find("mpi");
+  if (mpi == nullptr || mpi->backend == nullptr) return;  // no job to agree in
+  std::string ids;
+  for (const CaseRequest& r : plan) ids += case_id(r) + "\n";
+  const std::vector<int> differing = mpi->backend->ranks_differing_from_root(ids);
+  if (differing.empty()) return;
+  std::string ranks;
+  for (int r : differing) ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+  throw UsageError{"the ranks of this MPI job planned different cases (rank " + ranks +
+                   " against rank 0; this rank, " + std::to_string(job.rank) + ", planned " +
+                   std::to_string(plan.size()) +
+                   "): each rank plans from its own devices and options, and the ranks run "
+                   "their cases in step. Give every rank the same options, and across hosts "
+                   "with different hardware run --backend mpi"};
+}
+
 int run_run(const RunCommandOptions& o, const std::string& command_line) {
   if (const std::string why = validate_policy(o.policy); !why.empty()) throw UsageError{why};
   if (const std::string why = case_timeout_problem(o.case_timeout_s); !why.empty()) {
@@ -55,6 +76,7 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   // Under mpirun every rank runs the same plan in step; rank 0 alone prints and writes.
   const MpiJob job = mpi_job_from_env();
   const bool speaker = job.rank == 0;
+  if (job.active) refuse_differing_plans(registry, job, plan);
   Report report = new_report(command_line);
   report.inventory = build_inventory(registry);
   if (!o.machine_id.empty()) set_machine_id(report.inventory, o.machine_id);
@@ -64,6 +86,9 @@ int run_run(const RunCommandOptions& o, const std::string& command_line) {
   if (speaker) {
     std::cout << "aicert run: " << plan.size() << " cases";
     if (job.active) std::cout << " (MPI job of " << job.size << " ranks; rank 0 reports)";
+    if (const auto& s = report.scheduler) {
+      std::cout << " in " << s->name << " job " << s->job_id << " on " << s->nodes;
+    }
     std::cout << "\n";
     // The ranks of a job run their cases in step on the communicator of this very process.
     if (job.active && !o.in_process) {

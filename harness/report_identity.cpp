@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "harness/build_info.h"
+#include "harness/scheduler_job.h"
 
 namespace aicert {
 
@@ -44,6 +45,7 @@ Report new_report(const std::string& command_line) {
   r.tool_version = AICERT_VERSION;
   r.git_revision = AICERT_GIT_REVISION;
   r.command_line = command_line;
+  r.scheduler = scheduler_job_from_env();
   return r;
 }
 

@@ -21,8 +21,8 @@ namespace aicert {
 // Bump whenever a type or virtual function below changes.
 // 2: AttentionSpec and CollectiveSpec in WorkloadSpec, int32. 3: Backend::gather_to_root.
 // 4: StreamSpec in WorkloadSpec. 5: PeakSpec in WorkloadSpec. 6: Backend::set_job_failure_handler,
-// Kernel::link_timings.
-inline constexpr int kPluginApiVersion = 6;
+// Kernel::link_timings. 7: Backend::ranks_differing_from_root.
+inline constexpr int kPluginApiVersion = 7;
 
 struct DeviceInfo {
   int index = 0;                 // index within the backend
@@ -90,6 +90,13 @@ class Backend {
   // another thread, when the job fails mid-run (JobFailure); the backend ends the job after it
   // returns, so the handler writes what rank 0 has. Null removes it. Other backends ignore it.
   virtual void set_job_failure_handler(JobFailureHandler handler) { (void)handler; }
+  // A backend whose processes form a job (mpi): every process calls it at the same point with
+  // its own text (its plan); every process gets the ranks whose text differs from rank 0's, in
+  // rank order (empty: they all agree). Other backends have no job and return {}.
+  virtual std::vector<int> ranks_differing_from_root(const std::string& mine) {
+    (void)mine;
+    return {};
+  }
 };
 
 struct PluginEntry {

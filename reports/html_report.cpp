@@ -399,6 +399,14 @@ std::string report_html(const Report& r) {
     case_table(h, failures, true);
   }
   system_section(h, r.inventory);
+  if (r.scheduler) {
+    const SchedulerJob& s = *r.scheduler;
+    h << "<p>" << html_escape(s.name) << " job " << html_escape(s.job_id)
+      << (s.step_id.empty() ? "" : ", step " + html_escape(s.step_id)) << " on "
+      << html_escape(s.nodes.empty() ? "?" : s.nodes)
+      << (s.partition.empty() ? "" : ", partition " + html_escape(s.partition))
+      << (s.cluster.empty() ? "" : ", cluster " + html_escape(s.cluster)) << "</p>\n";
+  }
   if (r.job) job_section(h, *r.job, r.inventory);
   roofline_section(h, r);
 

@@ -33,10 +33,34 @@ std::map<int, std::string> hosts_by_rank(const JobInfo& job) {
   return out;
 }
 
-LinkFinding find_slow_links(const std::vector<LinkTiming>& links, double message_bytes,
+namespace {
+// The links between ranks on different hosts, when every rank's host is known and there are
+// such links and links within a host too; otherwise all of them.
+std::vector<LinkTiming> network_links(const std::vector<LinkTiming>& links,
+                                      const std::map<int, std::string>& host_of_rank) {
+  std::vector<LinkTiming> between;
+  for (const LinkTiming& l : links) {
+    const auto a = host_of_rank.find(l.a), b = host_of_rank.find(l.b);
+    if (a == host_of_rank.end() || b == host_of_rank.end()) return links;
+    if (a->second != b->second) between.push_back(l);
+  }
+  return between.empty() ? links : between;
+}
+}  // namespace
+
+LinkFinding find_slow_links(const std::vector<LinkTiming>& all_links, double message_bytes,
                             const std::map<int, std::string>& host_of_rank) {
   LinkFinding f;
-  if (links.empty()) return f;
+  if (all_links.empty()) return f;
+  // Ranks on one host talk through shared memory or loopback, far faster than any network: as
+  // the best link they would make every link between hosts look slow. So with several ranks on
+  // a host, the links between hosts are judged against the best of them.
+  const std::vector<LinkTiming> links = network_links(all_links, host_of_rank);
+  const std::size_t within = all_links.size() - links.size();
+  const std::string within_note =
+      within == 0 ? std::string()
+                  : "; " + std::to_string(within) + " link" + (within > 1 ? "s" : "") +
+                        " within a host not judged against the network";
   const auto best = std::max_element(links.begin(), links.end(),
                                      [](const auto& x, const auto& y) { return x.gbps < y.gbps; });
   const auto worst = std::min_element(
@@ -46,12 +70,13 @@ LinkFinding find_slow_links(const std::vector<LinkTiming>& links, double message
   };
   if (message_bytes < kLinkJudgedBytes) {
     f.text = std::to_string(links.size()) + " links from " + gbps(worst->gbps) + " to " +
-             gbps(best->gbps) + ", not judged: messages below 64 KiB measure latency";
+             gbps(best->gbps) + ", not judged: messages below 64 KiB measure latency" +
+             within_note;
     return f;
   }
   if (links.size() == 1) {
     f.text = "one link: " + link_name(links[0]) + " " + gbps(links[0].gbps) +
-             " (two ranks: nothing to compare it with)";
+             " (nothing to compare it with)" + within_note;
     return f;
   }
   const double limit = kSlowFraction * best->gbps;
@@ -70,7 +95,8 @@ LinkFinding find_slow_links(const std::vector<LinkTiming>& links, double message
   std::snprintf(ratio, sizeof ratio, "%.2fx", best->gbps > 0 ? worst->gbps / best->gbps : 0.0);
   if (slow.empty()) {
     f.text = "no slow link: " + std::to_string(links.size()) + " links from " +
-             gbps(worst->gbps) + " to " + gbps(best->gbps) + " (slowest " + ratio + " the best)";
+             gbps(worst->gbps) + " to " + gbps(best->gbps) + " (slowest " + ratio + " the best)" +
+             within_note;
     return f;
   }
   // The best link is never slow, so its two ranks are never named: a named rank always stands
@@ -85,7 +111,8 @@ LinkFinding find_slow_links(const std::vector<LinkTiming>& links, double message
            "); slowest " + link_name(*worst) + " " + gbps(worst->gbps) + " (" + ratio + ")" +
            (ranks.empty() ? std::string("; no single rank explains them")
                           : "; slow rank" + std::string(f.slow_ranks.size() > 1 ? "s: " : ": ") +
-                                ranks + ": every link of it is slow");
+                                ranks + ": every link of it is slow") +
+           within_note;
   return f;
 }
 

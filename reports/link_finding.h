@@ -5,6 +5,8 @@
 // throttled NIC is named, a uniformly slow network names nobody (its bandwidth is then the
 // figure's business), and a job of two ranks can only name its one link. Messages below 64 KiB
 // measure latency, where scheduling noise is as large as a slow link: listed, not judged.
+// With several ranks on a host, only the links between hosts are judged, against the best of
+// them (a link within a host is shared memory, no yardstick for a network).
 #pragma once
 
 #include <map>

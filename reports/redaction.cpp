@@ -46,4 +46,9 @@ void redact_inventory(Inventory& inv) {
   redact_hwloc(inv.hwloc_xml);
 }
 
+void redact_scheduler(SchedulerJob& job) {
+  if (!job.nodes.empty()) job.nodes = kRedacted;
+  if (!job.cluster.empty()) job.cluster = kRedacted;
+}
+
 }  // namespace aicert

@@ -48,6 +48,17 @@ struct JobHost {
   std::optional<Inventory> inventory;
 };
 
+// The batch scheduler's job the report ran in (Slurm), from its environment: so an operator
+// finds the job's logs and the nodes it had, and a health check's report names its allocation.
+struct SchedulerJob {
+  std::string name;       // "slurm"
+  std::string job_id;     // SLURM_JOB_ID
+  std::string step_id;    // SLURM_STEP_ID; "" in the batch script itself (no step)
+  std::string nodes;      // the job's node list as the scheduler writes it: "node[01-03]"
+  std::string cluster;    // SLURM_CLUSTER_NAME; "" when unset
+  std::string partition;  // SLURM_JOB_PARTITION; "" when unset
+};
+
 // An `aicert run` under mpirun: rank 0 gathers every rank's inventory, one per host.
 struct JobInfo {
   int ranks = 0;
@@ -63,6 +74,7 @@ struct Report {
   std::string command_line;
   std::optional<ProfileIdentity> profile;
   Inventory inventory;
+  std::optional<SchedulerJob> scheduler;  // present when run inside a scheduler's job (Slurm)
   std::optional<JobInfo> job;      // present in the report of an MPI job
   std::vector<CaseResult> cases;
   ReportSummary summary;

@@ -70,6 +70,16 @@ class ReportReader {
       id.source = x_.string(p, "source");
     }
     r.inventory = read_inventory(x_.child(root, "inventory"));
+    if (const pugi::xml_node n = root.child("scheduler")) {
+      SchedulerJob& s = r.scheduler.emplace();
+      s.name = x_.string(n, "name");
+      s.job_id = x_.string(n, "job-id");
+      if (s.job_id.empty()) x_.fail(n.attribute("job-id"), n, "<scheduler> job-id is empty");
+      s.step_id = n.attribute("step-id").value();
+      s.nodes = x_.string(n, "nodes");
+      s.cluster = n.attribute("cluster").value();
+      s.partition = n.attribute("partition").value();
+    }
     if (const pugi::xml_node job = root.child("job")) r.job = read_job(job);
     std::set<std::string> ids;
     for (pugi::xml_node c : x_.child(root, "cases").children("case")) {

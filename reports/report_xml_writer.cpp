@@ -360,6 +360,15 @@ void write_report_xml(const Report& report, const std::string& path) {
     put(p, "source", report.profile->source);
   }
   append_inventory(root, report.inventory);
+  if (const auto& s = report.scheduler) {
+    pugi::xml_node n = root.append_child("scheduler");
+    put(n, "name", s->name);
+    put(n, "job-id", s->job_id);
+    if (!s->step_id.empty()) put(n, "step-id", s->step_id);
+    put(n, "nodes", s->nodes);
+    if (!s->cluster.empty()) put(n, "cluster", s->cluster);
+    if (!s->partition.empty()) put(n, "partition", s->partition);
+  }
   if (report.job) {
     pugi::xml_node job = root.append_child("job");
     put(job, "ranks", report.job->ranks);

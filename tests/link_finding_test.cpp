@@ -58,6 +58,39 @@ TEST(LinkFinding, TwoRanksHaveOneLinkToReport) {
   const LinkFinding f = find_slow_links({link(0, 1, 0.01)}, kMiB, kHosts);
   EXPECT_TRUE(f.slow_ranks.empty());
   EXPECT_EQ(f.text.rfind("one link: rank 0 (h1) - rank 1 (h2)", 0), 0u) << f.text;
+  EXPECT_NE(f.text.find("nothing to compare it with"), std::string::npos) << f.text;
+}
+
+TEST(LinkFinding, LinksWithinAHostAreNotTheNetworksYardstick) {
+  // Two ranks per host on three hosts; h3's NIC is throttled. The links within a host (shared
+  // memory, 20 GB/s) would make every network link look slow and name healthy ranks; judged
+  // among the links between hosts, h3's ranks 4 and 5 are the slow ones.
+  const std::map<int, std::string> hosts{{0, "h1"}, {1, "h1"}, {2, "h2"},
+                                         {3, "h2"}, {4, "h3"}, {5, "h3"}};
+  std::vector<LinkTiming> links;
+  for (int a = 0; a < 6; ++a) {
+    for (int b = a + 1; b < 6; ++b) {
+      const double gbps = hosts.at(a) == hosts.at(b) ? 20.0 : (a >= 4 || b >= 4) ? 0.05 : 1.0;
+      links.push_back(link(a, b, gbps));
+    }
+  }
+  const LinkFinding f = find_slow_links(links, kMiB, hosts);
+  EXPECT_EQ(f.slow_ranks, (std::vector<int>{4, 5})) << f.text;
+  EXPECT_NE(f.text.find("8 of 12 links below half the best link (1 GB/s"), std::string::npos)
+      << f.text;
+  EXPECT_NE(f.text.find("3 links within a host not judged"), std::string::npos) << f.text;
+  // Without host names every link is judged, and the fast ones within hosts set the bar.
+  const LinkFinding blind = find_slow_links(links, kMiB, {});
+  EXPECT_NE(blind.text.find("12 of 15 links"), std::string::npos) << blind.text;
+}
+
+TEST(LinkFinding, OneHostJudgesItsOwnLinks) {
+  // Every rank on one host: there is no network, so the links within it are the ones judged.
+  const std::map<int, std::string> hosts{{0, "h"}, {1, "h"}, {2, "h"}};
+  const LinkFinding f =
+      find_slow_links({link(0, 1, 10), link(0, 2, 0.1), link(1, 2, 0.1)}, kMiB, hosts);
+  EXPECT_EQ(f.slow_ranks, std::vector<int>{2}) << f.text;
+  EXPECT_EQ(f.text.find("within a host"), std::string::npos) << f.text;
 }
 
 TEST(LinkFinding, HostsByRankFromTheJob) {

@@ -127,6 +127,47 @@ TEST_P(MpiRunTest, HungRankIsReportedWithinTheTimeout) {
       << r.cases[0].reason;
 }
 
+TEST_P(MpiRunTest, ABadTimeoutOnOneRankEndsEveryRankAtOnce) {
+  // Rank 1 alone has an unreadable AICERT_COLLECTIVE_TIMEOUT_S (MPMD: two programs of one rank
+  // each). Every rank refuses alike before the first collective, instead of rank 1 failing
+  // while rank 0 waits for it in a collective until its own timeout.
+  const Launcher& l = GetParam();
+  const std::string run = " " + kAicert + " run --workload collective --backend mpi --op allreduce "
+                          "--sizes 4096 --dtype fp32 --out " + path("report.xml");
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome o = shell(kOpenMpiEnv + "AICERT_PLUGIN_PATH=" + l.plugin_dir + ":" +
+                          AICERT_PLUGIN_DIR + " AICERT_COLLECTIVE_TIMEOUT_S=30 timeout 120 " +
+                          l.mpiexec + " -np 1" + run + " : -np 1 env AICERT_COLLECTIVE_TIMEOUT_S=soon" +
+                          run);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("rank 1: AICERT_COLLECTIVE_TIMEOUT_S='soon' is not a number of seconds"),
+            std::string::npos)
+      << o.output;
+  EXPECT_LT(seconds, 25.0) << "every rank must refuse at once, not wait out a timeout";
+  EXPECT_FALSE(std::filesystem::exists(path("report.xml"))) << o.output;
+}
+
+TEST_P(MpiRunTest, RanksThatPlanDifferentCasesRefuseBeforeAnyRuns) {
+  // MPMD: rank 1 is given other sizes. Running in step, the ranks would wait for each other in
+  // different collectives; instead every rank refuses at once with the same verdict.
+  const Launcher& l = GetParam();
+  const std::string run = " " + kAicert + " run --workload collective --backend mpi --op allreduce "
+                          "--dtype fp32 --out " + path("report.xml") + " --sizes ";
+  const auto start = std::chrono::steady_clock::now();
+  const Outcome o = shell(kOpenMpiEnv + "AICERT_PLUGIN_PATH=" + l.plugin_dir + ":" +
+                          AICERT_PLUGIN_DIR + " timeout 120 " + l.mpiexec + " -np 1" + run +
+                          "4096 : -np 1" + run + "8192");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_NE(o.exit_code, 0) << o.output;
+  EXPECT_NE(o.output.find("planned different cases (rank 1 against rank 0"), std::string::npos)
+      << o.output;
+  EXPECT_LT(seconds, 25.0) << "the ranks must refuse at once, not wait out a timeout";
+  EXPECT_FALSE(std::filesystem::exists(path("report.xml"))) << o.output;
+}
+
 INSTANTIATE_TEST_SUITE_P(Launchers, MpiRunTest, ::testing::ValuesIn(launchers()),
                          [](const auto& info) { return info.param.name; });
 

@@ -46,11 +46,15 @@ class MultiHostTest : public TempDirTest {
     TempDirTest::TearDown();
   }
 
-  // The mpirun line of a 3-rank job across the cluster (one rank per host).
-  std::string mpirun(const std::string& args, const std::string& mca = "") const {
-    return "env $(cat " + kState + "/mpirun.env) " + mca + " timeout 120 " +
-           AICERT_MPIEXEC + " --host " + kNet + ".1," + kNet + ".2," + kNet + ".3 -np 3 " +
-           "-x AICERT_PLUGIN_PATH " + kAicert + " " + args;
+  // The mpirun line of a job across the cluster's 3 hosts, per_host ranks on each (in order:
+  // ranks 0.. on host 1, and so on).
+  std::string mpirun(const std::string& args, const std::string& mca = "",
+                     int per_host = 1) const {
+    const std::string slots = ":" + std::to_string(per_host);
+    return "env $(cat " + kState + "/mpirun.env) " + mca + " timeout 120 " + AICERT_MPIEXEC +
+           " --host " + kNet + ".1" + slots + "," + kNet + ".2" + slots + "," + kNet + ".3" +
+           slots + " -np " + std::to_string(3 * per_host) + " -x AICERT_PLUGIN_PATH " + kAicert +
+           " " + args;
   }
 
   bool up_ = false;
@@ -114,6 +118,27 @@ TEST_F(MultiHostTest, ThrottledHostIsNamedByThePointToPointSweep) {
       EXPECT_GT(l.gbps, 0.05) << l.a << "-" << l.b;
     }
   }
+}
+
+TEST_F(MultiHostTest, WithTwoRanksPerHostTheThrottledHostsRanksAreNamed) {
+  // The links within a host (loopback) are far faster than the bridge: judged among the links
+  // between hosts only, host 3's two ranks are named, and no healthy rank is.
+  const Outcome slow = shell(kCluster + " slow " + kPrefix + " 3 100mbit");
+  ASSERT_EQ(slow.exit_code, 0) << slow.output;
+  const std::string out = path("report.xml");
+  const Outcome o = shell(mpirun("run --workload collective --backend mpi --op pairs --ranks 6 "
+                                 "--sizes 1MiB --dtype fp32 --min-reps 3 --min-time-ms 1 --out " +
+                                     out,
+                                 "", 2));
+  ASSERT_EQ(o.exit_code, 0) << o.output;
+  const Report r = read_report_xml(out);
+  ASSERT_EQ(r.cases.size(), 1u);
+  const CaseResult& c = r.cases[0];
+  EXPECT_EQ(c.verdict, Verdict::pass) << c.reason;
+  EXPECT_EQ(c.links.size(), 15u);
+  EXPECT_EQ(c.slow_ranks, (std::vector<int>{4, 5})) << c.link_finding;
+  EXPECT_NE(c.link_finding.find("3 links within a host not judged"), std::string::npos)
+      << c.link_finding;
 }
 
 TEST_F(MultiHostTest, KilledHostIsNamedOnRankZerosReport) {

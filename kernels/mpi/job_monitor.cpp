@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <optional>
 #include <random>
 #include <set>
@@ -41,15 +42,35 @@ constexpr auto kBeatEvery = std::chrono::milliseconds(250);
 // (Open MPI sends SIGKILL 1 s after SIGTERM).
 constexpr auto kTermWait = std::chrono::milliseconds(300);
 constexpr int kConnectTimeoutMs = 2000;
-constexpr int kHelloTimeoutMs = 5000;
+// Once rank 0 knows who connected, how long it waits for their hellos to arrive.
+constexpr auto kHelloWait = std::chrono::seconds(5);
+// A send to rank 0 that cannot go out within this (its host is gone and the socket's buffer is
+// full) is given up: the rank stops beating instead of stalling at exit.
+constexpr int kSendTimeoutMs = 2000;
 constexpr int kAnnounceBytes = 2048;  // "token port addr addr ..." broadcast by rank 0
+// A rank whose heartbeats stopped for this many periods counts as silent in a diagnosis.
+constexpr auto kSilentAfter = 8 * kBeatEvery;
+// How long the failure handler (rank 0 writing its report) may take before the job is aborted
+// regardless; a second failing thread waits as long, then aborts too.
+constexpr auto kHandlerDeadline = std::chrono::seconds(60);
 
-int g_sigterm_fd = -1;  // rank 0's self-pipe, written by the SIGTERM handler
+// Rank 0's self-pipe, written by the SIGTERM handler (which must leave errno as it found it).
+volatile std::sig_atomic_t g_sigterm_fd = -1;
 void on_sigterm(int) {
-  if (g_sigterm_fd >= 0) {
+  const int saved = errno;
+  const int fd = g_sigterm_fd;
+  if (fd >= 0) {
     const char t = 'T';
-    [[maybe_unused]] const ssize_t n = write(g_sigterm_fd, &t, 1);
+    [[maybe_unused]] const ssize_t n = write(fd, &t, 1);
   }
+  errno = saved;
+}
+
+[[noreturn]] void abort_job() {
+  std::fflush(stdout);
+  std::fflush(stderr);
+  MPI_Abort(MPI_COMM_WORLD, 3);
+  std::_Exit(3);
 }
 
 bool send_all(int fd, const void* data, std::size_t bytes) {
@@ -116,6 +137,8 @@ int connect_within(const std::string& address, int port, std::string* why) {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
   const int one = 1;
   setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  const timeval send_timeout{kSendTimeoutMs / 1000, (kSendTimeoutMs % 1000) * 1000};
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
   return fd;
 }
 
@@ -131,14 +154,14 @@ JobMonitor::JobMonitor(int rank, int size, std::vector<std::string> host_of_rank
   std::uint64_t token = 0;
   if (rank_ == 0) {
     std::string text;
-    listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     sockaddr_in any{};
     any.sin_family = AF_INET;
     socklen_t len = sizeof any;
     if (wake_[0] < 0) {
       text = std::string("none: pipe: ") + std::strerror(errno);
     } else if (listener < 0 || bind(listener, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0 ||
-               listen(listener, std::min(size_, SOMAXCONN)) != 0 ||
+               listen(listener, SOMAXCONN) != 0 ||
                getsockname(listener, reinterpret_cast<sockaddr*>(&any), &len) != 0) {
       text = std::string("none: cannot listen: ") + std::strerror(errno);
     } else {
@@ -152,56 +175,36 @@ JobMonitor::JobMonitor(int rank, int size, std::vector<std::string> host_of_rank
   }
   MPI_Bcast(announce.data(), kAnnounceBytes, MPI_CHAR, 0, MPI_COMM_WORLD);
   const std::string where(announce.data());
+  const bool listening = where.rfind("none", 0) != 0;
   int connected = 0;
-  if (rank_ != 0 && where.rfind("none", 0) != 0) {
+  if (rank_ != 0 && listening) {
     connect_to_root(where);
     connected = root_fd_ >= 0;
   }
-  // Rank 0 learns who connected before it accepts: a rank that could not is not waited for.
+  // Who connected, gathered while rank 0 already accepts (a rank that could not connect is not
+  // waited for).
   std::vector<int> ok(rank_ == 0 ? static_cast<std::size_t>(size_) : 0);
-  MPI_Gather(&connected, 1, MPI_INT, ok.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+  MPI_Request gathered = MPI_REQUEST_NULL;
+  MPI_Igather(&connected, 1, MPI_INT, ok.data(), 1, MPI_INT, 0, MPI_COMM_WORLD, &gathered);
+  if (rank_ == 0 && listening) {
+    peers_.resize(static_cast<std::size_t>(size_));
+    accept_peers(listener, token, gathered, ok);
+  } else {
+    MPI_Wait(&gathered, MPI_STATUS_IGNORE);
+  }
   if (rank_ == 0) {
-    if (where.rfind("none", 0) == 0) {
+    if (!listening) {
       coverage_ = where;
     } else {
-      peers_.resize(static_cast<std::size_t>(size_));
       std::string missing;
-      int expected = 0;
       for (int r = 1; r < size_; ++r) {
-        if (ok[static_cast<std::size_t>(r)]) {
-          ++expected;
-        } else {
-          missing += (missing.empty() ? "" : ", ") + name_of(r);
-        }
-      }
-      for (int i = 0; i < expected; ++i) {
-        pollfd p{listener, POLLIN, 0};
-        if (poll(&p, 1, kHelloTimeoutMs) != 1) break;
-        const int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0) continue;
-        Record hello{};
-        pollfd q{fd, POLLIN, 0};
-        if (poll(&q, 1, kHelloTimeoutMs) != 1 ||
-            recv(fd, &hello, sizeof hello, MSG_WAITALL) != sizeof hello || hello.kind != kHello ||
-            hello.value != token || hello.rank == 0 ||
-            hello.rank >= static_cast<std::uint32_t>(size_) || peers_[hello.rank].fd >= 0) {
-          close(fd);  // not a rank of this job
-          --i;
-          continue;
-        }
-        Peer& peer = peers_[hello.rank];
-        peer.fd = fd;
-        peer.heard = Clock::now();
-        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-      }
-      for (int r = 1; r < size_; ++r) {
-        if (ok[static_cast<std::size_t>(r)] && peers_[static_cast<std::size_t>(r)].fd < 0) {
+        if (!peers_[static_cast<std::size_t>(r)].connected) {
           missing += (missing.empty() ? "" : ", ") + name_of(r);
         }
       }
       if (!missing.empty()) coverage_ = "every rank but " + missing + " (no connection to rank 0)";
       if (size_ > 1) {
-        g_sigterm_fd = wake_[1];
+        g_sigterm_fd = static_cast<std::sig_atomic_t>(wake_[1]);
         struct sigaction action{};
         action.sa_handler = on_sigterm;
         sigemptyset(&action.sa_mask);
@@ -216,28 +219,102 @@ JobMonitor::JobMonitor(int rank, int size, std::vector<std::string> host_of_rank
   if (listener >= 0) close(listener);
 }
 
-JobMonitor::~JobMonitor() {
+void JobMonitor::stop_thread() {
   stopping_ = true;
   if (wake_[1] >= 0) {
     const char s = 'S';
     [[maybe_unused]] const ssize_t n = write(wake_[1], &s, 1);
   }
   if (thread_.joinable()) thread_.join();
-  if (rank_ == 0 && g_sigterm_fd == wake_[1]) {
+  if (rank_ == 0 && g_sigterm_fd == wake_[1] && wake_[1] >= 0) {
     signal(SIGTERM, SIG_DFL);
     g_sigterm_fd = -1;
   }
-  if (root_fd_ >= 0) {
+}
+
+void JobMonitor::finished() {
+  if (finished_) return;
+  finished_ = true;
+  stop_thread();
+  if (root_fd_ >= 0) {  // bounded by the socket's send timeout when rank 0's host is gone
     const Record bye{kGoodbye, static_cast<std::uint32_t>(rank_), calls_.load()};
     send_all(root_fd_, &bye, sizeof bye);
-    close(root_fd_);
   }
+}
+
+JobMonitor::~JobMonitor() {
+  if (std::uncaught_exceptions() == 0) finished();
+  stop_thread();
+  if (root_fd_ >= 0) close(root_fd_);
   for (Peer& p : peers_) {
     if (p.fd >= 0) close(p.fd);
   }
   for (int fd : wake_) {
     if (fd >= 0) close(fd);
   }
+}
+
+void JobMonitor::accept_peers(int listener, std::uint64_t token, MPI_Request gathered,
+                              const std::vector<int>& connected) {
+  struct Incoming {
+    int fd;
+    std::string bytes;
+  };
+  std::vector<Incoming> incoming;  // accepted, hello not yet read
+  int expected = -1;               // known once the gather is done
+  int joined = 0;
+  Clock::time_point deadline{};
+  for (;;) {
+    if (expected < 0) {
+      int done = 0;
+      MPI_Test(&gathered, &done, MPI_STATUS_IGNORE);
+      if (done) {
+        expected = static_cast<int>(std::count(connected.begin() + 1, connected.end(), 1));
+        deadline = Clock::now() + kHelloWait;
+      }
+    }
+    if (expected >= 0 && (joined >= expected || Clock::now() > deadline)) break;
+    std::vector<pollfd> fds{{listener, POLLIN, 0}};
+    for (const Incoming& in : incoming) fds.push_back({in.fd, POLLIN, 0});
+    poll(fds.data(), fds.size(), 20);  // short: the gather progresses only in MPI_Test
+    if (fds[0].revents & POLLIN) {
+      for (int fd; (fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0;) {
+        incoming.push_back({fd, {}});
+      }
+    }
+    for (std::size_t i = 0; i < incoming.size();) {
+      Incoming& in = incoming[i];
+      char buf[256];
+      const ssize_t n = recv(in.fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        ++i;
+        continue;
+      }
+      bool keep = false;
+      if (n > 0) in.bytes.append(buf, static_cast<std::size_t>(n));
+      if (n > 0 && in.bytes.size() < sizeof(Record)) {
+        ++i;
+        continue;
+      }
+      if (n > 0) {
+        Record hello{};
+        std::memcpy(&hello, in.bytes.data(), sizeof hello);
+        keep = hello.kind == kHello && hello.value == token && hello.rank != 0 &&
+               hello.rank < static_cast<std::uint32_t>(size_) && peers_[hello.rank].fd < 0;
+        if (keep) {
+          Peer& peer = peers_[hello.rank];
+          peer.fd = in.fd;
+          peer.connected = true;
+          peer.heard = Clock::now();
+          peer.pending = in.bytes.substr(sizeof hello);  // a heartbeat may follow at once
+          ++joined;
+        }
+      }
+      if (!keep) close(in.fd);  // closed early, or not a rank of this job
+      incoming.erase(incoming.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+  }
+  for (const Incoming& in : incoming) close(in.fd);
 }
 
 void JobMonitor::connect_to_root(const std::string& where) {
@@ -378,9 +455,11 @@ std::string JobMonitor::diagnosis() {
     const Peer& p = peers_[static_cast<std::size_t>(r)];
     std::string what;
     const double silent = std::chrono::duration<double>(now - p.heard).count();
-    if (p.fd < 0 && !p.said_goodbye) {
+    if (!p.connected) {
+      what = " is not watched (it could not connect to rank 0 at the start)";
+    } else if (p.fd < 0 && !p.said_goodbye) {
       what = " has left the job";
-    } else if (p.fd >= 0 && silent > 2.0) {
+    } else if (p.fd >= 0 && silent > std::chrono::duration<double>(kSilentAfter).count()) {
       char text[64];
       std::snprintf(text, sizeof text, " has been silent for %.0f s", silent);
       what = text;
@@ -406,19 +485,32 @@ std::string JobMonitor::diagnosis() {
 }
 
 void JobMonitor::fail(const JobFailure& failure) {
-  if (failing_.exchange(true)) {  // another thread is already ending the job
-    for (;;) std::this_thread::sleep_for(std::chrono::seconds(1));
+  if (failing_.exchange(true)) {
+    // Another thread is ending the job; should it never get there, this one does.
+    std::this_thread::sleep_for(kHandlerDeadline + std::chrono::seconds(1));
+    abort_job();
   }
   std::fprintf(stderr, "aicert: mpi rank %d: %s; ending the job\n", rank_, failure.why.c_str());
   std::fflush(stderr);
+  // A handler that blocks (a hung file system) must not keep the job alive.
+  std::thread([rank = rank_] {
+    std::this_thread::sleep_for(kHandlerDeadline);
+    std::fprintf(stderr, "aicert: mpi rank %d: the report was not written within %lld s; "
+                 "aborting the job without it\n", rank,
+                 static_cast<long long>(kHandlerDeadline.count()));
+    abort_job();
+  }).detach();
   {
     std::lock_guard<std::mutex> lock(handler_mutex_);
-    if (handler_) handler_(failure);
+    try {
+      if (handler_) handler_(failure);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "aicert: mpi rank %d: writing the report failed: %s\n", rank_, e.what());
+    } catch (...) {
+      std::fprintf(stderr, "aicert: mpi rank %d: writing the report failed\n", rank_);
+    }
   }
-  std::fflush(stdout);
-  std::fflush(stderr);
-  MPI_Abort(MPI_COMM_WORLD, 3);
-  std::_Exit(3);
+  abort_job();
 }
 
 }  // namespace aicert::mpi

@@ -9,7 +9,12 @@
 // into a failure of the job, so the report is written then too.
 //
 // A failure calls the handler once, on the monitor's thread (the harness writes rank 0's report
-// with the case in flight as crash/timeout), then aborts the job (MPI_Abort).
+// with the case in flight as crash/timeout), then aborts the job (MPI_Abort): also when the
+// handler throws, and within kHandlerDeadline when it blocks.
+//
+// A rank has finished when its monitor is destroyed in the normal course (or finished() is
+// called): a rank that ends otherwise, a crash or an exception unwinding it, is reported to
+// rank 0 as lost at once, not taken for a rank that is done.
 #pragma once
 
 #include <atomic>
@@ -20,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include <mpi.h>
+
 #include "kernels/backend_api.h"
 
 namespace aicert::mpi {
@@ -29,9 +36,13 @@ class JobMonitor {
   // Collective over MPI_COMM_WORLD (every rank constructs it at the same point).
   // host_of_rank: every rank's host name; silence_s: a rank not heard from for this long is lost.
   JobMonitor(int rank, int size, std::vector<std::string> host_of_rank, double silence_s);
-  ~JobMonitor();  // ranks > 0 say goodbye first, so rank 0 does not take their exit for a loss
+  ~JobMonitor();  // finished(), unless an exception is unwinding the rank
   JobMonitor(const JobMonitor&) = delete;
   JobMonitor& operator=(const JobMonitor&) = delete;
+
+  // This rank has done its part of the job: ranks > 0 say goodbye (so rank 0 does not take their
+  // exit for a loss), rank 0 stops watching. Once; later calls do nothing.
+  void finished();
 
   // "every rank", or which ranks could not reach rank 0 and why (rank 0's view).
   const std::string& coverage() const { return coverage_; }
@@ -48,13 +59,18 @@ class JobMonitor {
  private:
   struct Peer {
     int fd = -1;
+    bool connected = false;  // it reached rank 0 at the start (a rank that did not is unwatched)
     std::string pending;  // bytes of a partial record
     std::uint64_t calls = 0;
     std::chrono::steady_clock::time_point heard;
     bool said_goodbye = false;
   };
   void connect_to_root(const std::string& where);
-  void accept_peers(int listener);
+  // Rank 0: takes the ranks' connections while the gather of who connected completes (so a job
+  // larger than the listen backlog is not refused), then until every connected rank is in.
+  void accept_peers(int listener, std::uint64_t token, MPI_Request gathered,
+                    const std::vector<int>& connected);
+  void stop_thread();
   void root_loop();
   void peer_loop();
   std::string name_of(int rank) const;
@@ -76,6 +92,7 @@ class JobMonitor {
   std::mutex handler_mutex_;
   JobFailureHandler handler_;
   std::atomic<bool> failing_{false};
+  bool finished_ = false;
   std::thread thread_;
 };
 

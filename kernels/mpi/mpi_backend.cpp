@@ -5,7 +5,9 @@
 #include <mpi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <stdexcept>
@@ -14,8 +16,40 @@
 #include "kernels/mpi/host_summary.h"
 #include "kernels/mpi/impl_names.h"
 #include "kernels/mpi/mpi_collective_kernel.h"
+#include "workloads/sha256.h"
 
 namespace aicert::mpi {
+
+namespace {
+// Every rank uses rank 0's AICERT_COLLECTIVE_TIMEOUT_S, so their deadlines agree; a value one
+// rank cannot read fails every rank alike here, before the first collective, instead of that
+// rank alone throwing later while the others wait for it.
+double agreed_collective_timeout(int rank, int size) {
+  std::string problem;
+  double mine = kDefaultCollectiveTimeoutS;
+  try {
+    mine = collective_timeout_s();
+  } catch (const std::invalid_argument& e) {
+    problem = e.what();
+  }
+  int first_bad = problem.empty() ? size : rank;
+  MPI_Allreduce(MPI_IN_PLACE, &first_bad, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (first_bad < size) {
+    constexpr int kBytes = 512;
+    std::vector<char> text(kBytes, '\0');
+    if (rank == first_bad) problem.copy(text.data(), kBytes - 1);
+    MPI_Bcast(text.data(), kBytes, MPI_CHAR, first_bad, MPI_COMM_WORLD);
+    throw std::invalid_argument("rank " + std::to_string(first_bad) + ": " + text.data());
+  }
+  double agreed = mine;
+  MPI_Bcast(&agreed, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD);
+  if (agreed != mine) {
+    std::fprintf(stderr, "aicert: mpi rank %d: %s=%g here; the job uses rank 0's %g s\n", rank,
+                 kCollectiveTimeoutEnv, mine, agreed);
+  }
+  return agreed;
+}
+}  // namespace
 
 MpiBackend::MpiBackend() {
   int initialized = 0;
@@ -29,6 +63,12 @@ MpiBackend::MpiBackend() {
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank_);
   MPI_Comm_size(MPI_COMM_WORLD, &size_);
+  try {
+    timeout_s_ = agreed_collective_timeout(rank_, size_);
+  } catch (...) {
+    if (initialized_here_) MPI_Finalize();  // every rank threw alike: the job ends cleanly
+    throw;
+  }
   char version[MPI_MAX_LIBRARY_VERSION_STRING];
   int len = 0;
   MPI_Get_library_version(version, &len);
@@ -58,13 +98,12 @@ MpiBackend::MpiBackend() {
   }
   // A rank silent for as long as a collective may take is lost.
   if (size_ > 1) {
-    monitor_ = std::make_unique<JobMonitor>(rank_, size_, std::move(host_of_rank),
-                                            collective_timeout_s());
+    monitor_ = std::make_unique<JobMonitor>(rank_, size_, std::move(host_of_rank), timeout_s_);
   }
 }
 
 MpiBackend::~MpiBackend() {
-  monitor_.reset();  // ranks > 0 say goodbye to rank 0 before MPI ends
+  monitor_.reset();  // before MPI ends (it says goodbye unless an exception is unwinding it)
   if (!initialized_here_) return;
   int finalized = 0;
   MPI_Finalized(&finalized);
@@ -113,6 +152,21 @@ std::vector<std::string> MpiBackend::gather_to_root(const std::string& mine) {
   return texts;
 }
 
+std::vector<int> MpiBackend::ranks_differing_from_root(const std::string& mine) {
+  // Each rank's SHA-256 (hex) to every rank: all of them reach the same verdict.
+  const std::string digest = sha256_hex(mine);
+  const int bytes = static_cast<int>(digest.size());
+  std::vector<char> all(static_cast<std::size_t>(size_) * digest.size());
+  MPI_Allgather(digest.data(), bytes, MPI_CHAR, all.data(), bytes, MPI_CHAR, MPI_COMM_WORLD);
+  std::vector<int> differing;
+  for (int r = 1; r < size_; ++r) {
+    if (!std::equal(all.begin(), all.begin() + bytes, all.begin() + r * bytes)) {
+      differing.push_back(r);
+    }
+  }
+  return differing;
+}
+
 void MpiBackend::set_job_failure_handler(JobFailureHandler handler) {
   if (monitor_) monitor_->set_handler(std::move(handler));
 }
@@ -157,7 +211,7 @@ const ImplTable<MpiBackend>& MpiBackend::impl_table() {
               },
               [](MpiBackend& b, const CollectiveSpec& c, int,
                  std::string*) -> std::unique_ptr<Kernel> {
-                return std::make_unique<MpiCollectiveKernel>(c, b.rank_, collective_timeout_s(),
+                return std::make_unique<MpiCollectiveKernel>(c, b.rank_, b.timeout_s_,
                                                              b.monitor_.get());
               }),
       });

@@ -30,6 +30,7 @@ class MpiBackend final : public Backend {
                                std::string* why_not) override;
   std::vector<std::string> gather_to_root(const std::string& mine) override;
   void set_job_failure_handler(JobFailureHandler handler) override;
+  std::vector<int> ranks_differing_from_root(const std::string& mine) override;
 
   // What the backend implements; implementations() and make() read it.
   static const ImplTable<MpiBackend>& impl_table();
@@ -45,6 +46,7 @@ class MpiBackend final : public Backend {
   };
   std::map<std::string, HostEntry> hosts_;  // by host name
   std::unique_ptr<JobMonitor> monitor_;     // in a job of more than one rank
+  double timeout_s_ = 0;  // AICERT_COLLECTIVE_TIMEOUT_S, rank 0's: one deadline for the job
 };
 
 }  // namespace aicert::mpi

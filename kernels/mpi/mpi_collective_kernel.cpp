@@ -146,8 +146,13 @@ void MpiCollectiveKernel::run_pairs() {
   // The own message is a copy; each link then in turn, alone.
   if (bytes > 0) std::memcpy(recv_.data() + static_cast<std::size_t>(rank_) * bytes, send_.data(), bytes);
   for (std::size_t l = 0; l < links_.size(); ++l) {
-    AICERT_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
     const auto [a, b] = links_[l];
+    // A deadline per link: the sweep's n(n-1)/2 exchanges together may take longer than one
+    // collective's timeout in a large healthy job. Every rank enters every barrier, so the
+    // monitor's call counts stay comparable.
+    watchdog_.arm(what_ + ", link " + std::to_string(a) + "-" + std::to_string(b));
+    entering_call();
+    AICERT_MPI_CHECK(MPI_Barrier(MPI_COMM_WORLD));
     if (rank_ != a && rank_ != b) continue;
     const int peer = rank_ == a ? b : a;
     const double t0 = MPI_Wtime();

@@ -24,8 +24,8 @@ die() { echo "netns_cluster: $*" >&2; exit 1; }
 
 cmd_check() {
   [ "$(id -u)" = 0 ] || die "not root: network namespaces need root"
-  for tool in ip unshare nsenter; do
-    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (iproute2, util-linux)"
+  for tool in ip unshare nsenter ping; do
+    command -v "$tool" >/dev/null 2>&1 || die "$tool not found (iproute2, util-linux, iputils-ping)"
   done
   probe="aicprobe$$"
   ip netns add "$probe" 2>/dev/null || die "ip netns add failed: no network namespaces here"
@@ -61,7 +61,15 @@ cmd_down() {
 cmd_up() {
   prefix=$1 net=$2 n=$3 dir=$4
   [ ${#prefix} -le 8 ] || die "prefix '$prefix' is longer than 8 characters"
-  mkdir -p "$dir"
+  # Root runs the agent written here: a folder someone else owns or can write to (a fixed name
+  # under /tmp made in advance) could swap it.
+  [ ! -L "$dir" ] || die "$dir is a symbolic link: refusing to write the cluster's agent there"
+  (umask 077 && mkdir -p "$dir")
+  [ "$(stat -c %u "$dir")" = "$(id -u)" ] || die "$dir is not owned by $(id -un): refusing it"
+  case $(stat -c %A "$dir") in
+    d????-??-?*) ;;
+    *) die "$dir is writable by others: refusing to write the cluster's agent there" ;;
+  esac
   dir=$(cd "$dir" && pwd)
   cmd_down "$prefix" "$dir"
   ip link add "$prefix-br" type bridge
@@ -83,6 +91,16 @@ cmd_up() {
     i=$((i + 1))
   done
   echo "$hosts" >"$dir/hosts"
+  # Bridged traffic can be filtered (br_netfilter with a FORWARD policy of DROP, as Docker sets
+  # up): then MPI would hang at start, so say so here.
+  i=2
+  while [ "$i" -le "$n" ]; do
+    ip netns exec "$prefix-h1" ping -c 1 -W 2 "$net.$i" >/dev/null 2>&1 ||
+      die "host 1 cannot reach host $i ($net.$i) over the bridge $prefix-br: is bridged traffic \
+filtered (net.bridge.bridge-nf-call-iptables=$(cat /proc/sys/net/bridge/bridge-nf-call-iptables \
+2>/dev/null || echo unset) and an iptables FORWARD chain that drops it)?"
+    i=$((i + 1))
+  done
   # The agent Open MPI calls as `agent HOST COMMAND...` (as it would call ssh).
   cat >"$dir/agent" <<EOF
 #!/bin/sh
@@ -109,8 +127,10 @@ EOF
 
 cmd_kill() {
   prefix=$1 i=$2
-  pids=$(ip netns pids "$prefix-h$i")
-  [ -z "$pids" ] || kill -9 $pids
+  ip netns list | grep -q "^$prefix-h$i\b" || die "no host $prefix-h$i"
+  # A process may end between listing and killing it: that is not an error.
+  pids=$(ip netns pids "$prefix-h$i" 2>/dev/null || true)
+  [ -z "$pids" ] || kill -9 $pids 2>/dev/null || true
 }
 
 # A token bucket, not netem: a slow link is a rate, and kernels without netem (this CI's) have
