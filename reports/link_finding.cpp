@@ -46,21 +46,11 @@ std::vector<LinkTiming> network_links(const std::vector<LinkTiming>& links,
   }
   return between.empty() ? links : between;
 }
-}  // namespace
 
-LinkFinding find_slow_links(const std::vector<LinkTiming>& all_links, double message_bytes,
-                            const std::map<int, std::string>& host_of_rank) {
+// The verdict on the links judged (not empty), against the best of them.
+LinkFinding judge_links(const std::vector<LinkTiming>& links, double message_bytes,
+                        const std::map<int, std::string>& host_of_rank) {
   LinkFinding f;
-  if (all_links.empty()) return f;
-  // Ranks on one host talk through shared memory or loopback, far faster than any network: as
-  // the best link they would make every link between hosts look slow. So with several ranks on
-  // a host, the links between hosts are judged against the best of them.
-  const std::vector<LinkTiming> links = network_links(all_links, host_of_rank);
-  const std::size_t within = all_links.size() - links.size();
-  const std::string within_note =
-      within == 0 ? std::string()
-                  : "; " + std::to_string(within) + " link" + (within > 1 ? "s" : "") +
-                        " within a host not judged against the network";
   const auto best = std::max_element(links.begin(), links.end(),
                                      [](const auto& x, const auto& y) { return x.gbps < y.gbps; });
   const auto worst = std::min_element(
@@ -70,13 +60,12 @@ LinkFinding find_slow_links(const std::vector<LinkTiming>& all_links, double mes
   };
   if (message_bytes < kLinkJudgedBytes) {
     f.text = std::to_string(links.size()) + " links from " + gbps(worst->gbps) + " to " +
-             gbps(best->gbps) + ", not judged: messages below 64 KiB measure latency" +
-             within_note;
+             gbps(best->gbps) + ", not judged: messages below 64 KiB measure latency";
     return f;
   }
   if (links.size() == 1) {
     f.text = "one link: " + link_name(links[0]) + " " + gbps(links[0].gbps) +
-             " (nothing to compare it with)" + within_note;
+             " (nothing to compare it with)";
     return f;
   }
   const double limit = kSlowFraction * best->gbps;
@@ -95,8 +84,7 @@ LinkFinding find_slow_links(const std::vector<LinkTiming>& all_links, double mes
   std::snprintf(ratio, sizeof ratio, "%.2fx", best->gbps > 0 ? worst->gbps / best->gbps : 0.0);
   if (slow.empty()) {
     f.text = "no slow link: " + std::to_string(links.size()) + " links from " +
-             gbps(worst->gbps) + " to " + gbps(best->gbps) + " (slowest " + ratio + " the best)" +
-             within_note;
+             gbps(worst->gbps) + " to " + gbps(best->gbps) + " (slowest " + ratio + " the best)";
     return f;
   }
   // The best link is never slow, so its two ranks are never named: a named rank always stands
@@ -111,8 +99,23 @@ LinkFinding find_slow_links(const std::vector<LinkTiming>& all_links, double mes
            "); slowest " + link_name(*worst) + " " + gbps(worst->gbps) + " (" + ratio + ")" +
            (ranks.empty() ? std::string("; no single rank explains them")
                           : "; slow rank" + std::string(f.slow_ranks.size() > 1 ? "s: " : ": ") +
-                                ranks + ": every link of it is slow") +
-           within_note;
+                                ranks + ": every link of it is slow");
+  return f;
+}
+}  // namespace
+
+LinkFinding find_slow_links(const std::vector<LinkTiming>& all_links, double message_bytes,
+                            const std::map<int, std::string>& host_of_rank) {
+  if (all_links.empty()) return {};
+  // Ranks on one host talk through shared memory or loopback, far faster than any network: as
+  // the best link they would make every link between hosts look slow. So with several ranks on
+  // a host, the links between hosts are judged against the best of them.
+  const std::vector<LinkTiming> links = network_links(all_links, host_of_rank);
+  LinkFinding f = judge_links(links, message_bytes, host_of_rank);
+  if (const std::size_t within = all_links.size() - links.size(); within > 0) {
+    f.text += "; " + std::to_string(within) + " link" + (within > 1 ? "s" : "") +
+              " within a host not judged against the network";
+  }
   return f;
 }
 

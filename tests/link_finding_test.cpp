@@ -3,13 +3,13 @@
 // go through the report XML and back, a malformed rank list being refused with its line.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
 #include "reports/link_finding.h"
 #include "reports/report_xml.h"
+#include "tests/cli_support.h"
 
 namespace aicert {
 namespace {
@@ -100,15 +100,7 @@ TEST(LinkFinding, HostsByRankFromTheJob) {
   EXPECT_EQ(hosts_by_rank(job), (std::map<int, std::string>{{0, "a"}, {1, "b"}, {2, "a"}}));
 }
 
-class LinkXmlTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("aicert-links-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
-};
+using LinkXmlTest = TempDirTest;
 
 Report report_with_links() {
   Report r = read_report_xml(std::string(AICERT_SOURCE_DIR) + "/tests/data/reports/golden-report.xml");
@@ -120,9 +112,9 @@ Report report_with_links() {
 }
 
 TEST_F(LinkXmlTest, LinksReadBackAsWritten) {
-  const std::string path = (dir_ / "r.xml").string();
-  write_report_xml(report_with_links(), path);
-  const Report back = read_report_xml(path);
+  const std::string file = path("r.xml");
+  write_report_xml(report_with_links(), file);
+  const Report back = read_report_xml(file);
   const CaseResult& c = back.cases.at(0);
   ASSERT_EQ(c.links.size(), 3u);
   EXPECT_EQ(c.links[2].a, 1);
@@ -131,29 +123,24 @@ TEST_F(LinkXmlTest, LinksReadBackAsWritten) {
   EXPECT_DOUBLE_EQ(c.links[1].median_ms, 1.0 / 0.012);
   EXPECT_EQ(c.slow_ranks, std::vector<int>{2});
   EXPECT_EQ(c.link_finding, "2 of 3 links below half the best link");
-  if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
-    EXPECT_EQ(std::system(("xmllint --noout --schema " + std::string(AICERT_SOURCE_DIR) +
-                           "/reports/schema/aicert-report-1.xsd " + path + " 2>/dev/null")
-                              .c_str()),
-              0);
-  }
+  expect_valid_against_schema(file);
 }
 
 TEST_F(LinkXmlTest, MalformedSlowRanksAreRefusedWithTheLine) {
-  const std::string path = (dir_ / "r.xml").string();
-  write_report_xml(report_with_links(), path);
-  std::ifstream in(path);
+  const std::string file = path("r.xml");
+  write_report_xml(report_with_links(), file);
+  std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), {});
   const auto at = text.find("slow-ranks=\"2\"");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 14, "slow-ranks=\"two\"");
-  std::ofstream(path) << text;
+  std::ofstream(file) << text;
   try {
-    read_report_xml(path);
+    read_report_xml(file);
     FAIL() << "a rank list with a word in it was read";
   } catch (const ReportParseError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find(path + ":"), std::string::npos) << what;
+    EXPECT_NE(what.find(file + ":"), std::string::npos) << what;
     EXPECT_NE(what.find("slow-ranks \"two\" is not a rank"), std::string::npos) << what;
   }
 }

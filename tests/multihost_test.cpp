@@ -127,7 +127,7 @@ TEST_F(MultiHostTest, WithTwoRanksPerHostTheThrottledHostsRanksAreNamed) {
   ASSERT_EQ(slow.exit_code, 0) << slow.output;
   const std::string out = path("report.xml");
   const Outcome o = shell(mpirun("run --workload collective --backend mpi --op pairs --ranks 6 "
-                                 "--sizes 1MiB --dtype fp32 --min-reps 3 --min-time-ms 1 --out " +
+                                 "--sizes 1MiB --dtype fp32 --min-reps 9 --min-time-ms 1 --out " +
                                      out,
                                  "", 2));
   ASSERT_EQ(o.exit_code, 0) << o.output;

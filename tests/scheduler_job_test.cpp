@@ -3,17 +3,13 @@
 // id refused with its line, and the node list redacted with the host names.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <optional>
 #include <string>
-
-#include <unistd.h>
 
 #include "harness/scheduler_job.h"
 #include "reports/redaction.h"
 #include "reports/report_xml.h"
+#include "tests/cli_support.h"
 #include "tests/scoped_env.h"
 
 namespace aicert {
@@ -53,53 +49,45 @@ TEST(SchedulerJob, NoSchedulerNoRecord) {
   EXPECT_FALSE(scheduler_job_from_env().has_value());
 }
 
-class SchedulerXmlTest : public ::testing::Test {
+class SchedulerXmlTest : public TempDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("aicert-sched-" + std::to_string(getpid()));
-    std::filesystem::create_directories(dir_);
+    TempDirTest::SetUp();
     report_ = read_report_xml(std::string(AICERT_SOURCE_DIR) +
                               "/tests/data/reports/golden-report.xml");
     report_.scheduler = SchedulerJob{"slurm", "4242", "0", "gpu[01-03]", "", "burnin"};
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::filesystem::path dir_;
   Report report_;
 };
 
 TEST_F(SchedulerXmlTest, ReadsBackAsWrittenAndIsValid) {
-  const std::string path = (dir_ / "r.xml").string();
-  write_report_xml(report_, path);
-  const Report back = read_report_xml(path);
+  const std::string file = path("r.xml");
+  write_report_xml(report_, file);
+  const Report back = read_report_xml(file);
   ASSERT_TRUE(back.scheduler.has_value());
   EXPECT_EQ(back.scheduler->job_id, "4242");
   EXPECT_EQ(back.scheduler->step_id, "0");
   EXPECT_EQ(back.scheduler->nodes, "gpu[01-03]");
   EXPECT_EQ(back.scheduler->cluster, "");
   EXPECT_EQ(back.scheduler->partition, "burnin");
-  if (std::system("command -v xmllint >/dev/null 2>&1") == 0) {
-    EXPECT_EQ(std::system(("xmllint --noout --schema " + std::string(AICERT_SOURCE_DIR) +
-                           "/reports/schema/aicert-report-1.xsd " + path + " 2>/dev/null")
-                              .c_str()),
-              0);
-  }
+  expect_valid_against_schema(file);
 }
 
 TEST_F(SchedulerXmlTest, AnEmptyJobIdIsRefusedWithTheLine) {
-  const std::string path = (dir_ / "r.xml").string();
-  write_report_xml(report_, path);
-  std::ifstream in(path);
+  const std::string file = path("r.xml");
+  write_report_xml(report_, file);
+  std::ifstream in(file);
   std::string text((std::istreambuf_iterator<char>(in)), {});
   const auto at = text.find("job-id=\"4242\"");
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 13, "job-id=\"\"");
-  std::ofstream(path) << text;
+  std::ofstream(file) << text;
   try {
-    read_report_xml(path);
+    read_report_xml(file);
     FAIL() << "a scheduler job without an id was read";
   } catch (const ReportParseError& e) {
     const std::string what = e.what();
-    EXPECT_NE(what.find(path + ":"), std::string::npos) << what;
+    EXPECT_NE(what.find(file + ":"), std::string::npos) << what;
     EXPECT_NE(what.find("job-id"), std::string::npos) << what;
   }
 }

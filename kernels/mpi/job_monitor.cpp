@@ -18,7 +18,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <optional>
 #include <random>
 #include <set>
@@ -232,19 +231,13 @@ void JobMonitor::stop_thread() {
   }
 }
 
-void JobMonitor::finished() {
-  if (finished_) return;
-  finished_ = true;
+JobMonitor::~JobMonitor() {
   stop_thread();
-  if (root_fd_ >= 0) {  // bounded by the socket's send timeout when rank 0's host is gone
+  // Bounded by the socket's send timeout when rank 0's host is gone.
+  if (root_fd_ >= 0) {
     const Record bye{kGoodbye, static_cast<std::uint32_t>(rank_), calls_.load()};
     send_all(root_fd_, &bye, sizeof bye);
   }
-}
-
-JobMonitor::~JobMonitor() {
-  if (std::uncaught_exceptions() == 0) finished();
-  stop_thread();
   if (root_fd_ >= 0) close(root_fd_);
   for (Peer& p : peers_) {
     if (p.fd >= 0) close(p.fd);
@@ -286,31 +279,25 @@ void JobMonitor::accept_peers(int listener, std::uint64_t token, MPI_Request gat
       Incoming& in = incoming[i];
       char buf[256];
       const ssize_t n = recv(in.fd, buf, sizeof buf, MSG_DONTWAIT);
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-        ++i;
-        continue;
-      }
-      bool keep = false;
+      const bool waiting = n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
       if (n > 0) in.bytes.append(buf, static_cast<std::size_t>(n));
-      if (n > 0 && in.bytes.size() < sizeof(Record)) {
+      if (waiting || (n > 0 && in.bytes.size() < sizeof(Record))) {  // the hello is not all in
         ++i;
         continue;
       }
-      if (n > 0) {
-        Record hello{};
-        std::memcpy(&hello, in.bytes.data(), sizeof hello);
-        keep = hello.kind == kHello && hello.value == token && hello.rank != 0 &&
-               hello.rank < static_cast<std::uint32_t>(size_) && peers_[hello.rank].fd < 0;
-        if (keep) {
-          Peer& peer = peers_[hello.rank];
-          peer.fd = in.fd;
-          peer.connected = true;
-          peer.heard = Clock::now();
-          peer.pending = in.bytes.substr(sizeof hello);  // a heartbeat may follow at once
-          ++joined;
-        }
+      Record hello{};
+      if (n > 0) std::memcpy(&hello, in.bytes.data(), sizeof hello);
+      if (n > 0 && hello.kind == kHello && hello.value == token && hello.rank != 0 &&
+          hello.rank < static_cast<std::uint32_t>(size_) && peers_[hello.rank].fd < 0) {
+        Peer& peer = peers_[hello.rank];
+        peer.fd = in.fd;
+        peer.connected = true;
+        peer.heard = Clock::now();
+        peer.pending = in.bytes.substr(sizeof hello);  // a heartbeat may follow at once
+        ++joined;
+      } else {
+        close(in.fd);  // closed early, or not a rank of this job
       }
-      if (!keep) close(in.fd);  // closed early, or not a rank of this job
       incoming.erase(incoming.begin() + static_cast<std::ptrdiff_t>(i));
     }
   }

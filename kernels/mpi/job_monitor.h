@@ -12,9 +12,11 @@
 // with the case in flight as crash/timeout), then aborts the job (MPI_Abort): also when the
 // handler throws, and within kHandlerDeadline when it blocks.
 //
-// A rank has finished when its monitor is destroyed in the normal course (or finished() is
-// called): a rank that ends otherwise, a crash or an exception unwinding it, is reported to
-// rank 0 as lost at once, not taken for a rank that is done.
+// A rank has finished when its monitor is destroyed (it says goodbye); a rank whose process ends
+// without that, killed or crashed, is reported to rank 0 as lost at once. Also a rank an
+// exception unwinds says goodbye: that is how every rank leaves when they all refuse alike (bad
+// options, plans that differ), and taking it for a loss made rank 0 abort the job before it
+// could say why. A case's own errors are caught per case and never unwind a rank mid-run.
 #pragma once
 
 #include <atomic>
@@ -36,13 +38,9 @@ class JobMonitor {
   // Collective over MPI_COMM_WORLD (every rank constructs it at the same point).
   // host_of_rank: every rank's host name; silence_s: a rank not heard from for this long is lost.
   JobMonitor(int rank, int size, std::vector<std::string> host_of_rank, double silence_s);
-  ~JobMonitor();  // finished(), unless an exception is unwinding the rank
+  ~JobMonitor();  // ranks > 0 say goodbye
   JobMonitor(const JobMonitor&) = delete;
   JobMonitor& operator=(const JobMonitor&) = delete;
-
-  // This rank has done its part of the job: ranks > 0 say goodbye (so rank 0 does not take their
-  // exit for a loss), rank 0 stops watching. Once; later calls do nothing.
-  void finished();
 
   // "every rank", or which ranks could not reach rank 0 and why (rank 0's view).
   const std::string& coverage() const { return coverage_; }
@@ -92,7 +90,6 @@ class JobMonitor {
   std::mutex handler_mutex_;
   JobFailureHandler handler_;
   std::atomic<bool> failing_{false};
-  bool finished_ = false;
   std::thread thread_;
 };
 

@@ -103,7 +103,7 @@ MpiBackend::MpiBackend() {
 }
 
 MpiBackend::~MpiBackend() {
-  monitor_.reset();  // before MPI ends (it says goodbye unless an exception is unwinding it)
+  monitor_.reset();  // ranks > 0 say goodbye to rank 0 before MPI ends
   if (!initialized_here_) return;
   int finalized = 0;
   MPI_Finalized(&finalized);
